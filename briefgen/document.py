@@ -1,0 +1,201 @@
+"""The format-neutral document model: the contract between the reader and every writer.
+
+A closed set of frozen dataclasses. A writer handles each node type with `match` and ends in
+`assert_never`, so a node added here and forgotten in a writer fails type checking. Adding a node
+means: the dataclass, both writers, and a parity test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Union
+
+# ---------------------------------------------------------------------------------------------
+# Inlines
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A hard line break inside a paragraph."""
+
+
+Inline = Union[Text, Strong, Emphasis, Link, LineBreak]
+
+# ---------------------------------------------------------------------------------------------
+# Blocks
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1..3
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class ListItem:
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[ListItem, ...]
+
+
+@dataclass(frozen=True)
+class NumberedList:
+    items: tuple[ListItem, ...]
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with one header row; every row has as many cells as the header."""
+
+    header: tuple[tuple[Inline, ...], ...]
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    # Relative column widths (sum 1.0), decided by the reader from the content.
+    widths: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+@dataclass(frozen=True)
+class TitleField:
+    label: str
+    value: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class TitleBlock:
+    """The brief's opening: title, optional subtitle, and labelled logistics fields."""
+
+    title: tuple[Inline, ...]
+    subtitle: tuple[Inline, ...] = ()
+    fields: tuple[TitleField, ...] = ()
+
+
+Block = Union[Heading, Paragraph, BulletList, NumberedList, Table, PageBreak, TitleBlock]
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """Metadata carried by both formats (PDF info dictionary, DOCX core properties)."""
+
+    title: str
+    author: str = ""
+    subject: str = ""
+    keywords: tuple[str, ...] = ()
+    language: str = "en"
+    marking: str = ""  # overall protective marking, printed top and bottom of every page
+    created: int = 0  # seconds since the epoch (SOURCE_DATE_EPOCH aware, decided in build.py)
+    # The footer's page label in the document's language; {page} and {pages} are replaced by
+    # the writers (fields in DOCX, numbers in PDF).
+    page_label: str = "Page {page} of {pages}"
+
+
+@dataclass(frozen=True)
+class Document:
+    info: DocumentInfo
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers shared by writers and tests
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """The inlines' text without formatting; a line break becomes a space."""
+    out: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, LineBreak):
+            out.append(" ")
+        else:
+            out.append(plain_text(node.children))
+    return "".join(out)
+
+
+def dump(document: Document) -> str:
+    """A readable, stable text form of a document (like Pandoc's `native`), for golden tests."""
+    lines: list[str] = []
+    info = document.info
+    for f in fields(info):
+        lines.append(f"{f.name}: {getattr(info, f.name)!r}")
+    for block in document.blocks:
+        _dump_block(block, 0, lines)
+    return "\n".join(lines) + "\n"
+
+
+def _dump_inlines(inlines: tuple[Inline, ...]) -> str:
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            parts.append(repr(node.text))
+        elif isinstance(node, LineBreak):
+            parts.append("LineBreak")
+        elif isinstance(node, Link):
+            parts.append(f"Link({node.url!r}, {_dump_inlines(node.children)})")
+        else:
+            parts.append(f"{type(node).__name__}({_dump_inlines(node.children)})")
+    return "[" + ", ".join(parts) + "]"
+
+
+def _dump_block(block: Block, depth: int, lines: list[str]) -> None:
+    pad = "  " * depth
+    if isinstance(block, Heading):
+        lines.append(f"{pad}Heading {block.level} {_dump_inlines(block.children)}")
+    elif isinstance(block, Paragraph):
+        lines.append(f"{pad}Paragraph {_dump_inlines(block.children)}")
+    elif isinstance(block, (BulletList, NumberedList)):
+        start = f" start={block.start}" if isinstance(block, NumberedList) else ""
+        lines.append(f"{pad}{type(block).__name__}{start}")
+        for item in block.items:
+            lines.append(f"{pad}  - item")
+            for child in item.blocks:
+                _dump_block(child, depth + 2, lines)
+    elif isinstance(block, Table):
+        widths = ", ".join(f"{w:.2f}" for w in block.widths)
+        lines.append(f"{pad}Table widths=[{widths}]")
+        lines.append(f"{pad}  header: " + " | ".join(_dump_inlines(c) for c in block.header))
+        for row in block.rows:
+            lines.append(f"{pad}  row: " + " | ".join(_dump_inlines(c) for c in row))
+    elif isinstance(block, PageBreak):
+        lines.append(f"{pad}PageBreak")
+    elif isinstance(block, TitleBlock):
+        lines.append(f"{pad}TitleBlock {_dump_inlines(block.title)}")
+        if block.subtitle:
+            lines.append(f"{pad}  subtitle: {_dump_inlines(block.subtitle)}")
+        for item in block.fields:
+            lines.append(f"{pad}  {item.label}: {_dump_inlines(item.value)}")
+    else:  # pragma: no cover - guarded by type checking
+        raise TypeError(f"unknown block {block!r}")

@@ -1,0 +1,160 @@
+"""Themes: how each semantic role looks (fonts, sizes, colours, spacing) and the page set-up.
+
+A theme is a YAML file validated like a meeting file. Writers receive a `Theme` and never look
+at meetings; both writers read the same roles so a PDF and a DOCX of one theme look alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Every role a writer may style; the README lists them the way Pandoc lists its styles.
+ROLES = (
+    "title",
+    "subtitle",
+    "field-label",
+    "field-value",
+    "heading-1",
+    "heading-2",
+    "heading-3",
+    "body",
+    "list-item",
+    "table-header",
+    "table-cell",
+    "marking",
+    "header",
+    "footer",
+)
+
+HexColour = str  # "#RRGGBB"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RoleStyle(_Strict):
+    size: float = Field(10.5, gt=3, le=72, description="Font size in points.")
+    bold: bool = False
+    italic: bool = False
+    colour: HexColour | None = Field(None, description="Text colour; the theme's text colour if absent.")
+    space_before: float = Field(0, ge=0, le=72, description="Space above, in points.")
+    space_after: float = Field(4, ge=0, le=72, description="Space below, in points.")
+    align: Literal["left", "center", "right", "justify"] = "left"
+    leading: float = Field(1.25, ge=0.8, le=3, description="Line height as a multiple of size.")
+
+    @field_validator("colour")
+    @classmethod
+    def _check_colour(cls, value: str | None) -> str | None:
+        return None if value is None else check_colour(value)
+
+
+class PageSetup(_Strict):
+    size: Literal["A4", "Letter"] = "A4"
+    margin_top: float = Field(25, ge=5, le=80, description="Millimetres.")
+    margin_bottom: float = Field(22, ge=5, le=80)
+    margin_left: float = Field(22, ge=5, le=80)
+    margin_right: float = Field(22, ge=5, le=80)
+
+
+class FontSet(_Strict):
+    family: str = Field("Liberation Sans", description="Family name used in the PDF.")
+    docx_name: str | None = Field(
+        None,
+        description="Font name written into the DOCX (e.g. Arial, metric-compatible with "
+        "Liberation Sans); the family name if absent.",
+    )
+    regular: str = "LiberationSans-Regular.ttf"
+    bold: str = "LiberationSans-Bold.ttf"
+    italic: str = "LiberationSans-Italic.ttf"
+    bold_italic: str = "LiberationSans-BoldItalic.ttf"
+
+
+class Colours(_Strict):
+    text: HexColour = "#1A1A1A"
+    heading: HexColour = "#1F3864"
+    rule: HexColour = "#8EA9DB"
+    table_header_background: HexColour = "#1F3864"
+    table_header_text: HexColour = "#FFFFFF"
+    table_stripe: HexColour | None = "#EEF2F8"
+    table_border: HexColour = "#B4C2DC"
+    link: HexColour = "#1F4E9A"
+    marking: HexColour = "#C00000"
+
+    @field_validator("*")
+    @classmethod
+    def _check(cls, value: str | None) -> str | None:
+        return None if value is None else check_colour(value)
+
+
+class Theme(_Strict):
+    name: str = "default"
+    description: str = ""
+    page: PageSetup = PageSetup()
+    fonts: FontSet = FontSet()
+    colours: Colours = Colours()
+    roles: dict[str, RoleStyle] = Field(default_factory=dict)
+    footer_text: str = Field("", description="Text at the bottom left of every page.")
+    # Folder the theme was loaded from; relative font and file paths resolve against it.
+    base_dir: str = Field("", exclude=True)
+
+    @field_validator("roles")
+    @classmethod
+    def _known_roles(cls, value: dict[str, RoleStyle]) -> dict[str, RoleStyle]:
+        unknown = sorted(set(value) - set(ROLES))
+        if unknown:
+            raise ValueError(f"unknown role {unknown[0]!r}; valid roles: {', '.join(ROLES)}")
+        return value
+
+    def role(self, name: str) -> RoleStyle:
+        """The style of a role: the theme's own, else the built-in default."""
+        if name in self.roles:
+            return self.roles[name]
+        return DEFAULT_ROLES[name]
+
+    def font_path(self, which: Literal["regular", "bold", "italic", "bold_italic"]) -> Path:
+        """Where a font file is: relative to the theme's folder, else among the bundled fonts."""
+        name = getattr(self.fonts, which)
+        if self.base_dir:
+            candidate = Path(self.base_dir) / name
+            if candidate.is_file():
+                return candidate
+        from briefgen.fonts import bundled_font
+
+        return bundled_font(name)
+
+    @property
+    def docx_font_name(self) -> str:
+        return self.fonts.docx_name or self.fonts.family
+
+
+def check_colour(value: str) -> str:
+    text = value.strip()
+    if len(text) == 7 and text[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in text[1:]):
+        return text.upper()
+    raise ValueError(f"colour {value!r} is not of the form #RRGGBB")
+
+
+DEFAULT_ROLES: dict[str, RoleStyle] = {
+    "title": RoleStyle(size=20, bold=True, space_after=4, leading=1.15),
+    "subtitle": RoleStyle(size=12, italic=True, space_after=10),
+    "field-label": RoleStyle(size=9.5, bold=True, space_after=1),
+    "field-value": RoleStyle(size=9.5, space_after=1),
+    "heading-1": RoleStyle(size=14, bold=True, space_before=14, space_after=5),
+    "heading-2": RoleStyle(size=12, bold=True, space_before=10, space_after=4),
+    "heading-3": RoleStyle(size=10.5, bold=True, italic=True, space_before=8, space_after=3),
+    "body": RoleStyle(size=10.5, space_after=6),
+    "list-item": RoleStyle(size=10.5, space_after=3),
+    "table-header": RoleStyle(size=9.5, bold=True, space_after=0),
+    "table-cell": RoleStyle(size=9.5, space_after=0),
+    "marking": RoleStyle(size=10, bold=True, align="center", space_after=0),
+    "header": RoleStyle(size=8.5, space_after=0),
+    "footer": RoleStyle(size=8.5, space_after=0),
+}
+
+
+def default_theme() -> Theme:
+    return Theme()
