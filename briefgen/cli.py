@@ -1,0 +1,147 @@
+"""The command line: the only module that knows click, prints diagnostics and picks exit codes.
+
+Exit codes: 0 success, 1 invalid input (other inputs of the same call are still processed),
+2 usage error. Pipeline modules are imported inside commands so `briefgen --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from briefgen import __version__
+from briefgen.errors import EXIT_INVALID_INPUT, EXIT_OK, BriefgenError
+
+if TYPE_CHECKING:
+    from briefgen.errors import Diagnostic
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="briefgen")
+def main() -> None:
+    """Build briefing documents (DOCX and PDF) from YAML meeting files."""
+
+
+def report(error: BriefgenError) -> None:
+    """Print every diagnostic of an error to stderr, with the offending source line."""
+    for diagnostic in error.diagnostics:
+        click.echo(_format(diagnostic), err=True)
+
+
+def _format(diagnostic: Diagnostic) -> str:
+    lines: list[str] | None = None
+    loc = diagnostic.location
+    if loc and loc.line and Path(loc.file).is_file():
+        try:
+            lines = Path(loc.file).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            lines = None
+    text = diagnostic.format(lines)
+    if sys.stderr.isatty():
+        text = text.replace(": error:", ": " + click.style("error:", fg="red", bold=True), 1)
+    return text
+
+
+def run_each(inputs: Iterable[str], action: Callable[[str], None]) -> int:
+    """Run an action per input, reporting errors and carrying on; the worst exit code wins."""
+    status = EXIT_OK
+    for input_path in inputs:
+        try:
+            action(input_path)
+        except BriefgenError as error:
+            report(error)
+            status = max(status, error.exit_code)
+    return status
+
+
+_INPUTS = click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+_TEMPLATES = click.option(
+    "--templates",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="A folder of templates and themes searched before the built-ins (repeatable).",
+)
+
+
+@main.command()
+@_INPUTS
+@click.option("-a", "--audience", "audiences", multiple=True, help="Audience to build for (repeatable; default staff).")
+@click.option(
+    "-f", "--format", "formats", multiple=True, type=click.Choice(["pdf", "docx"]),
+    help="Output format (repeatable; default both).",
+)
+@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
+@_TEMPLATES
+def build(inputs: tuple[str, ...], audiences: tuple[str, ...], formats: tuple[str, ...], out_dir: str, template_dirs: tuple[str, ...]) -> None:
+    """Build briefs from meeting files; prints each written path."""
+    from briefgen.pipeline import BuildOptions, build as build_one
+    from briefgen.writers import FORMATS
+
+    options = BuildOptions(
+        audiences=audiences or ("staff",),
+        formats=formats or FORMATS,
+        out_dir=Path(out_dir),
+        template_dirs=tuple(Path(d) for d in template_dirs),
+    )
+
+    def action(input_path: str) -> None:
+        for path in build_one(input_path, options):
+            click.echo(str(path))
+
+    sys.exit(run_each(inputs, action))
+
+
+@main.command()
+@_INPUTS
+def validate(inputs: tuple[str, ...]) -> None:
+    """Check meeting files and report every problem; prints nothing when all are valid."""
+    from briefgen.validation import load_meeting
+
+    sys.exit(run_each(inputs, lambda p: load_meeting(Path(p), p) and None))
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
+@click.option(
+    "--stage", type=click.Choice(["meeting", "markup", "document"]), default="document",
+    show_default=True, help="Which intermediate form to print.",
+)
+@click.option("-a", "--audience", default="staff", show_default=True)
+@_TEMPLATES
+def dump(input_path: str, stage: str, audience: str, template_dirs: tuple[str, ...]) -> None:
+    """Print an intermediate form of the pipeline (for debugging templates and for tests)."""
+
+    def action(path: str) -> None:
+        click.echo(dump_stage(path, stage, audience, tuple(Path(d) for d in template_dirs)), nl=False)
+
+    sys.exit(run_each([input_path], action))
+
+
+def dump_stage(input_path: str, stage: str, audience_name: str, template_dirs: tuple[Path, ...]) -> str:
+    import json
+
+    from briefgen.audience import get_audience, select
+    from briefgen.document import dump as dump_document
+    from briefgen.pipeline import render_document, render_markup, source_date_epoch
+    from briefgen.resources import template_folders
+    from briefgen.templating import TemplateSet
+    from briefgen.validation import load_meeting
+
+    meeting, _ = load_meeting(Path(input_path), input_path)
+    audience = get_audience(audience_name)
+    if stage == "meeting":
+        data: Any = select(meeting, audience).model_dump(mode="json", exclude_defaults=True)
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    templates = TemplateSet(template_folders(template_dirs))
+    if stage == "markup":
+        return render_markup(select(meeting, audience), audience, templates)
+    return dump_document(render_document(meeting, audience, templates, source_date_epoch()))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,234 @@
+"""Load YAML safely into plain data plus a source map that remembers every key's line and column.
+
+Scalars are kept as the text the person wrote (`10:30` stays "10:30", `no` stays "no"): the
+model decides what a field means, so YAML 1.1's surprises (sexagesimal numbers, the Norway
+problem) never silently change a value. Duplicate keys, tabs, aliases beyond a small budget,
+unknown tags, oversized and non-UTF-8 files are errors with a position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefgen.errors import Diagnostic, InputError, Location
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ALIASES = 50
+MAX_NODES = 200_000
+
+KeyPath = tuple[str | int, ...]
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:value",
+}
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class SourceMap:
+    """Where each key and value of a loaded file is, by key path such as ('key_points', 2, 'text')."""
+
+    file: str
+    text: str
+    keys: dict[KeyPath, Position] = field(default_factory=dict)
+    values: dict[KeyPath, Position] = field(default_factory=dict)
+
+    def location(self, path: KeyPath, *, key: bool = False) -> Location:
+        """The best location for a path: the exact key or value, else the nearest parent."""
+        table = self.keys if key else self.values
+        probe = tuple(path)
+        while probe:
+            pos = table.get(probe) or self.values.get(probe)
+            if pos is not None:
+                return Location(self.file, pos.line, pos.column)
+            probe = probe[:-1]
+        pos = self.values.get(())
+        return Location(self.file, pos.line if pos else 1, pos.column if pos else 1)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+@dataclass(frozen=True)
+class LoadedYaml:
+    data: Any
+    source: SourceMap
+
+
+def read_text(path: Path, display_name: str | None = None) -> str:
+    """Read a file as UTF-8 (a BOM is accepted), rejecting binary, oversized and mis-encoded files."""
+    name = display_name or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"file not found: {name}", hint="check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"{name} is a folder, not a YAML file") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {name}: {exc.strerror}") from None
+    return decode_text(raw, name)
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(
+            f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+            location=Location(name),
+            hint="a meeting file is text of a few kilobytes; is this the right file?",
+        )
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise InputError(
+            "file contains NUL bytes: this looks like a binary file, not YAML text",
+            location=Location(name, line),
+            hint="save the meeting file as plain UTF-8 text",
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before.split(b"\n")[-1].decode("utf-8", "replace")) + 1
+        raise InputError(
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
+            location=Location(name, line, column),
+            hint="save the file as UTF-8; in most editors: 'Save with encoding' → UTF-8",
+        ) from None
+
+
+def load_yaml_file(path: Path, display_name: str | None = None) -> LoadedYaml:
+    name = display_name or str(path)
+    return load_yaml_text(read_text(path, name), name)
+
+
+def load_yaml_text(text: str, name: str) -> LoadedYaml:
+    """Parse YAML text into plain data (dicts, lists, str, None) and its source map."""
+    source = SourceMap(file=name, text=text)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, name, text) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly every error
+        raise InputError(f"YAML error: {exc}", location=Location(name)) from None
+    if node is None:
+        return LoadedYaml({}, source)
+    builder = _Builder(source)
+    data = builder.build(node, ())
+    if builder.diagnostics:
+        raise InputError(
+            builder.diagnostics[0].message, diagnostics=builder.diagnostics
+        )
+    return LoadedYaml(data, source)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, name: str, text: str) -> InputError:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    problem = exc.problem or "invalid YAML"
+    hint = "check indentation and quoting around this place"
+    if "\t" in problem or "'\\t'" in problem:
+        problem = "a tab character is used for indentation; YAML allows only spaces"
+        hint = "replace the tab with spaces (most editors: 'convert indentation to spaces')"
+    elif mark is not None and line is not None:
+        lines = text.splitlines()
+        if 0 < line <= len(lines) and "\t" in lines[line - 1]:
+            problem = f"{problem} (the line contains a tab; YAML indentation must use spaces)"
+            hint = "replace tabs with spaces"
+        elif "mapping values are not allowed" in problem:
+            hint = "a value containing ': ' must be quoted, e.g. title: \"Talks: day one\""
+    return InputError(f"YAML syntax error: {problem}", location=Location(name, line, column), hint=hint)
+
+
+class _Builder:
+    """Turns a composed node graph into plain data, recording positions and finding problems."""
+
+    def __init__(self, source: SourceMap) -> None:
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+        self.visited: set[int] = set()
+        self.alias_uses = 0
+        self.nodes = 0
+
+    def _error(self, node: yaml.Node, message: str, hint: str | None = None) -> None:
+        mark = node.start_mark
+        loc = Location(self.source.file, mark.line + 1, mark.column + 1)
+        self.diagnostics.append(Diagnostic(message, loc, hint))
+
+    def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        self.nodes += 1
+        # PyYAML hands back the anchored node itself for every alias, so a node seen twice is an
+        # alias use; a small budget and a node cap stop "billion laughs" expansion early.
+        if id(node) in self.visited:
+            self.alias_uses += 1
+        self.visited.add(id(node))
+        if self.alias_uses > MAX_ALIASES or self.nodes > MAX_NODES:
+            self._error(
+                node,
+                f"too many aliases or values (limits: {MAX_ALIASES} aliases, {MAX_NODES:,} values)",
+                "write the values out instead of repeating anchors",
+            )
+            raise InputError(self.diagnostics[-1].message, diagnostics=self.diagnostics)
+        mark = node.start_mark
+        self.source.values.setdefault(path, Position(mark.line + 1, mark.column + 1))
+        if node.tag not in _STANDARD_TAGS:
+            self._error(node, f"YAML tag {node.tag!r} is not allowed", "remove the tag")
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+                return None
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        self._error(node, "unsupported YAML node")  # pragma: no cover
+        return None
+
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in self._pairs(node):
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._error(key_node, "a key must be plain text, not a list or mapping")
+                continue
+            key = key_node.value
+            if key in first_seen:
+                earlier = first_seen[key].start_mark.line + 1
+                self._error(
+                    key_node,
+                    f"duplicate key {key!r} (first defined on line {earlier})",
+                    "YAML keeps only the last value of a duplicated key; merge them or rename one",
+                )
+                continue
+            first_seen[key] = key_node
+            kmark = key_node.start_mark
+            self.source.keys[(*path, key)] = Position(kmark.line + 1, kmark.column + 1)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def _pairs(self, node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._error(key_node, "merge keys (<<) are not supported", "write the keys out")
+                continue
+            yield key_node, value_node

@@ -1,0 +1,160 @@
+"""The meeting file's schema (version 1): typed, frozen models that also export JSON Schema.
+
+This is the one place that defines every field. Rich-text fields (Markdown) are marked with
+`RichText`; every other text field is plain text shown exactly as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+PlainText = Annotated[str, Field(json_schema_extra={"x-briefgen-text": "plain"})]
+RichText = Annotated[
+    str,
+    Field(json_schema_extra={"x-briefgen-text": "markdown"}),
+]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+Language = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_blank_text(cls, value: Any) -> Any:
+        # An empty string where text is expected is almost always a forgotten value.
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("is empty; write the text or remove the key")
+        return value
+
+
+class MeetingInfo(_Model):
+    title: PlainText = Field(description="The meeting's title, as printed on the brief.")
+    date: dt.date = Field(description="Date of the meeting, YYYY-MM-DD.")
+    time: PlainText | None = Field(None, description="Time as it should be printed, e.g. 10:30-11:15 CET.")
+    location: PlainText | None = None
+    organiser: PlainText | None = None
+    classification: PlainText | None = Field(
+        None, description="Default protective marking of every item."
+    )
+    id: Slug | None = Field(None, description="Short name used in file names; derived from the title.")
+    language: Language = Field("en", description="Language of the brief (dates, fixed labels).")
+
+
+class Participant(_Model):
+    name: PlainText
+    role: PlainText | None = None
+    organisation: PlainText | None = None
+    side: PlainText | None = Field(None, description="Which delegation, e.g. 'NATO' or 'host'.")
+    bio: PlainText | None = None
+    classification: PlainText | None = None
+
+
+class Item(_Model):
+    """A key point or outcome: a string, or a mapping with an optional bold title."""
+
+    title: PlainText | None = None
+    text: RichText
+    classification: PlainText | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+
+class Milestone(_Model):
+    date: dt.date
+    label: PlainText
+
+
+class Initiative(_Model):
+    name: PlainText
+    description: PlainText | None = None
+    objective: PlainText | None = None
+    timeline: PlainText | None = Field(None, description="Cadence as free text: Annual, Ongoing…")
+    start: dt.date | None = None
+    end: dt.date | None = None
+    milestones: list[Milestone] = Field(default_factory=list)
+    owner: PlainText | None = None
+    status: PlainText | None = None
+    classification: PlainText | None = None
+
+    @model_validator(mode="after")
+    def _ordered_range(self) -> Initiative:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        return self
+
+
+class SectionTable(_Model):
+    columns: list[PlainText] = Field(min_length=1)
+    rows: list[list[PlainText]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _rows_match_columns(self) -> SectionTable:
+        for number, row in enumerate(self.rows, start=1):
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"row {number} has {len(row)} cell(s) but there are "
+                    f"{len(self.columns)} columns; give every row one cell per column"
+                )
+        return self
+
+
+class Section(_Model):
+    heading: PlainText
+    body: RichText | None = None
+    table: SectionTable | None = None
+    classification: PlainText | None = None
+
+
+class Meeting(_Model):
+    """A meeting file. Every list may be empty or absent."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="briefgen meeting file",
+        json_schema_extra={"$id": "https://briefgen.invalid/schema/meeting-1.json"},
+    )
+
+    schema_version: Literal[1] = Field(1, description="Version of this file format.")
+    meeting: MeetingInfo
+    participants: list[Participant] = Field(default_factory=list)
+    purpose: RichText | None = None
+    summary: RichText | None = Field(None, description="Background.")
+    key_points: list[Item] = Field(default_factory=list)
+    outcomes: list[Item] = Field(default_factory=list)
+    initiatives: list[Initiative] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _version_from_text(cls, value: Any) -> Any:
+        return int(value) if isinstance(value, str) and value.isdigit() else value
+
+    @property
+    def slug(self) -> str:
+        return self.meeting.id or slugify(self.meeting.title)
+
+    @property
+    def file_stem(self) -> str:
+        """`2024-12-18_nato-sg-bih-presidency`: sorts by date in any file browser."""
+        return f"{self.meeting.date.isoformat()}_{self.slug}"
+
+
+def slugify(text: str, max_words: int = 8) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    return "-".join(words[:max_words]) or "meeting"
+
+
+def meeting_json_schema() -> dict[str, Any]:
+    return Meeting.model_json_schema()

@@ -1,0 +1,227 @@
+"""Read rendered Markdown (CommonMark + pipe tables + `:::` containers) into a Document.
+
+Only the constructs briefgen supports are switched on: raw HTML, code blocks, block quotes,
+images, entities, setext headings and thematic breaks stay off, so text that looks like them
+is printed literally.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+
+from briefgen.document import (
+    Block,
+    BulletList,
+    Document,
+    DocumentInfo,
+    Emphasis,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListItem,
+    NumberedList,
+    PageBreak,
+    Paragraph,
+    Strong,
+    Table,
+    Text,
+    TitleBlock,
+    TitleField,
+    plain_text,
+)
+from briefgen.errors import Location, MarkupError
+
+CONTAINERS = ("title-block", "pagebreak")
+_DISABLED_RULES = [
+    "code", "fence", "blockquote", "hr", "reference", "html_block", "lheading",
+    "backticks", "strikethrough", "image", "html_inline", "entity", "linkify",
+]
+_SAFE_URL_SCHEMES = ("http://", "https://", "mailto:")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table")
+    md.disable(_DISABLED_RULES, ignoreInvalid=True)
+    for name in CONTAINERS:
+        md.use(container_plugin, name=name)
+    md.use(deflist_plugin)
+    return md
+
+
+def read_markup(markup: str, info: DocumentInfo, source_name: str = "<markup>") -> Document:
+    """Parse rendered markup into a Document; unsupported constructs raise MarkupError."""
+    tree = SyntaxTreeNode(_parser().parse(markup))
+    reader = _Reader(source_name)
+    blocks = reader.blocks(tree.children)
+    return Document(info=info, blocks=tuple(blocks))
+
+
+class _Reader:
+    def __init__(self, source_name: str) -> None:
+        self.source_name = source_name
+
+    def error(self, node: SyntaxTreeNode, message: str, hint: str | None = None) -> MarkupError:
+        line = node.map[0] + 1 if node.map else None
+        return MarkupError(message, location=Location(f"{self.source_name} (rendered)", line), hint=hint)
+
+    def blocks(self, nodes: list[SyntaxTreeNode]) -> list[Block]:
+        out: list[Block] = []
+        for node in nodes:
+            out.extend(self.block(node))
+        return out
+
+    def block(self, node: SyntaxTreeNode) -> list[Block]:
+        kind = node.type
+        if kind == "paragraph":
+            inlines = self.inline_of(node)
+            return [Paragraph(inlines)] if inlines else []
+        if kind == "heading":
+            level = min(int(node.tag[1]), 3)
+            return [Heading(level, self.inline_of(node))]
+        if kind == "bullet_list":
+            return [BulletList(self.items(node))]
+        if kind == "ordered_list":
+            start = int(node.attrs.get("start", 1) or 1)
+            return [NumberedList(self.items(node), start=start)]
+        if kind == "table":
+            return [self.table(node)]
+        if kind == "container_pagebreak":
+            return [PageBreak()]
+        if kind == "container_title-block":
+            return [self.title_block(node)]
+        if kind == "dl":
+            return self.definition_paragraphs(node)
+        if kind.startswith("container_"):
+            raise self.error(node, f"unknown container {kind[10:]!r}", f"use one of {CONTAINERS}")
+        raise self.error(node, f"unsupported markup {kind!r}")
+
+    def items(self, node: SyntaxTreeNode) -> tuple[ListItem, ...]:
+        return tuple(ListItem(tuple(self.blocks(item.children))) for item in node.children)
+
+    def table(self, node: SyntaxTreeNode) -> Table:
+        header: tuple[tuple[Inline, ...], ...] = ()
+        rows: list[tuple[tuple[Inline, ...], ...]] = []
+        for part in node.children:
+            for row in part.children:
+                cells = tuple(self.inline_of(cell) for cell in row.children)
+                if part.type == "thead":
+                    header = cells
+                else:
+                    rows.append(cells)
+        width = len(header)
+        rows = [tuple(row[:width]) + ((),) * (width - len(row)) for row in rows]
+        return Table(header=header, rows=tuple(rows), widths=column_widths(header, rows))
+
+    def title_block(self, node: SyntaxTreeNode) -> TitleBlock:
+        title: tuple[Inline, ...] = ()
+        subtitle: tuple[Inline, ...] = ()
+        fields: list[TitleField] = []
+        for child in node.children:
+            if child.type == "heading" and not title:
+                title = self.inline_of(child)
+            elif child.type == "heading":
+                subtitle = self.inline_of(child)
+            elif child.type == "dl":
+                fields.extend(
+                    TitleField(plain_text(term), value) for term, value in self.definitions(child)
+                )
+            else:
+                raise self.error(
+                    child,
+                    f"a title block holds a '#' title, a '##' subtitle and 'Label / : value' "
+                    f"fields, not {child.type!r}",
+                )
+        return TitleBlock(title=title, subtitle=subtitle, fields=tuple(fields))
+
+    def definitions(self, node: SyntaxTreeNode) -> list[tuple[tuple[Inline, ...], tuple[Inline, ...]]]:
+        pairs: list[tuple[tuple[Inline, ...], tuple[Inline, ...]]] = []
+        term: tuple[Inline, ...] = ()
+        for child in node.children:
+            if child.type == "dt":
+                term = self.inline_of(child)
+            elif child.type == "dd":
+                value: list[Inline] = []
+                for paragraph in child.children:
+                    if value:
+                        value.append(LineBreak())
+                    value.extend(self.inline_of(paragraph))
+                pairs.append((term, tuple(value)))
+        return pairs
+
+    def definition_paragraphs(self, node: SyntaxTreeNode) -> list[Block]:
+        return [
+            Paragraph((Strong(term), Text(": "), *value)) for term, value in self.definitions(node)
+        ]
+
+    def inline_of(self, node: SyntaxTreeNode) -> tuple[Inline, ...]:
+        """The inlines of a block node (its single `inline` child), merged and trimmed."""
+        inlines: list[Inline] = []
+        for child in node.children:
+            if child.type == "inline":
+                inlines.extend(self.inlines(child.children))
+            else:
+                inlines.extend(self.inlines([child]))
+        return _merge(inlines)
+
+    def inlines(self, nodes: list[SyntaxTreeNode]) -> list[Inline]:
+        out: list[Inline] = []
+        for node in nodes:
+            kind = node.type
+            if kind == "text":
+                out.append(Text(node.content))
+            elif kind == "softbreak":
+                out.append(Text(" "))
+            elif kind == "hardbreak":
+                out.append(LineBreak())
+            elif kind == "strong":
+                out.append(Strong(_merge(self.inlines(node.children))))
+            elif kind == "em":
+                out.append(Emphasis(_merge(self.inlines(node.children))))
+            elif kind == "link":
+                href = str(node.attrs.get("href", ""))
+                children = _merge(self.inlines(node.children))
+                if href.lower().startswith(_SAFE_URL_SCHEMES):
+                    out.append(Link(href, children))
+                else:
+                    out.extend(children)  # relative or odd links: keep the words, drop the target
+            else:
+                raise self.error(node, f"unsupported inline markup {kind!r}")
+        return out
+
+
+def _merge(inlines: list[Inline]) -> tuple[Inline, ...]:
+    merged: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + node.text)
+        elif not (isinstance(node, Text) and not node.text):
+            merged.append(node)
+    return tuple(merged)
+
+
+def column_widths(
+    header: tuple[tuple[Inline, ...], ...], rows: list[tuple[tuple[Inline, ...], ...]]
+) -> tuple[float, ...]:
+    """Relative widths from content: long-text columns get more room, none drops below 10 %."""
+    if not header:
+        return ()
+    weights = []
+    for index, cell in enumerate(header):
+        texts = [plain_text(cell)] + [plain_text(row[index]) for row in rows]
+        lengths = sorted(len(text) for text in texts)
+        typical = lengths[len(lengths) * 3 // 4]
+        # A column must fit its longest ordinary word (capped: URLs wrap anyway).
+        longest_word = min(max((len(w) for t in texts for w in t.split()), default=0), 18)
+        weights.append(min(max(typical, longest_word * 1.5, 6), 60))
+    total = sum(weights)
+    shares = [max(w / total, 0.1) for w in weights]
+    scale = sum(shares)
+    return tuple(round(s / scale, 4) for s in shares)

@@ -1,0 +1,225 @@
+"""Render a meeting through a sandboxed Jinja2 template into Markdown markup.
+
+Every value a template prints is escaped for Markdown unless it is rich text (a `RichText`),
+so names, titles and cells appear exactly as written and data is never evaluated as template
+code. The context carries no output format: a template cannot branch on PDF versus DOCX.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+import typing
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.runtime import BlockReference, Context, Macro
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from briefgen.errors import Location, TemplateError
+
+_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+
+
+class Trusted(str):
+    """Markup the template itself made (a macro's output, `super()`): printed as is."""
+
+    __slots__ = ()
+
+
+class RichText(Trusted):
+    """Markdown from a rich-text field: printed as markup, not escaped."""
+
+    __slots__ = ()
+
+
+def escape_markdown(text: str) -> str:
+    """Make plain text literal in Markdown: backslash-escape all ASCII punctuation, no newlines."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(text.splitlines()))
+
+
+# Rich text is Markdown for paragraphs, emphasis, links and lists. Block syntax that would
+# escape its field (a heading, a table row, a container fence) is made literal.
+_RICH_BLOCK_SYNTAX = re.compile(r"(?m)^(\s*(?:[-*+]\s+|\d+[.)]\s+)*)(#|:::|\|)")
+
+
+def sanitise_rich_text(text: str) -> str:
+    text = text.replace("|", "\\|")
+    return _RICH_BLOCK_SYNTAX.sub(lambda m: m.group(1) + "\\" + m.group(2), text).strip("\n")
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Trusted):
+        return str(value)
+    return escape_markdown(str(value))
+
+
+def _indent(value: Any, width: int = 2) -> Any:
+    """Indent continuation lines so multi-paragraph rich text stays inside its list item."""
+    text = str(value)
+    indented = ("\n" + " " * width).join(text.split("\n"))
+    return RichText(indented) if isinstance(value, RichText) else indented
+
+
+def to_context(value: Any) -> Any:
+    """Plain data for templates: models → dicts, rich-text fields → RichText, text kept as is."""
+    if isinstance(value, BaseModel):
+        result: dict[str, Any] = {}
+        for name, field in type(value).model_fields.items():
+            item = getattr(value, name)
+            if isinstance(item, str) and _is_rich_text(field):
+                result[name] = RichText(sanitise_rich_text(item))
+            else:
+                result[name] = to_context(item)
+        return result
+    if isinstance(value, (list, tuple)):
+        return [to_context(v) for v in value]
+    return value
+
+
+@lru_cache(maxsize=256)
+def _is_rich_annotation(annotation: Any) -> bool:
+    for arg in typing.get_args(annotation):
+        extra = getattr(arg, "json_schema_extra", None)
+        if isinstance(extra, dict) and extra.get("x-briefgen-text") == "markdown":
+            return True
+        if _is_rich_annotation(arg):
+            return True
+    return False
+
+
+def _is_rich_text(field: FieldInfo) -> bool:
+    """Whether a model field is Markdown (`RichText` in model.py), even inside `| None`."""
+    extra = field.json_schema_extra
+    if isinstance(extra, dict) and extra.get("x-briefgen-text") == "markdown":
+        return True
+    return _is_rich_annotation(field.annotation)
+
+
+class TemplateSet:
+    """A search path of template folders (user folders first, built-ins last) and its Jinja env."""
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self.folders = tuple(folders)
+        self.env = _environment(self.folders)
+
+    def render(self, name: str, context: dict[str, Any]) -> str:
+        try:
+            template = self.env.get_template(name)
+            return template.render(context)
+        except jinja2.TemplateNotFound as exc:
+            available = ", ".join(self.names()) or "(none)"
+            raise TemplateError(
+                f"template {exc.name!r} not found",
+                hint=f"templates available: {available}",
+            ) from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(
+                f"template syntax error: {exc.message}",
+                location=Location(exc.filename or exc.name or name, exc.lineno),
+            ) from None
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(
+                f"template uses an undefined value: {exc.message}",
+                location=_template_location(exc, name),
+                hint="check the spelling of the variable; `briefgen dump --stage meeting` "
+                "shows what templates can use",
+            ) from None
+        except jinja2.sandbox.SecurityError as exc:
+            raise TemplateError(
+                f"template tried an unsafe operation: {exc}",
+                location=_template_location(exc, name),
+                hint="templates may only read the meeting's data",
+            ) from None
+        except (TypeError, ValueError, AttributeError, ZeroDivisionError) as exc:
+            raise TemplateError(
+                f"template failed: {exc}", location=_template_location(exc, name)
+            ) from None
+
+    def names(self) -> list[str]:
+        return sorted(n for n in self.env.list_templates() if n.endswith(".md.j2"))
+
+
+def _template_location(exc: BaseException, name: str) -> Location:
+    """The template file and line where a render error happened.
+
+    Jinja rewrites tracebacks so that frames of template code carry the template's file name
+    and line number; the innermost such frame is where the error is.
+    """
+    found = Location(name)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = Location(_display_path(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _display_path(filename: str) -> str:
+    path = Path(filename)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class _BriefEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, plus: what a macro or block returns is template markup, not data.
+
+    Everything else a template prints is escaped, so data can only ever appear as text, even
+    after filters or concatenation; a macro's output was already escaped value by value.
+    """
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        result = super().call(__context, __obj, *args, **kwargs)
+        if isinstance(__obj, (Macro, BlockReference)) and isinstance(result, str):
+            return Trusted(result)
+        return result
+
+
+@lru_cache(maxsize=32)
+def _environment(folders: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
+    env = _BriefEnvironment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders], followlinks=False),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["indent"] = _indent
+    env.filters["date"] = _date_filter
+    env.filters["escape_cell"] = escape_markdown
+    return env
+
+
+@jinja2.pass_context
+def _date_filter(context: jinja2.runtime.Context, value: Any, style: str = "long") -> str:
+    return format_date(value, str(context.get("language", "en")), style)
+
+
+def format_date(value: Any, language: str = "en", style: str = "long") -> str:
+    """`18 December 2024` in English, `18. decembar 2024.` in Bosnian, via Babel's CLDR data."""
+    if not isinstance(value, dt.date):
+        return str(value)
+    from babel.dates import format_date as babel_format_date
+
+    locale = _babel_locale(language)
+    return str(babel_format_date(value, format=style, locale=locale))
+
+
+def _babel_locale(language: str) -> str:
+    # Plain `en` would give American month-first dates; briefs are written day-first.
+    normalised = language.replace("-", "_")
+    return "en_GB" if normalised == "en" else normalised
