@@ -66,6 +66,11 @@ _TEMPLATES = click.option(
     type=click.Path(file_okay=False, exists=True),
     help="A folder of templates and themes searched before the built-ins (repeatable).",
 )
+_CONFIG = click.option(
+    "--config",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Project configuration (default: the nearest briefgen.yaml above the input).",
+)
 
 
 @main.command()
@@ -77,9 +82,18 @@ _TEMPLATES = click.option(
 )
 @click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
 @_TEMPLATES
-def build(inputs: tuple[str, ...], audiences: tuple[str, ...], formats: tuple[str, ...], out_dir: str, template_dirs: tuple[str, ...]) -> None:
+@_CONFIG
+def build(
+    inputs: tuple[str, ...],
+    audiences: tuple[str, ...],
+    formats: tuple[str, ...],
+    out_dir: str,
+    template_dirs: tuple[str, ...],
+    config: str | None,
+) -> None:
     """Build briefs from meeting files; prints each written path."""
-    from briefgen.pipeline import BuildOptions, build as build_one
+    from briefgen.pipeline import BuildOptions
+    from briefgen.pipeline import build as build_one
     from briefgen.writers import FORMATS
 
     options = BuildOptions(
@@ -87,6 +101,7 @@ def build(inputs: tuple[str, ...], audiences: tuple[str, ...], formats: tuple[st
         formats=formats or FORMATS,
         out_dir=Path(out_dir),
         template_dirs=tuple(Path(d) for d in template_dirs),
+        config=Path(config) if config else None,
     )
 
     def action(input_path: str) -> None:
@@ -98,11 +113,18 @@ def build(inputs: tuple[str, ...], audiences: tuple[str, ...], formats: tuple[st
 
 @main.command()
 @_INPUTS
-def validate(inputs: tuple[str, ...]) -> None:
+@_CONFIG
+def validate(inputs: tuple[str, ...], config: str | None) -> None:
     """Check meeting files and report every problem; prints nothing when all are valid."""
+    from briefgen.pipeline import BuildOptions, Project
     from briefgen.validation import load_meeting
 
-    sys.exit(run_each(inputs, lambda p: load_meeting(Path(p), p) and None))
+    def action(input_path: str) -> None:
+        options = BuildOptions(config=Path(config) if config else None)
+        project = Project.for_input(Path(input_path), options)
+        load_meeting(Path(input_path), input_path, levels=project.config.levels)
+
+    sys.exit(run_each(inputs, action))
 
 
 @main.command()
@@ -113,34 +135,63 @@ def validate(inputs: tuple[str, ...]) -> None:
 )
 @click.option("-a", "--audience", default="staff", show_default=True)
 @_TEMPLATES
-def dump(input_path: str, stage: str, audience: str, template_dirs: tuple[str, ...]) -> None:
+@_CONFIG
+def dump(input_path: str, stage: str, audience: str, template_dirs: tuple[str, ...], config: str | None) -> None:
     """Print an intermediate form of the pipeline (for debugging templates and for tests)."""
+    from briefgen.pipeline import BuildOptions
+
+    options = BuildOptions(
+        template_dirs=tuple(Path(d) for d in template_dirs), config=Path(config) if config else None
+    )
 
     def action(path: str) -> None:
-        click.echo(dump_stage(path, stage, audience, tuple(Path(d) for d in template_dirs)), nl=False)
+        click.echo(dump_stage(path, stage, audience, options), nl=False)
 
     sys.exit(run_each([input_path], action))
 
 
-def dump_stage(input_path: str, stage: str, audience_name: str, template_dirs: tuple[Path, ...]) -> str:
+def dump_stage(input_path: str, stage: str, audience_name: str, options: Any) -> str:
     import json
 
-    from briefgen.audience import get_audience, select
+    from briefgen.audience import select
     from briefgen.document import dump as dump_document
-    from briefgen.pipeline import render_document, render_markup, source_date_epoch
-    from briefgen.resources import template_folders
-    from briefgen.templating import TemplateSet
+    from briefgen.pipeline import Project, render_document, render_markup, source_date_epoch
     from briefgen.validation import load_meeting
 
-    meeting, _ = load_meeting(Path(input_path), input_path)
-    audience = get_audience(audience_name)
+    project = Project.for_input(Path(input_path), options)
+    audience = project.audience(audience_name)
+    meeting, _ = load_meeting(Path(input_path), input_path, levels=project.config.levels)
     if stage == "meeting":
-        data: Any = select(meeting, audience).model_dump(mode="json", exclude_defaults=True)
+        selection = select(meeting, audience, project.config.levels)
+        data: Any = selection.meeting.model_dump(mode="json", exclude_defaults=True)
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    templates = TemplateSet(template_folders(template_dirs))
     if stage == "markup":
-        return render_markup(select(meeting, audience), audience, templates)
-    return dump_document(render_document(meeting, audience, templates, source_date_epoch()))
+        return render_markup(meeting, audience, project)
+    return dump_document(render_document(meeting, audience, project, source_date_epoch()))
+
+
+@main.command("audiences")
+@click.option("--config", type=click.Path(dir_okay=False, exists=True), help="briefgen.yaml to read.")
+def list_audiences(config: str | None) -> None:
+    """List the audiences: description, template, theme and clearance."""
+    from briefgen.audience import clearance_level
+    from briefgen.config import find_config, load_config
+    from briefgen.pipeline import Project
+
+    def action(_: str) -> None:
+        path = Path(config) if config else find_config(Path.cwd())
+        project = Project(load_config(path))
+        levels = project.config.levels
+        for audience in project.audiences.values():
+            click.echo(f"{audience.name}")
+            click.echo(f"    {audience.description}")
+            marks = ", portion marks" if audience.portion_marks else ""
+            click.echo(
+                f"    template {audience.template}, theme {audience.theme}, "
+                f"clearance {clearance_level(audience, levels)}{marks}"
+            )
+
+    sys.exit(run_each(["."], action))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,12 +11,42 @@ import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 PlainText = Annotated[str, Field(json_schema_extra={"x-briefgen-text": "plain"})]
 RichText = Annotated[
     str,
     Field(json_schema_extra={"x-briefgen-text": "markdown"}),
+]
+DEFAULT_LEVELS = ("PUBLIC", "INTERNAL", "RESTRICTED", "CONFIDENTIAL")
+
+
+def _known_level(value: str, info: ValidationInfo) -> str:
+    """A marking must be one of the configured levels (case-insensitive; stored as configured)."""
+    levels = (info.context or {}).get("levels") or DEFAULT_LEVELS
+    for level in levels:
+        if level.casefold() == value.strip().casefold():
+            return str(level)
+    import difflib
+
+    close = difflib.get_close_matches(value.upper(), list(levels), n=1)
+    suggestion = f"did you mean {close[0]}? " if close else ""
+    raise ValueError(f"unknown marking {value!r}; {suggestion}levels, lowest first: {', '.join(levels)}")
+
+
+Classification = Annotated[
+    str,
+    AfterValidator(_known_level),
+    Field(description="Protective marking: one of the configured levels (default PUBLIC, "
+          "INTERNAL, RESTRICTED, CONFIDENTIAL)."),
 ]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 Language = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")]
@@ -40,7 +70,7 @@ class MeetingInfo(_Model):
     time: PlainText | None = Field(None, description="Time as it should be printed, e.g. 10:30-11:15 CET.")
     location: PlainText | None = None
     organiser: PlainText | None = None
-    classification: PlainText | None = Field(
+    classification: Classification | None = Field(
         None, description="Default protective marking of every item."
     )
     id: Slug | None = Field(None, description="Short name used in file names; derived from the title.")
@@ -53,7 +83,7 @@ class Participant(_Model):
     organisation: PlainText | None = None
     side: PlainText | None = Field(None, description="Which delegation, e.g. 'NATO' or 'host'.")
     bio: PlainText | None = None
-    classification: PlainText | None = None
+    classification: Classification | None = None
 
 
 class Item(_Model):
@@ -61,7 +91,7 @@ class Item(_Model):
 
     title: PlainText | None = None
     text: RichText
-    classification: PlainText | None = None
+    classification: Classification | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -84,7 +114,7 @@ class Initiative(_Model):
     milestones: list[Milestone] = Field(default_factory=list)
     owner: PlainText | None = None
     status: PlainText | None = None
-    classification: PlainText | None = None
+    classification: Classification | None = None
 
     @model_validator(mode="after")
     def _ordered_range(self) -> Initiative:
@@ -112,7 +142,7 @@ class Section(_Model):
     heading: PlainText
     body: RichText | None = None
     table: SectionTable | None = None
-    classification: PlainText | None = None
+    classification: Classification | None = None
 
 
 class Meeting(_Model):

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from briefgen.audience import Audience, get_audience, select
+from briefgen.audience import Audience, Selection, audiences_for, get_audience, select
+from briefgen.config import ProjectConfig, find_config, load_config
 from briefgen.document import Document, DocumentInfo
 from briefgen.errors import UsageError
 from briefgen.model import Meeting
 from briefgen.reader import read_markup
-from briefgen.resources import load_theme, template_folders
+from briefgen.resources import load_labels, load_theme, template_folders
 from briefgen.templating import TemplateSet, to_context
+from briefgen.theme import Theme
 from briefgen.validation import load_meeting
 from briefgen.writers import FORMATS, get_writer
 
@@ -30,6 +33,38 @@ class BuildOptions:
     formats: tuple[str, ...] = FORMATS
     out_dir: Path = Path("out")
     template_dirs: tuple[Path, ...] = ()
+    config: Path | None = None  # briefgen.yaml; found next to the input when absent
+
+
+@dataclass
+class Project:
+    """Everything a build needs besides the meeting: configuration, audiences, templates."""
+
+    config: ProjectConfig = field(default_factory=ProjectConfig)
+    extra_template_dirs: tuple[Path, ...] = ()
+
+    @cached_property
+    def folders(self) -> tuple[Path, ...]:
+        return template_folders([*self.extra_template_dirs, *self.config.template_dirs()])
+
+    @cached_property
+    def templates(self) -> TemplateSet:
+        return TemplateSet(self.folders)
+
+    @cached_property
+    def audiences(self) -> dict[str, Audience]:
+        return audiences_for(self.config)
+
+    def audience(self, name: str) -> Audience:
+        return get_audience(name, self.audiences)
+
+    def theme(self, audience: Audience) -> Theme:
+        return load_theme(audience.theme, self.folders)
+
+    @classmethod
+    def for_input(cls, input_path: Path, options: BuildOptions) -> Project:
+        config_path = options.config or find_config(input_path)
+        return cls(load_config(config_path), tuple(options.template_dirs))
 
 
 def source_date_epoch() -> int:
@@ -49,40 +84,58 @@ def source_date_epoch() -> int:
     return int(value)
 
 
-def template_context(meeting: Meeting, audience: Audience) -> dict[str, Any]:
-    """What a template can see: the (already filtered) meeting's data, and who it is for."""
+def template_context(selection: Selection, audience: Audience, project: Project) -> dict[str, Any]:
+    """What a template can see: the filtered meeting, who it is for, labels in its language."""
+    meeting = selection.meeting
     context: dict[str, Any] = to_context(meeting)
     context.pop("schema_version", None)
+    for key in ("participants", "key_points", "outcomes", "initiatives", "sections"):
+        for item in context[key]:
+            level = item["classification"]
+            item["portion_mark"] = (
+                f"({project.config.abbreviation(level)})" if audience.portion_marks else ""
+            )
+    labels = load_labels(meeting.meeting.language, project.folders)
+    context["labels"] = labels
     context["language"] = meeting.meeting.language
-    context["audience"] = {"name": audience.name, "label": audience.label}
-    context["marking"] = meeting.meeting.classification
+    context["audience"] = {
+        "name": audience.name,
+        "label": audience.label or labels.get(f"audience_{audience.name}", audience.name.title()),
+    }
+    context["marking"] = selection.marking
     return context
 
 
-def render_markup(meeting: Meeting, audience: Audience, templates: TemplateSet) -> str:
-    return templates.render(audience.template, template_context(meeting, audience))
-
-
-def document_info(meeting: Meeting, audience: Audience, created: int) -> DocumentInfo:
+def document_info(selection: Selection, context: dict[str, Any], created: int) -> DocumentInfo:
+    meeting = selection.meeting
     info = meeting.meeting
+    labels = context["labels"]
     return DocumentInfo(
         title=info.title,
         author=info.organiser or "",
-        subject=f"{audience.label or audience.name}, {info.date.isoformat()}",
+        subject=f"{context['audience']['label']}, {info.date.isoformat()}",
         keywords=tuple(p.name for p in meeting.participants),
         language=info.language,
-        marking=info.classification or "",
+        marking=selection.marking,
         created=created,
+        page_label=labels.get("page_label", "Page {page} of {pages}"),
     )
 
 
 def render_document(
-    meeting: Meeting, audience: Audience, templates: TemplateSet, created: int = 0
+    meeting: Meeting, audience: Audience, project: Project | None = None, created: int = 0
 ) -> Document:
     """Meeting → Document for one audience: select, render the template, read the markup."""
-    visible = select(meeting, audience)
-    markup = render_markup(visible, audience, templates)
-    return read_markup(markup, document_info(visible, audience, created), audience.template)
+    project = project or Project()
+    selection = select(meeting, audience, project.config.levels)
+    context = template_context(selection, audience, project)
+    markup = project.templates.render(audience.template, context)
+    return read_markup(markup, document_info(selection, context, created), audience.template)
+
+
+def render_markup(meeting: Meeting, audience: Audience, project: Project) -> str:
+    selection = select(meeting, audience, project.config.levels)
+    return project.templates.render(audience.template, template_context(selection, audience, project))
 
 
 def output_path(meeting: Meeting, audience: Audience, fmt: str, out_dir: Path) -> Path:
@@ -98,23 +151,23 @@ def build(input_path: str | Path, options: BuildOptions | None = None) -> list[P
     for fmt in options.formats:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r}", hint=f"formats: {', '.join(FORMATS)}")
-    audiences = [get_audience(name) for name in options.audiences]
-    folders = template_folders(options.template_dirs)
-    templates = TemplateSet(folders)
-    meeting, _ = load_meeting(Path(input_path), str(input_path))
+    path = Path(input_path)
+    project = Project.for_input(path, options)
+    audiences = [project.audience(name) for name in options.audiences]
+    meeting, _ = load_meeting(path, str(input_path), levels=project.config.levels)
     created = source_date_epoch()
 
     # Render everything first, so a failure leaves no partial set of files behind.
     outputs: list[tuple[Path, bytes]] = []
     for audience in audiences:
-        document = render_document(meeting, audience, templates, created)
-        theme = load_theme(audience.theme, folders)
+        document = render_document(meeting, audience, project, created)
+        theme = project.theme(audience)
         for fmt in options.formats:
             data = get_writer(fmt)(document, theme)
             outputs.append((output_path(meeting, audience, fmt, options.out_dir), data))
-    for path, data in outputs:
-        write_atomic(path, data)
-    return [path for path, _ in outputs]
+    for target, data in outputs:
+        write_atomic(target, data)
+    return [target for target, _ in outputs]
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -131,4 +184,3 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-

@@ -53,3 +53,28 @@ def _load_theme_cached(name: str, folders: tuple[Path, ...]) -> Theme:
     close = get_close_matches(name, known, n=1)
     hint = (f"did you mean `{close[0]}`? " if close else "") + f"themes: {', '.join(known)}"
     raise ThemeError(f"unknown theme {name!r}", hint=hint)
+
+
+def load_labels(language: str, folders: Sequence[Path]) -> dict[str, str]:
+    """Fixed words of a brief ("Purpose", "Page 1 of 2") in the meeting's language.
+
+    `labels/LANG.yaml` on the search path; a regional language falls back to its base
+    (`bs_BA` → `bs`), and any missing word to English.
+    """
+    labels: dict[str, str] = {}
+    base = language.replace("-", "_").split("_")[0].lower()
+    for code in ("en", base, language.replace("-", "_")):
+        labels.update(_labels_file(code, tuple(folders)))
+    return labels
+
+
+@lru_cache(maxsize=64)
+def _labels_file(code: str, folders: tuple[Path, ...]) -> dict[str, str]:
+    for folder in folders:
+        path = folder / "labels" / f"{code}.yaml"
+        if path.is_file():
+            data = load_yaml_file(path).data
+            if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+                raise ThemeError(f"{path}: labels must be a mapping of names to text")
+            return {str(k): v for k, v in data.items()}
+    return {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,10 +19,15 @@ from briefgen.model import Meeting
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def load_meeting(path: Path, display_name: str | None = None) -> tuple[Meeting, LoadedYaml]:
-    """Load and validate a meeting file; raises InputError or ValidationError."""
+def load_meeting(
+    path: Path, display_name: str | None = None, *, levels: Sequence[str] | None = None
+) -> tuple[Meeting, LoadedYaml]:
+    """Load and validate a meeting file; raises InputError or ValidationError.
+
+    `levels` are the marking levels of the project (briefgen.yaml), lowest first.
+    """
     loaded = load_yaml_file(path, display_name)
-    return validate(Meeting, loaded), loaded
+    return validate(Meeting, loaded, context={"levels": tuple(levels or ())}), loaded
 
 
 def validate(model: type[ModelT], loaded: LoadedYaml, *, context: dict[str, Any] | None = None) -> ModelT:
