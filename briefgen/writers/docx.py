@@ -1,0 +1,324 @@
+"""DOCX writer: the document model as named Word styles on a themed reference document."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+import docx
+from docx.document import Document as WordDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.parts.hdrftr import FooterPart, HeaderPart
+from lxml.etree import SubElement
+
+from briefgen.document import (
+    Block,
+    BulletList,
+    Document,
+    DocumentInfo,
+    Emphasis,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    NumberedList,
+    PageBreak,
+    Paragraph,
+    Strong,
+    Table,
+    Text,
+    TitleBlock,
+)
+from briefgen.theme import Theme
+from briefgen.writers.docx_styles import CELL_PADDING, LIST_DEPTH, Reference, list_style, reference
+
+# XML 1.0 cannot carry these at all; the PDF writer drops them too.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile("(\t|\r\n|\r|\n)")
+_PLACEHOLDER = re.compile(r"\{(page|pages)\}")
+_FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
+_ZIP_MIN, _ZIP_MAX = 315532800, 4354819199  # 1980-01-01 .. 2107-12-31, what zip dates hold
+
+
+def write_docx(document: Document, theme: Theme) -> bytes:
+    """Render the document as DOCX: named styles only, so a Word user can restyle it."""
+    ref = reference(theme)
+    word = docx.Document(io.BytesIO(ref.blob))
+    info = document.info
+    body = word.element.body
+    section = body.sectPr
+    body.remove(section)  # blocks are appended; the section properties must stay last
+    _Writer(word, ref, theme).blocks(document.blocks, body, 0)
+    body.append(section)
+    _page_chrome(word, info, theme)
+    _properties(word, info)
+    out = io.BytesIO()
+    word.save(out)
+    return _normalise_zip(out.getvalue(), info.created)
+
+
+def _w(tag: str) -> str:
+    return qn(f"w:{tag}")
+
+
+_P, _PPR, _PSTYLE, _R, _RPR, _T = _w("p"), _w("pPr"), _w("pStyle"), _w("r"), _w("rPr"), _w("t")
+_VAL, _PRESERVE = _w("val"), qn("xml:space")
+
+
+def _paragraph(parent: BaseOxmlElement, style_id: str) -> BaseOxmlElement:
+    # lxml directly and the style id rather than its name: python-docx's name lookups and
+    # ordered-insert helpers are most of its time, and the element order here is fixed anyway.
+    p: BaseOxmlElement = SubElement(parent, _P)
+    SubElement(SubElement(p, _PPR), _PSTYLE, {_VAL: style_id})
+    return p
+
+
+def _run(parent: BaseOxmlElement, text: str, rstyle: str = "", bold: bool = False,
+         italic: bool = False) -> BaseOxmlElement:
+    r: BaseOxmlElement = SubElement(parent, _R)
+    if rstyle or bold or italic:
+        rpr = SubElement(r, _RPR)  # children in schema order: rStyle, b, i
+        if rstyle:
+            SubElement(rpr, _w("rStyle"), {_VAL: rstyle})
+        if bold:
+            SubElement(rpr, _w("b"))
+        if italic:
+            SubElement(rpr, _w("i"))
+    # Tabs and line ends inside a text become Word's own tab and break elements.
+    for index, piece in enumerate(_SPECIAL.split(_CONTROL.sub("", text))):
+        if index % 2:
+            SubElement(r, _w("tab") if piece == "\t" else _w("br"))
+        elif piece:
+            t = SubElement(r, _T)
+            t.text = piece
+            if piece != piece.strip():
+                t.set(_PRESERVE, "preserve")
+    return r
+
+
+class _Writer:
+    """Appends blocks as WordprocessingML; one instance per document."""
+
+    def __init__(self, word: WordDocument, ref: Reference, theme: Theme) -> None:
+        self.part = word.part
+        self.numbering = word.part.numbering_part.element
+        self.ref = ref
+        self.label_size = theme.role("field-label").size
+
+    def blocks(self, blocks: Sequence[Block], out: BaseOxmlElement, depth: int) -> None:
+        for block in blocks:
+            match block:
+                case TitleBlock():
+                    self.title_block(block, out)
+                case Heading(level=level, children=children):
+                    self.paragraph(out, f"Heading{min(max(level, 1), 3)}", children)
+                case Paragraph(children=children):
+                    # Inside a list item, later paragraphs align with the item's text.
+                    style = list_style("Continue", depth - 1) if depth else "Normal"
+                    self.paragraph(out, style, children)
+                case BulletList() | NumberedList():
+                    self.list(block, out, depth)
+                case Table():
+                    self.table(block, out)
+                case PageBreak():
+                    r = SubElement(_paragraph(out, "Normal"), _R)
+                    SubElement(r, _w("br"), {_w("type"): "page"})
+                case _:
+                    raise TypeError(f"unknown block {block!r}")
+
+    def paragraph(self, out: BaseOxmlElement, style_id: str, inlines: Sequence[Inline]
+                  ) -> BaseOxmlElement:
+        p = _paragraph(out, style_id)
+        self.inlines(p, inlines, bold=False, italic=False, link=False)
+        return p
+
+    def inlines(self, parent: BaseOxmlElement, inlines: Sequence[Inline], *, bold: bool,
+                italic: bool, link: bool) -> None:
+        for node in inlines:
+            match node:
+                case Text(text=text):
+                    _run(parent, text, "Hyperlink" if link else "", bold, italic)
+                case Strong(children=children):
+                    self.inlines(parent, children, bold=True, italic=italic, link=link)
+                case Emphasis(children=children):
+                    self.inlines(parent, children, bold=bold, italic=True, link=link)
+                case Link(url=url, children=children):
+                    label = children or (Text(url),)
+                    if link:  # Word cannot nest hyperlinks; the outer one wins
+                        self.inlines(parent, label, bold=bold, italic=italic, link=True)
+                        continue
+                    rid = self.part.relate_to(_CONTROL.sub("", url), RT.HYPERLINK,
+                                              is_external=True)
+                    hyperlink = SubElement(parent, _w("hyperlink"), {qn("r:id"): rid})
+                    self.inlines(hyperlink, label, bold=bold, italic=italic, link=True)
+                case LineBreak():
+                    SubElement(_run(parent, ""), _w("br"))
+                case _:
+                    raise TypeError(f"unknown inline {node!r}")
+
+    def list(self, block: BulletList | NumberedList, out: BaseOxmlElement, depth: int) -> None:
+        num_id = ""
+        if isinstance(block, NumberedList):
+            style = list_style("Number", depth)
+            # A w:num of its own per list, or Word continues numbering from the previous list.
+            abstract = self.ref.number_abstracts[min(depth, LIST_DEPTH - 1)]
+            num = self.numbering.add_num(abstract)
+            num.add_lvlOverride(ilvl=0).add_startOverride(block.start)
+            num_id = str(num.numId)
+        else:
+            style = list_style("Bullet", depth)
+        for item in block.items:
+            first, *rest = item.blocks or (Paragraph(()),)
+            if isinstance(first, Paragraph):
+                p = self.paragraph(out, style, first.children)
+            else:  # an item opening with, say, a nested list still needs its bullet
+                p, rest = _paragraph(out, style), [first, *rest]
+            if num_id:
+                num_pr = SubElement(p.find(_PPR), _w("numPr"))
+                SubElement(num_pr, _w("ilvl"), {_VAL: "0"})
+                SubElement(num_pr, _w("numId"), {_VAL: num_id})
+            self.blocks(rest, out, depth + 1)
+
+    def table(self, block: Table, out: BaseOxmlElement) -> None:
+        widths = _column_widths(block.widths, len(block.header), self.ref.text_width)
+        tbl = _grid(out, "BriefTable", widths, CELL_PADDING)
+        for index, cells in enumerate((block.header, *block.rows)):
+            tr = SubElement(tbl, _w("tr"))
+            tr_pr = SubElement(tr, _w("trPr"))
+            SubElement(tr_pr, _w("cantSplit"))  # a short row moves whole to the next page
+            if index == 0:  # repeated at the top of every page the table continues on
+                SubElement(tr_pr, _w("tblHeader"))
+            style = "TableHeader" if index == 0 else "TableText"
+            # A row short of cells (against the contract) gets empty ones, never a ragged grid.
+            for column, width in enumerate(widths):
+                cell = cells[column] if column < len(cells) else ()
+                p = _paragraph(_cell(tr, width), style)
+                self.inlines(p, cell, bold=False, italic=False, link=False)
+
+    def title_block(self, block: TitleBlock, out: BaseOxmlElement) -> None:
+        self.paragraph(out, "Title", block.title)
+        if block.subtitle:
+            self.paragraph(out, "Subtitle", block.subtitle)
+        if not block.fields:
+            return
+        # Label column as wide as the longest label (estimated: bold sans ~0.6 em a character)
+        # plus 12 pt, at most 170 pt, as in the PDF.
+        longest = max(len(f.label) for f in block.fields)
+        label = min(round(longest * self.label_size * 12 + 240), 3400)
+        tbl = _grid(out, "FieldTable", [label, self.ref.text_width - label], 0)
+        for item in block.fields:
+            tr = SubElement(tbl, _w("tr"))
+            _run(_paragraph(_cell(tr, label), "FieldLabel"), item.label)
+            p = _paragraph(_cell(tr, self.ref.text_width - label), "FieldValue")
+            self.inlines(p, item.value, bold=False, italic=False, link=False)
+
+
+def _grid(out: BaseOxmlElement, style_id: str, widths: list[int], indent: int
+          ) -> BaseOxmlElement:
+    """A table with its properties and column grid, ready for rows."""
+    tbl: BaseOxmlElement = SubElement(out, _w("tbl"))
+    tbl_pr = SubElement(tbl, _w("tblPr"))
+    SubElement(tbl_pr, _w("tblStyle"), {_VAL: style_id})
+    SubElement(tbl_pr, _w("tblW"), {_w("w"): str(sum(widths)), _w("type"): "dxa"})
+    # Word 2010 layout (the template's compatibility mode) hangs a table's border into the
+    # margin by the cell padding; indenting by that padding lines the border up with the text.
+    SubElement(tbl_pr, _w("tblInd"), {_w("w"): str(indent), _w("type"): "dxa"})
+    # Fixed layout keeps the reader's widths; an unbroken URL wraps inside its cell.
+    SubElement(tbl_pr, _w("tblLayout"), {_w("type"): "fixed"})
+    SubElement(tbl_pr, _w("tblLook"), {_VAL: "0420", _w("firstRow"): "1", _w("lastRow"): "0",
+                                        _w("firstColumn"): "0", _w("lastColumn"): "0",
+                                        _w("noHBand"): "0", _w("noVBand"): "1"})
+    grid = SubElement(tbl, _w("tblGrid"))
+    for width in widths:
+        SubElement(grid, _w("gridCol"), {_w("w"): str(width)})
+    return tbl
+
+
+def _cell(tr: BaseOxmlElement, width: int) -> BaseOxmlElement:
+    tc: BaseOxmlElement = SubElement(tr, _w("tc"))
+    SubElement(SubElement(tc, _w("tcPr")), _w("tcW"), {_w("w"): str(width), _w("type"): "dxa"})
+    return tc
+
+
+def _column_widths(weights: Sequence[float], columns: int, total: int) -> list[int]:
+    if len(weights) != columns or sum(weights) <= 0:  # no usable widths: share equally
+        weights = [1.0] * columns
+    scale = total / sum(weights)
+    widths = [round(w * scale) for w in weights[:-1]]
+    return [*widths, total - sum(widths)]
+
+
+def _page_chrome(word: WordDocument, info: DocumentInfo, theme: Theme) -> None:
+    """Marking at the top; marking, footer text and "Page X of Y" fields at the bottom."""
+    section = word.sections[0]
+    if info.marking:
+        _run(_paragraph(_story(section.header.part), "Marking"), info.marking)
+    footer = _story(section.footer.part)
+    if info.marking:
+        _run(_paragraph(footer, "Marking"), info.marking)
+    line = _paragraph(footer, "Footer")  # its style has a right tab stop at the margin
+    _run(line, theme.footer_text or info.title)
+    _run(line, "\t")
+    for index, piece in enumerate(_PLACEHOLDER.split(info.page_label)):
+        if index % 2:  # the split puts each placeholder's name at odd positions
+            _field(line, _FIELDS[piece])
+        elif piece:
+            _run(line, piece)
+
+
+def _story(part: HeaderPart | FooterPart) -> BaseOxmlElement:
+    """The header or footer element, emptied of the template's blank paragraph."""
+    element: BaseOxmlElement = part.element
+    for child in list(element):
+        element.remove(child)
+    return element
+
+
+def _field(p: BaseOxmlElement, instruction: str) -> None:
+    """A complex field with a cached "1" so the text reads right before Word updates it."""
+    SubElement(SubElement(p, _R), _w("fldChar"), {_w("fldCharType"): "begin"})
+    SubElement(SubElement(p, _R), _w("instrText"), {_PRESERVE: "preserve"}).text = (
+        f" {instruction} ")
+    SubElement(SubElement(p, _R), _w("fldChar"), {_w("fldCharType"): "separate"})
+    _run(p, "1")
+    SubElement(SubElement(p, _R), _w("fldChar"), {_w("fldCharType"): "end"})
+
+
+def _properties(word: WordDocument, info: DocumentInfo) -> None:
+    props = word.core_properties
+    props.title, props.author, props.subject = info.title, info.author, info.subject
+    props.keywords = ", ".join(info.keywords)
+    props.language = info.language
+    props.comments = ""  # the template says "generated by python-docx"
+    props.created = props.modified = datetime.fromtimestamp(info.created, tz=timezone.utc)
+    props.last_modified_by = "briefgen"
+    props.revision = 1
+    if not info.language:
+        return
+    # Spell checking and hyphenation follow w:lang, not the core property.
+    defaults = word.styles.element.find(qn("w:docDefaults"))
+    lang = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    lang.set(qn("w:val"), info.language)
+    word.settings.element.find(qn("w:themeFontLang")).set(qn("w:val"), info.language)
+
+
+def _normalise_zip(blob: bytes, created: int) -> bytes:
+    """Rewrite the package with fixed dates, order and attributes: zipfile stamps entries
+    with the current time and the host's OS, so two identical documents would differ."""
+    stamp = time.gmtime(min(max(created, _ZIP_MIN), _ZIP_MAX))[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w") as dst:
+        names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+        for name in names:
+            entry = zipfile.ZipInfo(name, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 0
+            entry.external_attr = 0
+            dst.writestr(entry, src.read(name))
+    return out.getvalue()
