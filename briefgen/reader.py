@@ -217,7 +217,9 @@ def column_widths(
     for index, cell in enumerate(header):
         texts = [plain_text(cell)] + [plain_text(row[index]) for row in rows]
         lengths = sorted(len(text) for text in texts)
-        typical = lengths[len(lengths) * 3 // 4]
+        # Short columns (names, dates, cadences) get room to stay on one line; long-text
+        # columns share the rest by their typical length.
+        typical = lengths[-1] * 1.3 + 3 if lengths[-1] <= 24 else lengths[len(lengths) * 3 // 4]
         # A column must fit its longest ordinary word (capped: URLs wrap anyway).
         longest_word = min(max((len(w) for t in texts for w in t.split()), default=0), 18)
         weights.append(min(max(typical, longest_word * 1.5, 6), 60))
