@@ -40,22 +40,18 @@ def cold_ms(args: list[str], repeat: int = 5) -> float:
 def main() -> None:
     input_path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_INPUT
     sys.path.insert(0, str(REPO))
-    from briefgen.audience import get_audience
-    from briefgen.pipeline import render_document
-    from briefgen.resources import load_theme, template_folders
-    from briefgen.templating import TemplateSet
+    from briefgen.pipeline import Project, render_document
     from briefgen.validation import load_meeting
     from briefgen.writers import get_writer
 
-    folders = template_folders()
-    templates = TemplateSet(folders)
-    audience = get_audience("staff")
-    theme = load_theme(audience.theme, folders)
+    project = Project()
+    audience = project.audience("staff")
+    theme = project.theme(audience)
     write_pdf, write_docx = get_writer("pdf"), get_writer("docx")
 
     def document():  # type: ignore[no-untyped-def]
         meeting, _ = load_meeting(input_path)
-        return render_document(meeting, audience, templates)
+        return render_document(meeting, audience, project)
 
     results = {
         "load + validate + render + read (no writer)": median_ms(document),

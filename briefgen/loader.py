@@ -23,6 +23,9 @@ MAX_NODES = 200_000
 
 KeyPath = tuple[str | int, ...]
 
+# libyaml's parser when PyYAML was built with it: the same safe composer, about 10x faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -124,7 +127,7 @@ def load_yaml_text(text: str, name: str) -> LoadedYaml:
     """Parse YAML text into plain data (dicts, lists, str, None) and its source map."""
     source = SourceMap(file=name, text=text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, name, text) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly every error
@@ -194,7 +197,7 @@ class _Builder:
             self._error(node, f"YAML tag {node.tag!r} is not allowed", "remove the tag")
             return None
         if isinstance(node, yaml.ScalarNode):
-            if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+            if node.tag == "tag:yaml.org,2002:null":
                 return None
             return node.value
         if isinstance(node, yaml.SequenceNode):
