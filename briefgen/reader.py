@@ -52,6 +52,9 @@ def _parser() -> MarkdownIt:
     md.disable(_DISABLED_RULES, ignoreInvalid=True)
     for name in CONTAINERS:
         md.use(container_plugin, name=name)
+    # Registered last, so it only sees fences no known container took: a misspelt container in a
+    # template is an error, not stray text in a brief.
+    md.use(container_plugin, name="unknown", validate=lambda params, markup: True)
     md.use(deflist_plugin)
     return md
 
@@ -99,8 +102,9 @@ class _Reader:
             return [self.title_block(node)]
         if kind == "dl":
             return self.definition_paragraphs(node)
-        if kind.startswith("container_"):
-            raise self.error(node, f"unknown container {kind[10:]!r}", f"use one of {CONTAINERS}")
+        if kind == "container_unknown":
+            name = node.info.strip() or "(no name)"
+            raise self.error(node, f"unknown container {name!r}", f"containers: {', '.join(CONTAINERS)}")
         raise self.error(node, f"unsupported markup {kind!r}")
 
     def items(self, node: SyntaxTreeNode) -> tuple[ListItem, ...]:
