@@ -31,3 +31,35 @@ meeting:
   title: Minimal meeting
   date: 2025-01-15
 """
+
+
+# (input file name, audience) → {"pdf": path, "docx": path}
+Briefs = dict[tuple[str, str], dict[str, Path]]
+
+
+def builtin_audiences() -> list[str]:
+    """The audiences `briefgen audiences` lists when there is no briefgen.yaml."""
+    from briefgen.pipeline import Project
+
+    return list(Project().audiences)
+
+
+@pytest.fixture(scope="session")
+def built_briefs(tmp_path_factory: pytest.TempPathFactory) -> Briefs:
+    """Every file in inputs/ built once per built-in audience in both formats, in-process.
+
+    Keyed by (input file name, audience); the value maps format to the written file. Shared by
+    the parity and real-client tests, which only read these files.
+    """
+    from briefgen.pipeline import BuildOptions, build
+
+    out = tmp_path_factory.mktemp("briefs")
+    audiences = tuple(builtin_audiences())
+    built: Briefs = {}
+    for path in INPUTS:
+        written = build(path, BuildOptions(audiences=audiences, out_dir=out / path.stem))
+        for audience in audiences:
+            built[(path.name, audience)] = {
+                f.suffix[1:]: f for f in written if f.name.endswith(f".{audience}{f.suffix}")
+            }
+    return built
