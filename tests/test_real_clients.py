@@ -1,0 +1,119 @@
+"""Real clients read what we write: LibreOffice converts every DOCX, poppler sees embedded fonts.
+
+Every file in inputs/ is built for every built-in audience (the session's `built_briefs`), and
+all DOCX files go through one headless LibreOffice run with a private profile.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from tests.conftest import EXAMPLE, INPUTS, Briefs, builtin_audiences
+
+BLACK_SEA = next(p for p in INPUTS if p.name.startswith("black-sea"))
+NON_LATIN = ("Андрій Сибіга", "Γιώργος Γεραπετρίτης")
+BASE_14 = ("Helvetica", "Times", "Courier", "Symbol", "ZapfDingbats")
+CASES = [(p, a) for p in INPUTS for a in builtin_audiences()]
+IDS = [f"{p.stem}-{a}" for p, a in CASES]
+
+
+def squash(text: str) -> str:
+    # Line breaks may fall anywhere in a title, and LibreOffice drops a hyphen it breaks at.
+    return "".join(text.split()).replace("-", "")
+
+
+def title_of(path: Path) -> str:
+    return str(yaml.safe_load(path.read_text(encoding="utf-8"))["meeting"]["title"])
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                          capture_output=True, text=True, timeout=60).stdout
+
+
+def docx_text(path: Path) -> str:
+    """Body paragraphs and table cells of a DOCX, in order."""
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def libreoffice_pdfs(built_briefs: Briefs, tmp_path_factory: pytest.TempPathFactory
+                     ) -> dict[tuple[str, str], Path]:
+    """Every generated DOCX converted to PDF by LibreOffice, in a single soffice call."""
+    work = tmp_path_factory.mktemp("libreoffice")
+    sources, out = work / "docx", work / "pdf"
+    sources.mkdir()
+    for files in built_briefs.values():
+        shutil.copy(files["docx"], sources / files["docx"].name)
+    docx_files = sorted(sources.glob("*.docx"))
+    assert len(docx_files) == len(built_briefs)  # names are unique per input and audience
+    result = subprocess.run(
+        ["soffice", "--headless", "--norestore",
+         f"-env:UserInstallation={(work / 'profile').as_uri()}",
+         "--convert-to", "pdf", "--outdir", str(out), *map(str, docx_files)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return {key: out / files["docx"].with_suffix(".pdf").name
+            for key, files in built_briefs.items()}
+
+
+@pytest.mark.parametrize(("input_path", "audience"), CASES, ids=IDS)
+def test_libreoffice_converts_every_docx(libreoffice_pdfs: dict[tuple[str, str], Path],
+                                         input_path: Path, audience: str) -> None:
+    converted = libreoffice_pdfs[(input_path.name, audience)]
+    assert converted.is_file(), f"LibreOffice did not convert the {audience} DOCX"
+    assert len(PdfReader(converted).pages) >= 1
+    text = pdftotext(converted)
+    assert squash(title_of(input_path)) in squash(text)
+    if input_path == EXAMPLE:
+        assert "Komšić" in text
+
+
+@pytest.mark.parametrize(("input_path", "audience"), CASES, ids=IDS)
+def test_every_font_is_embedded_and_none_is_base_14(built_briefs: Briefs, input_path: Path,
+                                                    audience: str) -> None:
+    pdf = built_briefs[(input_path.name, audience)]["pdf"]
+    listing = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True,
+                             timeout=60).stdout
+    rows = [line.split() for line in listing.splitlines()[2:] if line.strip()]
+    assert rows, listing
+    for row in rows:
+        name, embedded = row[0], row[-5]  # name, type…, encoding, emb, sub, uni, object, gen
+        assert embedded == "yes", row
+        assert not any(base in name for base in BASE_14), row
+
+
+@pytest.mark.parametrize("input_path", INPUTS, ids=lambda p: p.stem)
+def test_principal_brief_fits_two_pages(built_briefs: Briefs, input_path: Path) -> None:
+    pages = len(PdfReader(built_briefs[(input_path.name, "principal")]["pdf"]).pages)
+    assert pages <= 2, f"the principal brief has {pages} pages"
+
+
+def test_komsic_survives_extraction_from_both_formats(built_briefs: Briefs) -> None:
+    files = built_briefs[(EXAMPLE.name, "staff")]
+    pdf_text = "".join(page.extract_text() for page in PdfReader(files["pdf"]).pages)
+    assert "Željko Komšić" in pdf_text
+    assert "Željko Komšić" in pdftotext(files["pdf"])
+    assert "Željko Komšić" in docx_text(files["docx"])
+
+
+@pytest.mark.parametrize("name", NON_LATIN)
+def test_cyrillic_and_greek_survive_extraction_from_every_client(
+    built_briefs: Briefs, libreoffice_pdfs: dict[tuple[str, str], Path], name: str
+) -> None:
+    files = built_briefs[(BLACK_SEA.name, "staff")]
+    assert name in "".join(page.extract_text() for page in PdfReader(files["pdf"]).pages)
+    assert name in pdftotext(files["pdf"])
+    assert name in docx_text(files["docx"])
+    assert name in pdftotext(libreoffice_pdfs[(BLACK_SEA.name, "staff")])
