@@ -37,8 +37,11 @@ def _format(diagnostic: Diagnostic) -> str:
     loc = diagnostic.location
     if loc and loc.line and Path(loc.file).is_file():
         try:
-            lines = Path(loc.file).read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError):
+            # A file that is not UTF-8 still shows its line (bad bytes as U+FFFD, one column
+            # each, so the caret stays under the bad byte); a binary file shows none.
+            text = Path(loc.file).read_text(encoding="utf-8-sig", errors="replace")
+            lines = None if "\x00" in text else text.splitlines()
+        except OSError:
             lines = None
     text = diagnostic.format(lines)
     if sys.stderr.isatty():

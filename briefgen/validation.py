@@ -36,6 +36,7 @@ def validate(model: type[ModelT], loaded: LoadedYaml, *, context: dict[str, Any]
             f"the file must be a mapping of keys (such as {_example_keys(model)}), "
             f"not {_describe(loaded.data)}",
             loaded.source.location(()),
+            hint="write `key: value` lines at the top level, not a list or a single value",
         )
         raise ValidationError(diagnostic.message, diagnostics=[diagnostic])
     try:
