@@ -76,7 +76,8 @@ def source_date_epoch() -> int:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return 0
-    if not value.isdigit():
+    # Up to the end of year 9999: later dates overflow the writers' date handling.
+    if not (value.isascii() and value.isdigit()) or int(value) > 253402300799:
         raise UsageError(
             f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}",
             hint="unset it, or set it to e.g. $(git log -1 --format=%ct)",
