@@ -135,7 +135,8 @@ def test_nothing_is_evaluated(pdf_text: str, word: docx.document.Document) -> No
 
 def test_metadata_keeps_the_title_literally(built: dict[str, Path],
                                             word: docx.document.Document) -> None:
-    assert PdfReader(built["pdf"]).metadata.title == f"Title {PLAIN}"
+    info = PdfReader(built["pdf"]).metadata
+    assert info is not None and info.title == f"Title {PLAIN}"
     assert word.core_properties.title == f"Title {PLAIN}"
 
 
@@ -187,6 +188,7 @@ def _first_cell(table: WordTable) -> str:
 
 
 def test_heading_hash_stays_in_one_heading(word: docx.document.Document) -> None:
-    headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
+    headings = [p.text for p in word.paragraphs
+                if p.style is not None and str(p.style.name).startswith("Heading")]
     assert f"Heading {PLAIN}" in headings
     assert not [h for h in headings if re.fullmatch(r"[#\s]*", h)]  # no stray empty heading
