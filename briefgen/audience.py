@@ -27,6 +27,7 @@ class Audience:
     clearance: str = HIGHEST  # a level name, or HIGHEST / LOWEST of the configured levels
     portion_marks: bool = False
     label: str = ""  # subtitle on the brief; the language's label for the audience if empty
+    pdfa: bool = False  # its PDFs are PDF/A-2b, for long-term archiving
 
 
 BUILTIN_AUDIENCES: dict[str, Audience] = {
@@ -52,6 +53,7 @@ BUILTIN_AUDIENCES: dict[str, Audience] = {
             "staff.md.j2",
             theme="formal",
             portion_marks=True,
+            pdfa=True,
         ),
     )
 }

@@ -197,5 +197,40 @@ def list_audiences(config: str | None) -> None:
     sys.exit(run_each(["."], action))
 
 
+@main.command()
+@_INPUTS
+@click.option("--fix", is_flag=True, help="Apply the safe fixes (mojibake, spacing) in place first.")
+@click.option(
+    "--words", "word_files", multiple=True, type=click.Path(dir_okay=False, exists=True),
+    help="A word list, one allowed word or name per line (repeatable); a .briefgen-words file "
+    "next to each input is read too.",
+)
+def lint(inputs: tuple[str, ...], fix: bool, word_files: tuple[str, ...]) -> None:
+    """Check the text of meeting files: encoding, spacing, case, articles, spelling.
+
+    Prints FILE:LINE:COL: warning[CODE]: message (suggestion) and exits 1 if anything is found.
+    """
+    from briefgen.lint import fix_file, lint_file
+
+    words = tuple(Path(w) for w in word_files)
+    found: list[int] = [0, 0]  # warnings, of which fixable
+
+    def action(path: str) -> None:
+        if fix:
+            fixed = fix_file(Path(path), path, words)
+            if fixed:
+                click.echo(f"{path}: fixed {fixed} problem(s)", err=True)
+        for warning in lint_file(Path(path), path, words):
+            click.echo(warning.format())
+            found[0] += 1
+            found[1] += warning.fixable
+
+    status = run_each(inputs, action)
+    if found[0]:
+        fixable = f", {found[1]} fixable with --fix" if found[1] else ""
+        click.echo(f"{found[0]} warning(s){fixable}", err=True)
+    sys.exit(max(status, EXIT_INVALID_INPUT if found[0] else EXIT_OK))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -31,6 +31,7 @@ class AudienceSettings(BaseModel):
     )
     portion_marks: bool | None = Field(None, description="Prefix items with (R), (C)…")
     label: PlainText | None = Field(None, description="Subtitle printed on the brief.")
+    pdfa: bool | None = Field(None, description="Write this audience's PDFs as PDF/A-2b.")
 
 
 class ProjectConfig(BaseModel):

@@ -104,6 +104,10 @@ class WriterError(BriefgenError):
     """A writer could not produce the output file."""
 
 
+class ArchiveError(BriefgenError):
+    """The archive folder cannot be written as asked (locked, a name taken, not writable)."""
+
+
 class UsageError(BriefgenError):
     """The command line itself is wrong."""
 

@@ -34,6 +34,7 @@ class BuildOptions:
     out_dir: Path = Path("out")
     template_dirs: tuple[Path, ...] = ()
     config: Path | None = None  # briefgen.yaml; found next to the input when absent
+    pdfa: bool = False  # PDFs as PDF/A-2b for every audience (audiences with pdfa: always)
 
 
 @dataclass
@@ -164,11 +165,21 @@ def build(input_path: str | Path, options: BuildOptions | None = None) -> list[P
         document = render_document(meeting, audience, project, created)
         theme = project.theme(audience)
         for fmt in options.formats:
-            data = get_writer(fmt)(document, theme)
+            data = write_format(document, theme, fmt, pdfa=options.pdfa or audience.pdfa)
             outputs.append((output_path(meeting, audience, fmt, options.out_dir), data))
     for target, data in outputs:
         write_atomic(target, data)
     return [target for target, _ in outputs]
+
+
+def write_format(document: Document, theme: Theme, fmt: str, *, pdfa: bool = False) -> bytes:
+    """One output file's bytes; `pdfa` makes a PDF archival (PDF/A-2b), a DOCX is unaffected."""
+    data = get_writer(fmt)(document, theme)
+    if pdfa and fmt == "pdf":
+        from briefgen.pdfa import to_pdfa  # pikepdf loads only for archival builds
+
+        data = to_pdfa(data)
+    return data
 
 
 def write_atomic(path: Path, data: bytes) -> None:
