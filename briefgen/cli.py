@@ -86,6 +86,8 @@ _CONFIG = click.option(
 @click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
 @_TEMPLATES
 @_CONFIG
+@click.option("--pdfa", is_flag=True,
+              help="Write PDFs as PDF/A-2b, for archiving (the archive audience always does).")
 def build(
     inputs: tuple[str, ...],
     audiences: tuple[str, ...],
@@ -93,6 +95,7 @@ def build(
     out_dir: str,
     template_dirs: tuple[str, ...],
     config: str | None,
+    pdfa: bool,
 ) -> None:
     """Build briefs from meeting files; prints each written path."""
     from briefgen.pipeline import BuildOptions
@@ -105,6 +108,7 @@ def build(
         out_dir=Path(out_dir),
         template_dirs=tuple(Path(d) for d in template_dirs),
         config=Path(config) if config else None,
+        pdfa=pdfa,
     )
 
     def action(input_path: str) -> None:
@@ -189,6 +193,7 @@ def list_audiences(config: str | None) -> None:
             click.echo(f"{audience.name}")
             click.echo(f"    {audience.description}")
             marks = ", portion marks" if audience.portion_marks else ""
+            marks += ", PDF/A-2b" if audience.pdfa else ""
             click.echo(
                 f"    template {audience.template}, theme {audience.theme}, "
                 f"clearance {clearance_level(audience, levels)}{marks}"
@@ -199,7 +204,7 @@ def list_audiences(config: str | None) -> None:
 
 @main.command()
 @_INPUTS
-@click.option("--fix", is_flag=True, help="Apply the safe fixes (mojibake, spacing) in place.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes (mojibake, spacing) in place first.")
 @click.option(
     "--words", "word_files", multiple=True, type=click.Path(dir_okay=False, exists=True),
     help="A word list, one allowed word or name per line (repeatable); a .briefgen-words file "
@@ -232,15 +237,62 @@ def lint(inputs: tuple[str, ...], fix: bool, word_files: tuple[str, ...]) -> Non
     sys.exit(max(status, EXIT_INVALID_INPUT if found[0] else EXIT_OK))
 
 
-@main.command("schema")
-@click.argument("kind", default="meeting", metavar="[meeting|theme]")
-def schema_command(kind: str) -> None:
-    """Print the JSON Schema of a file kind (default: meeting files), for editors."""
-    from briefgen.schema import SCHEMAS, schema_text
+@main.command("archive")
+@_INPUTS
+@click.option("--to", "folder", required=True, type=click.Path(file_okay=False),
+              help="The archive folder (created if absent).")
+@click.option("-a", "--audience", default="archive", show_default=True,
+              help="Audience to archive the brief for.")
+@_TEMPLATES
+@_CONFIG
+def archive_command(
+    inputs: tuple[str, ...],
+    folder: str,
+    audience: str,
+    template_dirs: tuple[str, ...],
+    config: str | None,
+) -> None:
+    """Archive briefs as PDF/A-2b in a folder that is only ever added to, with a manifest.
 
-    if kind not in SCHEMAS:
-        raise click.BadParameter(f"{kind!r}; choose from {', '.join(SCHEMAS)}", param_hint="KIND")
-    click.echo(schema_text(kind), nl=False)
+    Prints the archived file per input, or the earlier file if the same brief is archived already.
+    """
+    from briefgen.archive import archive
+    from briefgen.pipeline import BuildOptions
+
+    options = BuildOptions(
+        template_dirs=tuple(Path(d) for d in template_dirs), config=Path(config) if config else None
+    )
+
+    def action(input_path: str) -> None:
+        result = archive(input_path, Path(folder), audience, options)
+        if result.written:
+            version = result.entry["version"]
+            click.echo(f"archived {input_path} as {result.path} (version {version})")
+        else:
+            click.echo(f"{input_path}: already archived as {result.path}")
+
+    sys.exit(run_each(inputs, action))
+
+
+@main.command("verify")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True))
+def verify_command(folder: str) -> None:
+    """Check an archive folder: hashes, missing and unlisted files, PDF/A markers.
+
+    Prints one line per finding and exits 1 if there is any.
+    """
+    from briefgen.verify import verify
+
+    try:
+        result = verify(Path(folder))
+    except BriefgenError as error:
+        report(error)
+        sys.exit(error.exit_code)
+    for finding in result.findings:
+        click.echo(finding.format())
+    click.echo(f"{folder}: {result.checked} archived files checked, "
+               f"{len(result.findings)} findings", err=True)
+    sys.exit(EXIT_INVALID_INPUT if result.findings else EXIT_OK)
 
 
 if __name__ == "__main__":  # pragma: no cover
