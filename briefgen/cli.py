@@ -204,7 +204,7 @@ def list_audiences(config: str | None) -> None:
 
 @main.command()
 @_INPUTS
-@click.option("--fix", is_flag=True, help="Apply the safe fixes (mojibake, spacing) in place first.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes (mojibake, spacing) in place.")
 @click.option(
     "--words", "word_files", multiple=True, type=click.Path(dir_okay=False, exists=True),
     help="A word list, one allowed word or name per line (repeatable); a .briefgen-words file "
@@ -293,6 +293,17 @@ def verify_command(folder: str) -> None:
     click.echo(f"{folder}: {result.checked} archived files checked, "
                f"{len(result.findings)} findings", err=True)
     sys.exit(EXIT_INVALID_INPUT if result.findings else EXIT_OK)
+
+
+@main.command("schema")
+@click.argument("kind", default="meeting", metavar="[meeting|theme]")
+def schema_command(kind: str) -> None:
+    """Print the JSON Schema of a file kind (default: meeting files), for editors."""
+    from briefgen.schema import SCHEMAS, schema_text
+
+    if kind not in SCHEMAS:
+        raise click.BadParameter(f"{kind!r}; choose from {', '.join(SCHEMAS)}", param_hint="KIND")
+    click.echo(schema_text(kind), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -101,7 +101,8 @@ def _pick(schema: dict[str, Any], node: yaml.Node, root: dict[str, Any]) -> dict
     for member in schema["anyOf"]:
         member = _resolve(member, root)
         member = _pick(member, node, root) if "anyOf" in member else member
-        if member.get("type") == wanted:
+        types = member.get("type")
+        if wanted == types or (isinstance(types, list) and wanted in types):
             return member
     return {}
 

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 # Briefing vocabulary the general dictionary lacks.
 EXTRA_WORDS = word_set(
     """anonymize anonymized anonymizing anonymization cyber cybersecurity counterterrorism
-    deliverable deliverables malware ransomware workstream workstreams readouts"""
+    deliverable deliverables malware ransomware roadmap roadmaps workstream workstreams
+    readouts"""
 )
 # A word before a hyphen that is a prefix, not a word: pre-2022, non-aligned, co-chair.
 PREFIXES = word_set("anti co cross inter intra multi non post pre pro re semi sub trans")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -55,7 +56,21 @@ def shipped_schema_text(kind: str) -> str:
 def _export(model: type[BaseModel]) -> dict[str, Any]:
     schema = model.model_json_schema(mode="validation")
     _drop_excluded_fields(model, schema)
+    _numbers_are_text(schema)
     return {"$schema": JSON_SCHEMA_DIALECT, **schema}
+
+
+def _numbers_are_text(node: Any) -> None:
+    # briefgen reads every scalar as the text written, so `end: 2031` or `timeline: 2025` is
+    # valid text; editors read such values as numbers, so text fields accept numbers too.
+    if isinstance(node, dict):
+        if node.get("type") == "string":
+            node["type"] = ["string", "number"]
+        for value in node.values():
+            _numbers_are_text(value)
+    elif isinstance(node, list):
+        for value in node:
+            _numbers_are_text(value)
 
 
 def _drop_excluded_fields(model: type[BaseModel], schema: dict[str, Any]) -> None:

@@ -66,6 +66,7 @@ def test_editor_accepts_every_input(path: Path) -> None:
 @pytest.mark.parametrize(("data", "valid"), [
     ({"meeting": {"title": "T", "date": "2025-01-15"}, "key_points": ["A plain string"]}, True),
     ({"meeting": {"title": "T", "date": "2025-01-15"}, "key_points": [{"text": "x"}]}, True),
+    ({"meeting": {"title": "T", "date": "2025-01-15", "time": 1030}}, True),  # read as text
     ({"meeting": {"title": "T", "date": "2025-01-15"}, "key_point": []}, False),
     ({"meeting": {"title": "T"}}, False),
     ({"meeting": {"title": "T", "date": "2025-01-15"}, "sections": [{"body": "x"}]}, False),
