@@ -306,5 +306,41 @@ def schema_command(kind: str) -> None:
     click.echo(schema_text(kind), nl=False)
 
 
+@main.command("new")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-a", "--audience", default="staff", show_default=True,
+              help="The audience the skeleton's comments are written for.")
+def new_command(file: str, audience: str) -> None:
+    """Write a commented skeleton meeting file that validates as written; never overwrites."""
+    import datetime as dt
+
+    from briefgen.scaffold import create_meeting_file
+
+    def action(path: str) -> None:
+        create_meeting_file(Path(path), audience, dt.date.today())
+        click.echo(path)
+
+    sys.exit(run_each([file], action))
+
+
+@main.command("import")
+@click.argument("release", type=click.Path(dir_okay=False))
+def import_command(release: str) -> None:
+    """Turn a plain-text press release or note into a meeting file, printed to stdout.
+
+    Guesses are marked with `# check:` comments: e.g. briefgen import release.txt > meeting.yaml
+    """
+    import datetime as dt
+
+    from briefgen.importer import import_release
+    from briefgen.loader import read_text
+
+    def action(path: str) -> None:
+        text = read_text(Path(path), path)
+        click.echo(import_release(text, Path(path).name, dt.date.today()), nl=False)
+
+    sys.exit(run_each([release], action))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
