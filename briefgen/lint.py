@@ -66,14 +66,16 @@ def lint_file(
 ) -> list[LintWarning]:
     """Lint a meeting file; raises InputError/ValidationError when it is not a valid meeting."""
     name = display_name or str(path)
-    return lint_text(read_text(path, name), name, user_words(path, word_files))
+    text = read_text(path, name)
+    return lint_text(text, name, user_words(path, word_files), project_levels(path))
 
 
 def fix_file(path: Path, display_name: str | None = None, word_files: Sequence[Path] = ()) -> int:
     """Apply the safe fixes to a file in place (atomically); returns how many were fixed."""
     name = display_name or str(path)
     raw = path.read_bytes()
-    result = fix_text(read_text(path, name), name, user_words(path, word_files))
+    text = read_text(path, name)
+    result = fix_text(text, name, user_words(path, word_files), project_levels(path))
     if result.fixed:
         bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
         _write_atomically(path, bom + result.text.encode("utf-8"))
@@ -86,8 +88,17 @@ def user_words(path: Path, word_files: Sequence[Path] = ()) -> list[str]:
     return [word for file in files if file.is_file() for word in read_word_list(file)]
 
 
-def lint_text(text: str, name: str, words: Iterable[str] = ()) -> list[LintWarning]:
-    _, findings = _findings(text, name, words)
+def project_levels(path: Path) -> tuple[str, ...]:
+    """The marking levels of the project the file belongs to (its briefgen.yaml)."""
+    from briefgen.config import find_config, load_config
+
+    return tuple(load_config(find_config(path)).levels)
+
+
+def lint_text(
+    text: str, name: str, words: Iterable[str] = (), levels: Sequence[str] = ()
+) -> list[LintWarning]:
+    _, findings = _findings(text, name, words, levels)
     lines = LineIndex(text)
     warnings = []
     for finding in findings:
@@ -99,12 +110,14 @@ def lint_text(text: str, name: str, words: Iterable[str] = ()) -> list[LintWarni
     return warnings
 
 
-def fix_text(text: str, name: str, words: Iterable[str] = ()) -> FixResult:
+def fix_text(
+    text: str, name: str, words: Iterable[str] = (), levels: Sequence[str] = ()
+) -> FixResult:
     """The text with every safe fix applied, repeated until nothing is left to fix."""
     words = list(words)
     fixed = 0
     for _ in range(3):  # one pass almost always suffices; overlapping fixes need a second
-        result = _fix_once(text, name, words)
+        result = _fix_once(text, name, words, levels)
         if not result.fixed:
             break
         text, fixed = result.text, fixed + result.fixed
@@ -125,12 +138,15 @@ def safe_fix(text: str, markdown: bool = False) -> str:
     return text
 
 
-def _findings(text: str, name: str, words: Iterable[str]) -> tuple[list[TextValue], list[Finding]]:
+def _findings(
+    text: str, name: str, words: Iterable[str], levels: Sequence[str] = ()
+) -> tuple[list[TextValue], list[Finding]]:
     from briefgen.model import Meeting
     from briefgen.schema import meeting_schema
     from briefgen.validation import validate
 
-    meeting = validate(Meeting, load_yaml_text(text, name))
+    # Lint reads valid files only; markings are checked against the project's levels.
+    meeting = validate(Meeting, load_yaml_text(text, name), context={"levels": tuple(levels)})
     english = meeting.meeting.language.lower().startswith("en")
     values = collect_text_values(text, meeting_schema())
     names = collect_names(values, words)
@@ -195,8 +211,8 @@ def _safe_edits(findings: Iterable[Finding]) -> list[tuple[int, int, str]]:
     return edits
 
 
-def _fix_once(text: str, name: str, words: list[str]) -> FixResult:
-    values, findings = _findings(text, name, words)
+def _fix_once(text: str, name: str, words: list[str], levels: Sequence[str]) -> FixResult:
+    values, findings = _findings(text, name, words, levels)
     by_value: dict[int, list[Finding]] = {}
     for finding in findings:
         by_value.setdefault(id(finding.value), []).append(finding)

@@ -98,7 +98,7 @@ def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
 
 def _pick(schema: dict[str, Any], node: yaml.Node, root: dict[str, Any]) -> dict[str, Any]:
     """The member of an anyOf that fits the node's shape (text, list or mapping)."""
-    if "anyOf" not in schema:
+    if "anyOf" not in schema or "type" in schema:  # anyOf beside a type only adds conditions
         return schema
     wanted = {yaml.MappingNode: "object", yaml.SequenceNode: "array"}.get(type(node), "string")
     for member in schema["anyOf"]:

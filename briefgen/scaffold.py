@@ -6,8 +6,12 @@ import datetime as dt
 import os
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.errors import BriefgenError, Location
+
+if TYPE_CHECKING:
+    from briefgen.config import ProjectConfig
 
 # What each built-in template prints, so the skeleton can say which parts an audience sees.
 _PRINTED_BY_TEMPLATE = {
@@ -31,7 +35,7 @@ meeting:
   time: 10:00-11:00 CET  # as it should be printed
   location: Building and room, city
   organiser: Your unit
-  classification: {level}  # default marking of every item below
+  classification: {level}  # default marking of every item: {levels}
   language: en
 """,
     "participants": """\
@@ -77,20 +81,24 @@ sections:
 }
 
 
-def skeleton(audience_name: str, today: dt.date, schema: str, file_name: str) -> str:
+def skeleton(
+    audience_name: str, today: dt.date, schema: str, file_name: str, config: ProjectConfig
+) -> str:
     """The skeleton's text for an audience: every part, with those it does not print noted."""
-    from briefgen.audience import LOWEST, get_audience
+    from briefgen.audience import LOWEST, audiences_for, get_audience
 
-    audience = get_audience(audience_name)
+    audience = get_audience(audience_name, audiences_for(config))
+    levels = config.levels
     public = audience.clearance == LOWEST
-    level = "PUBLIC" if public else "INTERNAL"
+    # The lowest level for a public brief, else the next one up (INTERNAL by default).
+    level = levels[0] if public or len(levels) == 1 else levels[1]
     printed = _PRINTED_BY_TEMPLATE.get(audience.template, set(_BLOCKS))
     parts = [_HEADER.format(
         schema=schema, audience=audience.name, name=file_name,
-        level_note=", which shows only what is marked PUBLIC" if public else "",
+        level_note=f", which shows only what is marked {level}" if public else "",
     )]
     for key, block in _BLOCKS.items():
-        text = block.format(date=today.isoformat(), level=level)
+        text = block.format(date=today.isoformat(), level=level, levels=", ".join(levels))
         if key != "meeting" and key not in printed:
             text = f"# Not printed in the {audience.name} brief; other audiences show it.\n{text}"
         parts.append(text)
@@ -99,7 +107,10 @@ def skeleton(audience_name: str, today: dt.date, schema: str, file_name: str) ->
 
 def create_meeting_file(path: Path, audience_name: str, today: dt.date) -> None:
     """Write a skeleton to a new file; an existing file is never overwritten."""
-    text = skeleton(audience_name, today, schema_reference(path), str(path))
+    from briefgen.config import find_config, load_config
+
+    config = load_config(find_config(path.parent if path.parent.exists() else Path.cwd()))
+    text = skeleton(audience_name, today, schema_reference(path), str(path), config)
     try:
         with path.open("x", encoding="utf-8") as handle:  # "x": fail if it exists, atomically
             handle.write(text)

@@ -292,3 +292,15 @@ def test_command_fix(tmp_path: Path) -> None:
     assert (result.returncode, result.stdout) == (0, "")
     assert "fixed 1 problem(s)" in result.stderr
     assert "ended. Then" in path.read_text(encoding="utf-8")
+
+
+def test_markings_are_checked_against_the_projects_levels(tmp_path: Path) -> None:
+    (tmp_path / "briefgen.yaml").write_text(
+        "levels: [NATO UNCLASSIFIED, NATO RESTRICTED]\n", encoding="utf-8")
+    path = tmp_path / "m.yaml"
+    path.write_text(summary_file("Fine.").replace(
+        "  date: 2025-01-15\n", "  date: 2025-01-15\n  classification: NATO RESTRICTED\n"),
+        encoding="utf-8")
+    assert lint_file(path) == []
+    with pytest.raises(ValidationError):
+        lint_text(path.read_text(encoding="utf-8"), "m.yaml")  # without the project's levels

@@ -78,3 +78,14 @@ def test_command(tmp_path: Path) -> None:
     assert refused.returncode == 1
     assert "already exists" in refused.stderr and "Traceback" not in refused.stderr
     assert run_new().returncode == 2
+
+
+def test_skeleton_uses_the_projects_levels(tmp_path: Path) -> None:
+    (tmp_path / "briefgen.yaml").write_text(
+        "levels: [NATO UNCLASSIFIED, NATO RESTRICTED]\n", encoding="utf-8")
+    path = tmp_path / "m.yaml"
+    create_meeting_file(path, "public", TODAY)
+    assert "classification: NATO UNCLASSIFIED  # default marking of every item: " \
+           "NATO UNCLASSIFIED, NATO RESTRICTED" in path.read_text(encoding="utf-8")
+    meeting, _ = load_meeting(path, levels=["NATO UNCLASSIFIED", "NATO RESTRICTED"])
+    assert meeting.meeting.classification == "NATO UNCLASSIFIED"
