@@ -53,6 +53,9 @@ class ProjectConfig(BaseModel):
         description="Template folders searched before the built-ins, relative to this file.",
     )
     audiences: dict[str, AudienceSettings] = Field(default_factory=dict)
+    people: str | None = Field(
+        None, description="People directory for `{ref: id}` participants: a folder of YAML "
+        "files or one file, relative to this file.")
     # Folder of the briefgen.yaml this came from ('' for the built-in defaults).
     base_dir: str = Field("", exclude=True)
 
@@ -74,6 +77,9 @@ class ProjectConfig(BaseModel):
                     f"levels: {', '.join(self.levels)}"
                 )
         return self
+
+    def people_path(self) -> Path | None:
+        return Path(self.base_dir) / self.people if self.people else None
 
     def template_dirs(self) -> list[Path]:
         return [Path(self.base_dir) / folder for folder in self.templates]

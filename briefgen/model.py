@@ -16,10 +16,15 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
+    PlainValidator,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
+
+from briefgen.dates import FORMS_HINT, PartialDate, parse_partial_date
 
 PlainText = Annotated[str, Field(json_schema_extra={"x-briefgen-text": "plain"})]
 RichText = Annotated[
@@ -78,12 +83,24 @@ class MeetingInfo(_Model):
 
 
 class Participant(_Model):
+    """A person at the meeting. Written `{ref: person-id}` (plus any fields to override), the
+    person comes from the people directory (see briefgen.people) before validation."""
+
+    model_config = ConfigDict(json_schema_extra=lambda schema: _name_or_ref(schema))
+
     name: PlainText
+    ref: Slug | None = Field(None, description="Id in the people directory the rest came from.")
     role: PlainText | None = None
     organisation: PlainText | None = None
     side: PlainText | None = Field(None, description="Which delegation, e.g. 'NATO' or 'host'.")
     bio: PlainText | None = None
     classification: Classification | None = None
+
+
+def _name_or_ref(schema: dict[str, Any]) -> None:
+    # For editors: a participant written as a ref needs no name (the directory has it).
+    schema["required"] = [r for r in schema.get("required", []) if r != "name"]
+    schema["anyOf"] = [{"required": ["name"]}, {"required": ["ref"]}]
 
 
 class Item(_Model):
@@ -99,6 +116,30 @@ class Item(_Model):
         return {"text": value} if isinstance(value, str) else value
 
 
+def _period_schema(which: str) -> WithJsonSchema:
+    return WithJsonSchema({
+        "type": "string",
+        "pattern": r"^\d{4}(-(\d{1,2}(-\d{1,2})?|[Qq][1-4]))?$",
+        "description": f"{which} day of the period: {FORMS_HINT}.",
+    })
+
+
+# A start or end written as a day, month, quarter or year (see briefgen.dates); it prints back
+# as written, and compares as the first (start) or last (end) day of its period.
+PeriodStart = Annotated[
+    PartialDate,
+    PlainValidator(lambda value: parse_partial_date(value, end=False)),
+    PlainSerializer(lambda value: value.text, return_type=str),
+    _period_schema("First"),
+]
+PeriodEnd = Annotated[
+    PartialDate,
+    PlainValidator(lambda value: parse_partial_date(value, end=True)),
+    PlainSerializer(lambda value: value.text, return_type=str),
+    _period_schema("Last"),
+]
+
+
 class Milestone(_Model):
     date: dt.date
     label: PlainText
@@ -109,18 +150,21 @@ class Initiative(_Model):
     description: PlainText | None = None
     objective: PlainText | None = None
     timeline: PlainText | None = Field(None, description="Cadence as free text: Annual, Ongoing…")
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: PeriodStart | None = None
+    end: PeriodEnd | None = None
     milestones: list[Milestone] = Field(default_factory=list)
     owner: PlainText | None = None
     status: PlainText | None = None
     classification: Classification | None = None
 
-    @model_validator(mode="after")
-    def _ordered_range(self) -> Initiative:
-        if self.start and self.end and self.end < self.start:
-            raise ValueError(f"end ({self.end}) is before start ({self.start})")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _ordered_range(cls, end: PartialDate | None, info: ValidationInfo) -> PartialDate | None:
+        # A field validator (not a model one) so the error points at the `end:` line.
+        start = info.data.get("start")
+        if start is not None and end is not None and end < start:
+            raise ValueError(f"end ({end.text}) is before start ({start.text})")
+        return end
 
 
 class SectionTable(_Model):

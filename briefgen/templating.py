@@ -216,6 +216,10 @@ def format_date(value: Any, language: str = "en", style: str = "long") -> str:
     from babel.dates import format_date as babel_format_date
 
     locale = _babel_locale(language)
+    if getattr(value, "precision", "day") != "day":  # a month, quarter or year (dates.py)
+        from briefgen.dates import format_period
+
+        return format_period(value, locale, style)
     return str(babel_format_date(value, format=style, locale=locale))
 
 

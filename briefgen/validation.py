@@ -7,7 +7,7 @@ import types
 import typing
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pydantic
 from pydantic import BaseModel
@@ -16,18 +16,40 @@ from briefgen.errors import Diagnostic, ValidationError
 from briefgen.loader import KeyPath, LoadedYaml, load_yaml_file
 from briefgen.model import Meeting
 
+if TYPE_CHECKING:
+    from briefgen.people import PeopleDirectory
+
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def load_meeting(
-    path: Path, display_name: str | None = None, *, levels: Sequence[str] | None = None
+    path: Path,
+    display_name: str | None = None,
+    *,
+    levels: Sequence[str] | None = None,
+    people: PeopleDirectory | None = None,
 ) -> tuple[Meeting, LoadedYaml]:
     """Load and validate a meeting file; raises InputError or ValidationError.
 
-    `levels` are the marking levels of the project (briefgen.yaml), lowest first.
+    `levels` are the marking levels of the project (briefgen.yaml), lowest first; `people`
+    is the directory `{ref: id}` participants are filled from.
     """
-    loaded = load_yaml_file(path, display_name)
-    return validate(Meeting, loaded, context={"levels": tuple(levels or ())}), loaded
+    from briefgen.people import resolve_refs
+
+    loaded, problems = resolve_refs(load_yaml_file(path, display_name), people)
+    try:
+        meeting = validate(Meeting, loaded, context={"levels": tuple(levels or ())})
+    except ValidationError as exc:
+        problems = sorted([*problems, *exc.diagnostics], key=_position)
+        raise ValidationError(problems[0].message, diagnostics=problems) from None
+    if problems:
+        raise ValidationError(problems[0].message, diagnostics=problems)
+    return meeting, loaded
+
+
+def _position(diagnostic: Diagnostic) -> tuple[int, int]:
+    loc = diagnostic.location
+    return (loc.line or 0, loc.column or 0) if loc else (0, 0)
 
 
 def validate(model: type[ModelT], loaded: LoadedYaml, *, context: dict[str, Any] | None = None) -> ModelT:
@@ -43,7 +65,7 @@ def validate(model: type[ModelT], loaded: LoadedYaml, *, context: dict[str, Any]
         return model.model_validate(loaded.data, context=context)
     except pydantic.ValidationError as exc:
         diagnostics = [_diagnostic(model, loaded, error) for error in exc.errors()]
-        diagnostics.sort(key=lambda d: (d.location.line or 0, d.location.column or 0) if d.location else (0, 0))
+        diagnostics.sort(key=_position)
         raise ValidationError(diagnostics[0].message, diagnostics=diagnostics) from None
 
 

@@ -84,7 +84,7 @@ def test_impossible_date(write_yaml: WriteYaml) -> None:
 def test_reversed_initiative_range(write_yaml: WriteYaml) -> None:
     text = MINIMAL + "initiatives:\n  - name: X\n    start: 2025-05-01\n    end: 2025-01-01\n"
     [d] = diagnostics_of(write_yaml(text))
-    assert where(d) == (5, 5)
+    assert where(d) == (7, 10)  # at the `end` value
     assert "before start" in d.message
 
 
