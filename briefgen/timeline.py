@@ -26,7 +26,8 @@ Unit = Literal["week", "month", "quarter", "year"]
 # two years in months, eight in quarters, anything longer in years.
 _MAX_COLUMNS: tuple[tuple[Unit, int], ...] = (("week", 14), ("month", 24), ("quarter", 32))
 MIN_COLUMNS = 4  # a one-day span still gets an axis to read it against
-PORTRAIT_COLUMNS = 16  # more columns than this go on a landscape page
+PORTRAIT_COLUMNS = 16  # more columns than this go on a landscape page…
+LANDSCAPE_ROWS = 8  # …if the chart has this many rows; a smaller one takes a coarser unit
 _CHAR_WIDTH = 0.55  # average advance of a sans-serif character, in ems (estimates only)
 
 
@@ -107,8 +108,11 @@ def plan(timeline: Timeline, portrait_width: float, landscape_width: float,
     if timeline.marker:
         days.append(timeline.marker)
     first, last = min(days), max(days)
-    unit, starts = _unit(first, last)
+    unit, starts = _unit(first, last, _MAX_COLUMNS)
     landscape = len(starts) - 1 > PORTRAIT_COLUMNS
+    if landscape and sum(row.dated for row in timeline.rows) < LANDSCAPE_ROWS:
+        unit, starts = _unit(first, last, tuple((u, PORTRAIT_COLUMNS) for u, _ in _MAX_COLUMNS))
+        landscape = False
     width = landscape_width if landscape else portrait_width
     longest = max((len(row.label) for row in timeline.rows if row.dated), default=10)
     # Names get what they need up to a third of the width, and at least a sixth.
@@ -133,9 +137,11 @@ def _dates(row: TimelineRow) -> list[dt.date]:
     return [d for d in (row.start, row.end) if d] + [m.date for m in row.milestones]
 
 
-def _unit(first: dt.date, last: dt.date) -> tuple[Unit, list[dt.date]]:
-    """The unit and the column boundaries (one more than columns) covering first..last."""
-    for unit, limit in (*_MAX_COLUMNS, ("year", 10_000)):
+def _unit(first: dt.date, last: dt.date, limits: tuple[tuple[Unit, int], ...]
+          ) -> tuple[Unit, list[dt.date]]:
+    """The finest unit within its column limit, and the column boundaries (one more than
+    columns) covering first..last; years always fit."""
+    for unit, limit in (*limits, ("year", 10_000)):
         starts = [_floor(unit, first)]
         while (starts[-1] <= last or len(starts) <= MIN_COLUMNS) and len(starts) <= limit + 1:
             starts.append(_next(unit, starts[-1]))
@@ -232,6 +238,41 @@ def _groups(unit: Unit, ticks: Sequence[Tick], locale: str) -> tuple[Group, ...]
         else:
             groups.append(Group(label, index, 1))
     return tuple(groups)
+
+
+@dataclass(frozen=True)
+class Label:
+    """A milestone's label under its row: `columns` wide from `left`, in lane `lane`."""
+
+    text: str
+    date: dt.date
+    left: int
+    columns: int
+    lane: int
+    align: Literal["left", "right"]  # starts at its milestone, or ends there
+
+
+def labels(plan: Plan, row: TimelineRow, font_size: float) -> list[Label]:
+    """Where each milestone label of a row goes, in reading order (lane by lane, left to right).
+
+    Both writers place labels by this, so they read in the same order. A label reserves one
+    column more than its estimated text needs: the milestone may sit anywhere in its column.
+    """
+    count = len(plan.ticks)
+    placed: list[tuple[str, dt.date, int, int, Literal["left", "right"]]] = []
+    for milestone in row.milestones:
+        column = plan.column(milestone.date)
+        width = min(math.ceil(_text_width(milestone.label, font_size) / plan.column_width) + 1,
+                    count)
+        if column + width <= count:
+            placed.append((milestone.label, milestone.date, column, width, "left"))
+        else:  # no room to the right: the label ends at its milestone instead
+            placed.append((milestone.label, milestone.date, max(column + 1 - width, 0), width,
+                           "right"))
+    assigned = lanes([(left, width) for _, _, left, width, _ in placed])
+    out = [Label(text, day, left, width, lane, align)
+           for (text, day, left, width, align), lane in zip(placed, assigned, strict=True)]
+    return sorted(out, key=lambda label: (label.lane, label.left))
 
 
 def lanes(spans: Sequence[tuple[float, float]], gap: float = 0.0) -> list[int]:

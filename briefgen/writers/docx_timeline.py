@@ -8,7 +8,6 @@ The header rows repeat on every page; a wide timeline gets a landscape section o
 
 from __future__ import annotations
 
-import math
 from itertools import pairwise
 
 from docx.oxml.ns import qn
@@ -159,38 +158,26 @@ class _Table:
             tr = self.row(tbl)
             self.cell(tr, self.name, fill=stripe, merge="continue")
             column = 0
-            for left, count, text, align in lane:
+            for label in lane:
+                left, count = label.left, label.columns
                 for index in range(column, left):
                     self.cell(tr, self.columns[index], fill=stripe, column=index)
                 width = sum(self.columns[left:left + count])
                 tc = self.cell(tr, width, fill=stripe, span=count,
                                column=left if count == 1 else -1)
-                self.text(tc, text, align=align, keep=number < len(lanes) - 1)
+                self.text(tc, label.text, align=label.align, keep=number < len(lanes) - 1)
                 column = left + count
             for index in range(column, len(plan.ticks)):
                 self.cell(tr, self.columns[index], fill=stripe, column=index)
 
-    def label_lanes(self, row: d.TimelineRow) -> list[list[tuple[int, int, str, str]]]:
-        """Milestone labels as (first column, columns, text, alignment), lane by lane."""
-        count = len(self.plan.ticks)
-        spans: list[tuple[float, float]] = []
-        placed: list[tuple[int, int, str, str]] = []
-        for milestone in row.milestones:
-            column = self.plan.column(milestone.date)
-            estimate = len(milestone.label) * 0.55 * self.size * 0.92 + 2 * _PAD / 20
-            width = min(max(math.ceil(estimate / self.plan.column_width), 1), count)
-            if column + width <= count:
-                left, align = column, "left"
-            else:  # no room to the right: end the label at its column instead
-                left, align = max(column + 1 - width, 0), "right"
-            spans.append((left, width))
-            placed.append((left, width, milestone.label, align))
-        lanes: list[list[tuple[int, int, str, str]]] = []
-        for item, lane in zip(placed, tl.lanes(spans), strict=True):
-            while len(lanes) <= lane:
+    def label_lanes(self, row: d.TimelineRow) -> list[list[tl.Label]]:
+        """The row's milestone labels (see timeline.labels), lane by lane."""
+        lanes: list[list[tl.Label]] = []
+        for label in tl.labels(self.plan, row, self.size):
+            while len(lanes) <= label.lane:
                 lanes.append([])
-            lanes[lane].append(item)
-        return [sorted(lane) for lane in lanes]
+            lanes[label.lane].append(label)
+        return lanes
 
     # Cells ---------------------------------------------------------------------------------
     def row(self, tbl: BaseOxmlElement, header: bool = False) -> BaseOxmlElement:

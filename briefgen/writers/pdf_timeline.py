@@ -104,6 +104,7 @@ class _Row:
     name: rl.Paragraph
     name_height: float
     labels: tuple[tuple[str, float, float, int], ...]  # text, tick x, left x, lane
+    ticks: tuple[float, ...]  # the milestones' x
     height: float
 
 
@@ -123,25 +124,24 @@ class _Chart(rl.Flowable):  # type: ignore[misc]
         look, plan = self.look, self.plan
         name = rl.Paragraph(escape(row.label), look.style())
         _, name_height = name.wrap(plan.name_width - 2 * _NAME_PAD, 10_000)
-        column = plan.column_width
-        size = look.size * 0.92
-        spans: list[tuple[float, float]] = []
-        ticks: list[float] = []
-        for milestone in row.milestones:
-            tick = plan.x(milestone.date) * column + column / 2 / _days(plan, milestone.date)
-            width = stringWidth(milestone.label, look.regular, size)
-            room = plan.width - plan.name_width
-            left = tick + 2 if tick + 2 + width <= room else max(tick - 2 - width, 0.0)
-            spans.append((left, width))
-            ticks.append(tick)
-        placed = tl.lanes(spans, gap=6)
-        # Lane by lane, left to right: the order the DOCX's label rows read in.
-        labels = tuple(sorted(((m.label, tick, left, lane) for m, tick, (left, _), lane in
-                               zip(row.milestones, ticks, spans, placed, strict=True)),
-                              key=lambda item: (item[3], item[2])))
-        band = self.look.size * 1.3 + (max(placed) + 1) * size * 1.2 if placed else 0.0
-        height = _PAD * 2 + max(name_height, band or look.size * 1.3)
-        return _Row(row, name, name_height, labels, height)
+        size, room = look.size * 0.92, plan.width - plan.name_width
+        labels = []
+        # Lanes and order as the DOCX has them; the text starts (or ends) at its milestone.
+        for label in tl.labels(plan, row, look.size):
+            tick = self.tick(label.date)
+            width = stringWidth(label.text, look.regular, size)
+            left = tick + 2 if label.align == "left" else tick - 2 - width
+            labels.append((label.text, tick, min(max(left, 0.0), room - width), label.lane))
+        lanes = max((label[3] + 1 for label in labels), default=0)
+        band = look.size * 1.3 + lanes * size * 1.2
+        height = _PAD * 2 + max(name_height, band)
+        ticks = tuple(self.tick(m.date) for m in row.milestones)
+        return _Row(row, name, name_height, tuple(labels), ticks, height)
+
+    def tick(self, day: Any) -> float:
+        """Where a milestone on a day sits, in points from the time axis' start: mid-day."""
+        plan = self.plan
+        return (plan.x(day) + 0.5 / _days(plan, day)) * plan.column_width
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = self.plan.width
@@ -164,7 +164,6 @@ class _Chart(rl.Flowable):  # type: ignore[misc]
     def draw(self) -> None:
         canvas: Canvas = self.canv
         plan, look = self.plan, self.look
-        left, column = plan.name_width, plan.column_width
         top = self.height - self.header
         canvas.saveState()
         y = top
@@ -180,7 +179,7 @@ class _Chart(rl.Flowable):  # type: ignore[misc]
             self._row(canvas, row, y)
             y -= row.height
         if self.marker is not None and plan.ticks[0].start <= self.marker < plan.ticks[-1].end:
-            x = left + plan.x(self.marker) * column + column / 2 / _days(plan, self.marker)
+            x = plan.name_width + self.tick(self.marker)
             canvas.setStrokeColor(look.colour("marker"))
             canvas.setLineWidth(1.1)
             canvas.setDash(3, 2)
@@ -265,7 +264,7 @@ class _Chart(rl.Flowable):  # type: ignore[misc]
             canvas.setFillColor(look.colour("text"))
             canvas.drawString(x0 + left, baseline, text)
         half = bar * 0.7
-        for _, tick, _, _ in laid.labels:
+        for tick in laid.ticks:
             path = canvas.beginPath()
             x = x0 + tick
             path.moveTo(x, centre + half)

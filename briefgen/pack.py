@@ -1,0 +1,296 @@
+"""Briefing packs: several meetings as one PDF and one DOCX per audience.
+
+A pack is one Document: a cover and contents (template `pack.md.j2`), each meeting's brief from
+a new page, and an annex of the participants' biographies (`pack-annex.md.j2`). The meetings
+are rendered on all cores; the PDF is written first so that the DOCX's contents can show the
+page numbers the PDF found.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from briefgen.audience import select
+from briefgen.document import Block, Document, DocumentInfo, PageBreak, TableOfContents
+from briefgen.errors import BriefgenError, Diagnostic, ValidationError
+from briefgen.loader import load_yaml_file
+from briefgen.model import Language, PlainText, Slug, _Model, slugify
+from briefgen.parallel import run_jobs
+from briefgen.people import PeopleDirectory, load_people
+from briefgen.pipeline import (
+    BuildOptions,
+    Project,
+    render_document,
+    source_date_epoch,
+    write_atomic,
+    write_format,
+)
+from briefgen.reader import read_markup
+from briefgen.resources import load_labels
+from briefgen.templating import format_date, to_context
+from briefgen.validation import validate
+
+COVER_TEMPLATE, ANNEX_TEMPLATE = "pack.md.j2", "pack-annex.md.j2"
+
+
+class PackInfo(_Model):
+    title: PlainText = Field(description="The pack's title, on its cover.")
+    subtitle: PlainText | None = None
+    start: dt.date | None = Field(None, description="First day; the first meeting's if absent.")
+    end: dt.date | None = Field(None, description="Last day; the last meeting's if absent.")
+    organiser: PlainText | None = None
+    language: Language = Field("en", description="Language of the cover, contents and annex.")
+    id: Slug | None = Field(None, description="Short name used in file names.")
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start")
+        if start and end and end < start:
+            raise ValueError(f"end ({end}) is before start ({start})")
+        return end
+
+
+class Pack(_Model):
+    """A pack file."""
+
+    schema_version: Literal[1] = 1
+    pack: PackInfo
+    audience: list[str] = Field(
+        default_factory=lambda: ["staff"],
+        description="Audience, or a list of them: one PDF and one DOCX each.")
+    meetings: list[PlainText] = Field(
+        min_length=1, description="Meeting files, relative to this file, in pack order.")
+    people: PlainText | None = Field(
+        None, description="People directory (folder or file) for `{ref: id}` participants.")
+    contents_depth: int = Field(
+        0, ge=0, le=2, description="0 lists the meetings; 1 adds their sections; 2, subsections.")
+
+    @field_validator("audience", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _version_from_text(cls, value: Any) -> Any:
+        return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+@dataclasses.dataclass(frozen=True)
+class _Part:
+    """One meeting rendered for one audience, and what the annex needs from it."""
+
+    document: Document
+    title: str
+    date: dt.date
+    participants: tuple[dict[str, Any], ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Job:
+    meeting: Path
+    display: str
+    pack: Path
+    audiences: tuple[str, ...]
+    options: BuildOptions
+    people: PeopleDirectory | None
+    created: int
+
+
+def load_pack(path: Path, display: str, project: Project, audiences: tuple[str, ...] | None
+              ) -> tuple[Pack, list[Path], tuple[str, ...], PeopleDirectory | None]:
+    """Validate a pack file and what it names; every problem at its line, all at once."""
+    loaded = load_yaml_file(path, display)
+    pack = validate(Pack, loaded)
+    problems: list[Diagnostic] = []
+    files = []
+    for index, entry in enumerate(pack.meetings):
+        file = path.parent / entry
+        if not file.is_file():
+            problems.append(Diagnostic(
+                f"meetings[{index}]: meeting file {entry!r} not found",
+                loaded.source.location(("meetings", index)),
+                f"paths are relative to the pack file's folder, {path.parent}"))
+        files.append(file)
+    names = audiences or tuple(pack.audience)
+    for index, name in enumerate(names):
+        try:
+            project.audience(name)
+        except BriefgenError as error:
+            where = loaded.source.location(("audience", index)) if not audiences else None
+            problems.append(Diagnostic(error.message, where, error.hint))
+    people = project.people
+    if pack.people:
+        try:
+            people = load_people(path.parent / pack.people, project.config.levels)
+        except ValidationError as error:
+            problems.extend(error.diagnostics)
+    if problems:
+        problems.sort(key=lambda d: (d.location.line or 0) if d.location else 0)
+        raise ValidationError(problems[0].message, diagnostics=problems)
+    return pack, files, names, people
+
+
+def build_pack(pack_path: str | Path, options: BuildOptions | None = None, *,
+               audiences: tuple[str, ...] | None = None, jobs: int | None = 1) -> list[Path]:
+    """Build a pack file into one PDF and one DOCX per audience; returns the written paths.
+
+    `audiences` overrides the pack's own; `jobs` processes render the meetings (None: all).
+    Nothing is written unless every meeting is valid.
+    """
+    options = options or BuildOptions()
+    path = Path(pack_path)
+    project = Project.for_input(path, options)
+    pack, files, names, people = load_pack(path, str(pack_path), project, audiences)
+    created = source_date_epoch()
+    jobs_list = [_Job(file, os.path.normpath(file), path, names, options, people, created)
+                 for file in files]
+    parts: list[list[_Part]] = []
+    problems: list[Diagnostic] = []
+    for outcome in run_jobs(_render_meeting, jobs_list, jobs):
+        if outcome.error is not None:
+            problems.extend(outcome.error.diagnostics)
+        elif outcome.value is not None:
+            parts.append(outcome.value)
+    if problems:
+        raise ValidationError(problems[0].message, diagnostics=problems)
+
+    outputs: list[tuple[Path, bytes]] = []
+    for index, name in enumerate(names):
+        document = compose(pack, name, [p[index] for p in parts], project, created)
+        theme = project.theme(project.audience(name))
+        stem = f"{_first_day(pack, parts).isoformat()}_{_slug(pack)}.{name}"
+        pdf, pages = write_with_pages(document, theme, options)
+        docx = write_format(_with_pages(document, pages), theme, "docx")
+        out = options.out_dir
+        outputs += [(out / f"{stem}.pdf", pdf), (out / f"{stem}.docx", docx)]
+    for target, data in outputs:
+        write_atomic(target, data)
+    return [target for target, _ in outputs]
+
+
+def write_with_pages(document: Document, theme: Any, options: BuildOptions
+                     ) -> tuple[bytes, list[int]]:
+    """The PDF, and the page of each contents entry in it."""
+    from briefgen.writers.pdf_contents import recording_pages
+
+    with recording_pages() as pages:
+        data = write_format(document, theme, "pdf", pdfa=options.pdfa)
+    return data, list(pages)
+
+
+def _with_pages(document: Document, pages: list[int]) -> Document:
+    blocks = tuple(dataclasses.replace(b, pages=tuple(pages)) if isinstance(b, TableOfContents)
+                   else b for b in document.blocks)
+    return dataclasses.replace(document, blocks=blocks)
+
+
+@lru_cache(maxsize=8)
+def _project(pack: Path, options: BuildOptions) -> Project:
+    return Project.for_input(pack, options)  # once per worker process, not once per meeting
+
+
+def _render_meeting(job: _Job) -> list[_Part]:
+    """One meeting file, rendered for each of the pack's audiences (runs in a worker)."""
+    from briefgen.validation import load_meeting
+
+    project = _project(job.pack, job.options)
+    meeting, _ = load_meeting(job.meeting, job.display, levels=project.config.levels,
+                              people=job.people)
+    out = []
+    for name in job.audiences:
+        audience = project.audience(name)
+        document = render_document(meeting, audience, project, job.created)
+        visible = select(meeting, audience, project.config.levels).meeting.participants
+        marks = audience.portion_marks
+        people = tuple({**p.model_dump(), "portion_mark": (
+            f"({project.config.abbreviation(p.classification)})" if marks and p.classification
+            else "")} for p in visible)
+        out.append(_Part(document, meeting.meeting.title, meeting.meeting.date, people))
+    return out
+
+
+def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project, created: int
+            ) -> Document:
+    """Cover and contents, each meeting from a new page, then the biographies."""
+    audience = project.audience(audience_name)
+    language = pack.pack.language
+    labels = load_labels(language, project.folders)
+    levels = project.config.levels
+    marking = max((p.document.info.marking for p in parts if p.document.info.marking),
+                  key=lambda level: levels.index(level) if level in levels else -1, default="")
+    info = DocumentInfo(
+        title=pack.pack.title,
+        author=pack.pack.organiser or "",
+        subject=", ".join(filter(None, (pack.pack.subtitle, _dates(pack, parts, language)))),
+        keywords=tuple(p.title for p in parts),
+        language=language,
+        marking=marking,
+        created=created,
+        page_label=labels.get("page_label", "Page {page} of {pages}"),
+    )
+    context: dict[str, Any] = {
+        "pack": to_context(pack.pack),
+        "dates": _dates(pack, parts, language),
+        "audience": {"name": audience.name, "label": audience.label or labels.get(
+            f"audience_{audience.name}", audience.name.title())},
+        "meetings": [{"title": p.title, "date": p.date} for p in parts],
+        "people": _biographies(parts),
+        "contents_depth": pack.contents_depth,
+        "labels": labels,
+        "language": language,
+        "marking": marking,
+    }
+    blocks: list[Block] = list(_read(project, COVER_TEMPLATE, context, info))
+    for part in parts:
+        blocks += [PageBreak(), *part.document.blocks]
+    if context["people"]:
+        blocks += [PageBreak(), *_read(project, ANNEX_TEMPLATE, context, info)]
+    return Document(info=info, blocks=tuple(blocks))
+
+
+def _read(project: Project, template: str, context: dict[str, Any], info: DocumentInfo
+          ) -> tuple[Block, ...]:
+    return read_markup(project.templates.render(template, context), info, template).blocks
+
+
+def _biographies(parts: list[_Part]) -> list[dict[str, Any]]:
+    """Each person with a biography once (by ref, else by name), with the meetings attended."""
+    people: dict[str, dict[str, Any]] = {}
+    for part in parts:
+        for person in part.participants:
+            if not person.get("bio"):
+                continue
+            key = person.get("ref") or person["name"]
+            entry = people.setdefault(key, {**person, "meetings": []})
+            if part.title not in entry["meetings"]:
+                entry["meetings"].append(part.title)
+    return sorted(people.values(), key=lambda p: str(p["name"]).casefold())
+
+
+def _first_day(pack: Pack, parts: list[list[_Part]]) -> dt.date:
+    return pack.pack.start or min((p[0].date for p in parts), default=dt.date(1970, 1, 1))
+
+
+def _dates(pack: Pack, parts: list[_Part], language: str) -> str:
+    days = [p.date for p in parts]
+    start = pack.pack.start or min(days, default=None)
+    end = pack.pack.end or max(days, default=None)
+    if start is None or end is None:
+        return ""
+    if start == end:
+        return format_date(start, language)
+    return f"{format_date(start, language)} \u2013 {format_date(end, language)}"
+
+
+def _slug(pack: Pack) -> str:
+    return pack.pack.id or slugify(pack.pack.title)
+

@@ -1,0 +1,146 @@
+"""The table of contents in PDF: laid out in one pass, its page numbers filled in at the end.
+
+An entry's height never depends on its page number, so the contents are laid out with the rest
+of the document and each number is a form XObject drawn in place but defined when the file is
+saved, once every page is known: one layout pass instead of reportlab's multiBuild. Entries
+link to the same destinations as the outline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Protocol
+from xml.sax.saxutils import escape
+
+from reportlab import platypus as rl
+from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+
+from briefgen import document as d
+
+_NUMBER_WIDTH = 30.0  # points kept for the page number at the right
+_INDENT = 14.0  # points per level
+# The page of each entry, in order, for whoever asked (see recording_pages).
+_PAGES: ContextVar[list[int] | None] = ContextVar("briefgen_contents_pages", default=None)
+
+
+class Writer(Protocol):
+    """What the PDF writer offers: its styles, the outlined paragraphs so far, a paragraph."""
+
+    styles: dict[str, ParagraphStyle]
+    outlined: list[rl.Paragraph]
+
+    def para(self, inlines: tuple[d.Inline, ...], role: str, outline: int | None = None
+             ) -> rl.Paragraph: ...
+
+
+@contextmanager
+def recording_pages() -> Iterator[list[int]]:
+    """Collect the page number of every contents entry of the PDFs written inside the block."""
+    pages: list[int] = []
+    token = _PAGES.set(pages)
+    try:
+        yield pages
+    finally:
+        _PAGES.reset(token)
+
+
+def contents_flowables(block: d.TableOfContents, writer: Writer) -> list[rl.Flowable]:
+    """The title and the entries: title blocks and headings up to `block.depth` after here."""
+    out: list[rl.Flowable] = []
+    if block.title:
+        out.append(writer.para(block.title, "heading-1"))
+    out.append(_Contents(writer.outlined, len(writer.outlined), block.depth,
+                         writer.styles["body"], _PAGES.get()))
+    return out
+
+
+class _Contents(rl.Flowable):  # type: ignore[misc]
+    """Stands in the story for entries that do not exist yet: the headings after it are made
+    later. When laid out, it splits into one line per entry, so long contents run on."""
+
+    def __init__(self, outlined: list[rl.Paragraph], start: int, depth: int,
+                 style: ParagraphStyle, pages: list[int] | None) -> None:
+        super().__init__()
+        self.outlined, self.start, self.depth, self.style = outlined, start, depth, style
+        self.pages = pages
+
+    def _lines(self) -> list[rl.Flowable]:
+        targets = [p for p in self.outlined[self.start:] if p._briefgen_outline[1] <= self.depth]
+        # Form names end up in the file: made from positions, never from id().
+        return [_Line(p, f"contents{self.start}-{number}", self.style, self.pages)
+                for number, p in enumerate(targets)]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # Taller than any frame, so that the frame asks for split() and flows the lines.
+        return availWidth, (availHeight + 1 if self._lines() else 0)
+
+    def split(self, availWidth: float, availHeight: float) -> list[rl.Flowable]:
+        return self._lines()
+
+    def draw(self) -> None:
+        pass
+
+
+class _Line(rl.Flowable):  # type: ignore[misc]
+    def __init__(self, target: rl.Paragraph, name: str, style: ParagraphStyle,
+                 pages: list[int] | None) -> None:
+        super().__init__()
+        self.target, self.name, self.pages = target, name, pages
+        text, level = target._briefgen_outline
+        self.level = level
+        self.para = rl.Paragraph(escape(text), ParagraphStyle(
+            f"contents-{level}", parent=style, leftIndent=_INDENT * level,
+            rightIndent=_NUMBER_WIDTH, fontName=style.fontName if level else _bold(style),
+            spaceBefore=0, spaceAfter=0))
+        self.space = style.fontSize * (0.7 if level == 0 else 0.25)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _, height = self.para.wrap(availWidth, availHeight)
+        self.width, self.height = availWidth, height + self.space
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas: Canvas = self.canv
+        para, style = self.para, self.para.style
+        para.drawOn(canvas, 0, 0)
+        # Where reportlab puts the last line: its first baseline is one ascent below the top.
+        lines = len(para.blPara.lines)
+        baseline = para.height - style.fontSize * 0.9 - (lines - 1) * style.leading
+        last = para.getActualLineWidths0()[-1] + _INDENT * self.level
+        canvas.saveState()
+        canvas.setStrokeColor(HexColor("#808080"))
+        canvas.setLineWidth(0.6)
+        canvas.setDash(0.6, 2.4)  # a dotted leader, drawn: dots as text would be read out
+        if self.width - _NUMBER_WIDTH > last + 6:
+            canvas.line(last + 4, baseline, self.width - _NUMBER_WIDTH + 4, baseline)
+        canvas.restoreState()
+        name = self.name
+        canvas.doForm(name)  # the page number, defined at save time
+        # The target is laid out later; its destination name is known already.
+        canvas.linkRect("", self.target._briefgen_key, (0, 0, self.width, para.height),
+                        relative=1, thickness=0)
+        canvas.at_save.append(lambda c: self._number(c, name, baseline, style))
+
+    def _number(self, canvas: Canvas, name: str, baseline: float, style: Any) -> None:
+        """Define the page-number form; it is drawn where doForm stood, in this line's space."""
+        page = getattr(self.target, "_briefgen_page", 0)
+        if self.pages is not None:
+            self.pages.append(page)
+        canvas.beginForm(name)
+        canvas.setFont(style.fontName, style.fontSize)
+        canvas.setFillColor(style.textColor)
+        canvas.drawRightString(self.width, baseline, str(page))
+        canvas.endForm()
+
+
+def _bold(style: ParagraphStyle) -> str:
+    from reportlab.lib.fonts import tt2ps
+
+    try:
+        return str(tt2ps(style.fontName, 1, 0))
+    except ValueError:  # a font without a registered family keeps its own face
+        return str(style.fontName)
