@@ -165,7 +165,7 @@ def build_pack(pack_path: str | Path, options: BuildOptions | None = None, *,
 
     outputs: list[tuple[Path, bytes]] = []
     for index, name in enumerate(names):
-        document = compose(pack, name, [p[index] for p in parts], project, created)
+        document = compose(pack, name, [p[index] for p in parts], project, created, people)
         theme = project.theme(project.audience(name))
         stem = f"{_first_day(pack, parts).isoformat()}_{_slug(pack)}.{name}"
         pdf, pages = write_with_pages(document, theme, options)
@@ -218,8 +218,8 @@ def _render_meeting(job: _Job) -> list[_Part]:
     return out
 
 
-def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project, created: int
-            ) -> Document:
+def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project, created: int,
+            people: PeopleDirectory | None = None) -> Document:
     """Cover and contents, each meeting from a new page, then the biographies."""
     audience = project.audience(audience_name)
     language = pack.pack.language
@@ -243,7 +243,7 @@ def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project
         "audience": {"name": audience.name, "label": audience.label or labels.get(
             f"audience_{audience.name}", audience.name.title())},
         "meetings": [{"title": p.title, "date": p.date} for p in parts],
-        "people": _biographies(parts),
+        "people": _biographies(parts, people),
         "contents_depth": pack.contents_depth,
         "labels": labels,
         "language": language,
@@ -262,14 +262,22 @@ def _read(project: Project, template: str, context: dict[str, Any], info: Docume
     return read_markup(project.templates.render(template, context), info, template).blocks
 
 
-def _biographies(parts: list[_Part]) -> list[dict[str, Any]]:
-    """Each person with a biography once (by ref, else by name), with the meetings attended."""
+def _biographies(parts: list[_Part], directory: PeopleDirectory | None
+                 ) -> list[dict[str, Any]]:
+    """Each person with a biography once (by ref, else by name), with the meetings attended.
+
+    A person from the directory is shown as the directory has them: a role written beside a
+    ref ("joins for the second half") belongs to that meeting, not to the biography.
+    """
     people: dict[str, dict[str, Any]] = {}
     for part in parts:
         for person in part.participants:
+            ref = person.get("ref")
+            if directory is not None and ref in directory.people:
+                person = {**person, **directory.people[ref]}
             if not person.get("bio"):
                 continue
-            key = person.get("ref") or person["name"]
+            key = ref or person["name"]
             entry = people.setdefault(key, {**person, "meetings": []})
             if part.title not in entry["meetings"]:
                 entry["meetings"].append(part.title)

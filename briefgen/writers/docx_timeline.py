@@ -89,14 +89,14 @@ class _Table:
         for side, width in (("top", 10), ("left", _PAD), ("bottom", 10), ("right", _PAD)):
             SubElement(margins, _w(side), {_w("w"): str(width), _w("type"): "dxa"})
         tbl_pr.find(_w("tblLook")).addprevious(margins)
-        # Rules down every column whatever the theme's table look: the axis must be readable.
+        # Rules down every column whatever the theme's table look, so the axis reads; white
+        # ones across, so the bars of two initiatives one above the other stay apart.
         borders = tbl_pr.makeelement(_w("tblBorders"), {})
         for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            thin = side.startswith("inside")
+            across = side == "insideH"
             SubElement(borders, _w(side), {
-                _w("val"): "nil" if side == "insideH" else "single",
-                _w("sz"): "2" if thin else "6", _w("space"): "0",
-                _w("color"): self.colours["grid"][1:]})
+                _w("val"): "single", _w("sz"): "2" if side == "insideV" else "6",
+                _w("space"): "0", _w("color"): "FFFFFF" if across else self.colours["grid"][1:]})
         tbl_pr.find(_w("tblLayout")).addprevious(borders)
         if block.marker and plan.ticks[0].start <= block.marker < plan.ticks[-1].end:
             # The rule goes on the nearer edge of the date's column, drawn as a left border where

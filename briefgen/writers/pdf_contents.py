@@ -92,10 +92,10 @@ class _Line(rl.Flowable):  # type: ignore[misc]
         self.target, self.name, self.pages = target, name, pages
         text, level = target._briefgen_outline
         self.level = level
-        self.para = rl.Paragraph(escape(text), ParagraphStyle(
+        markup = escape(text) if level else f"<b>{escape(text)}</b>"  # titles bold, as in DOCX
+        self.para = rl.Paragraph(markup, ParagraphStyle(
             f"contents-{level}", parent=style, leftIndent=_INDENT * level,
-            rightIndent=_NUMBER_WIDTH, fontName=style.fontName if level else _bold(style),
-            spaceBefore=0, spaceAfter=0))
+            rightIndent=_NUMBER_WIDTH, spaceBefore=0, spaceAfter=0))
         self.space = style.fontSize * (0.7 if level == 0 else 0.25)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -110,7 +110,11 @@ class _Line(rl.Flowable):  # type: ignore[misc]
         # Where reportlab puts the last line: its first baseline is one ascent below the top.
         lines = len(para.blPara.lines)
         baseline = para.height - style.fontSize * 0.9 - (lines - 1) * style.leading
-        last = para.getActualLineWidths0()[-1] + _INDENT * self.level
+        # Where the text ends: the line's room less what it left over.
+        room = self.width - _INDENT * self.level - _NUMBER_WIDTH
+        line = para.blPara.lines[-1]
+        spare = line[0] if isinstance(line, tuple) else line.extraSpace
+        last = _INDENT * self.level + room - spare
         canvas.saveState()
         canvas.setStrokeColor(HexColor("#808080"))
         canvas.setLineWidth(0.6)
@@ -136,11 +140,3 @@ class _Line(rl.Flowable):  # type: ignore[misc]
         canvas.drawRightString(self.width, baseline, str(page))
         canvas.endForm()
 
-
-def _bold(style: ParagraphStyle) -> str:
-    from reportlab.lib.fonts import tt2ps
-
-    try:
-        return str(tt2ps(style.fontName, 1, 0))
-    except ValueError:  # a font without a registered family keeps its own face
-        return str(style.fontName)
