@@ -61,7 +61,45 @@ def run_each(inputs: Iterable[str], action: Callable[[str], None]) -> int:
     return status
 
 
+def run_many(results: Iterable[tuple[str, Any]], total: int, label: str) -> int:
+    """Report parallel outcomes as they arrive, in input order: written paths on stdout,
+    diagnostics on stderr, and progress on stderr (a bar on a terminal, else a line per input,
+    when there is more than one)."""
+    status = EXIT_OK
+    bar = None
+    if total > 1 and sys.stderr.isatty():
+        bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+        bar.__enter__()
+    # The bar redraws its line in place; anything printed to the same terminal clears it first.
+    clear = "\r\x1b[K" if bar is not None and sys.stdout.isatty() else ""
+    try:
+        for done, (input_path, outcome) in enumerate(results, start=1):
+            if outcome.error is not None:
+                if bar is not None:
+                    click.echo("\r\x1b[K", nl=False, err=True)
+                report(outcome.error)
+                status = max(status, outcome.error.exit_code)
+            else:
+                for path in outcome.value or ():
+                    click.echo(f"{clear}{path}")
+            if bar is not None:
+                bar.update(1)
+            elif total > 1:
+                click.echo(f"[{done}/{total}] {input_path}", err=True)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    return status
+
+
 _INPUTS = click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+_JOBS = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Files to build at once, one process each (default: one per CPU).",
+)
 _TEMPLATES = click.option(
     "--templates",
     "template_dirs",
@@ -78,16 +116,38 @@ _CONFIG = click.option(
 
 @main.command()
 @_INPUTS
-@click.option("-a", "--audience", "audiences", multiple=True, help="Audience to build for (repeatable; default staff).")
 @click.option(
-    "-f", "--format", "formats", multiple=True, type=click.Choice(["pdf", "docx"]),
+    "-a",
+    "--audience",
+    "audiences",
+    multiple=True,
+    help="Audience to build for (repeatable; default staff).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["pdf", "docx"]),
     help="Output format (repeatable; default both).",
 )
-@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Output folder.",
+)
 @_TEMPLATES
 @_CONFIG
-@click.option("--pdfa", is_flag=True,
-              help="Write PDFs as PDF/A-2b, for archiving (the archive audience always does).")
+@click.option(
+    "--pdfa",
+    is_flag=True,
+    help="Write PDFs as PDF/A-2b, for archiving (the archive audience always does).",
+)
+@_JOBS
 def build(
     inputs: tuple[str, ...],
     audiences: tuple[str, ...],
@@ -96,10 +156,11 @@ def build(
     template_dirs: tuple[str, ...],
     config: str | None,
     pdfa: bool,
+    jobs: int | None,
 ) -> None:
-    """Build briefs from meeting files; prints each written path."""
+    """Build briefs from meeting files, on every CPU; prints each written path."""
+    from briefgen.parallel import build_many
     from briefgen.pipeline import BuildOptions
-    from briefgen.pipeline import build as build_one
     from briefgen.writers import FORMATS
 
     options = BuildOptions(
@@ -110,12 +171,62 @@ def build(
         config=Path(config) if config else None,
         pdfa=pdfa,
     )
+    sys.exit(run_many(build_many(inputs, options, jobs), len(inputs), "Building"))
 
-    def action(input_path: str) -> None:
-        for path in build_one(input_path, options):
-            click.echo(str(path))
 
-    sys.exit(run_each(inputs, action))
+@main.command()
+@click.argument("packs", metavar="PACK", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "-a",
+    "--audience",
+    "audiences",
+    multiple=True,
+    help="Audience to build for, instead of the pack's own (repeatable).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Output folder.",
+)
+@_TEMPLATES
+@_CONFIG
+@click.option("--pdfa", is_flag=True, help="Write the PDFs as PDF/A-2b.")
+@_JOBS
+def pack(
+    packs: tuple[str, ...],
+    audiences: tuple[str, ...],
+    out_dir: str,
+    template_dirs: tuple[str, ...],
+    config: str | None,
+    pdfa: bool,
+    jobs: int | None,
+) -> None:
+    """Build briefing packs: for each audience, one PDF and one DOCX of several meetings with
+    cover, contents and biographies. Prints each written path."""
+    from functools import partial
+
+    from briefgen.pack import build_pack
+    from briefgen.parallel import run_jobs
+    from briefgen.pipeline import BuildOptions
+
+    options = BuildOptions(
+        out_dir=Path(out_dir),
+        config=Path(config) if config else None,
+        template_dirs=tuple(Path(d) for d in template_dirs),
+        pdfa=pdfa,
+    )
+    chosen = audiences or None
+    if len(packs) == 1:  # one pack: its meetings share the processes
+        build = partial(build_pack, options=options, audiences=chosen, jobs=jobs)
+        outcomes = run_jobs(build, list(packs), 1)
+    else:  # several: a pack per process
+        build = partial(build_pack, options=options, audiences=chosen, jobs=1)
+        outcomes = run_jobs(build, list(packs), jobs)
+    sys.exit(run_many(zip(packs, outcomes, strict=True), len(packs), "Packing"))
 
 
 @main.command()
@@ -124,12 +235,11 @@ def build(
 def validate(inputs: tuple[str, ...], config: str | None) -> None:
     """Check meeting files and report every problem; prints nothing when all are valid."""
     from briefgen.pipeline import BuildOptions, Project
-    from briefgen.validation import load_meeting
 
     def action(input_path: str) -> None:
         options = BuildOptions(config=Path(config) if config else None)
         project = Project.for_input(Path(input_path), options)
-        load_meeting(Path(input_path), input_path, levels=project.config.levels)
+        project.load_meeting(Path(input_path), input_path)
 
     sys.exit(run_each(inputs, action))
 
@@ -137,13 +247,18 @@ def validate(inputs: tuple[str, ...], config: str | None) -> None:
 @main.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
 @click.option(
-    "--stage", type=click.Choice(["meeting", "markup", "document"]), default="document",
-    show_default=True, help="Which intermediate form to print.",
+    "--stage",
+    type=click.Choice(["meeting", "markup", "document"]),
+    default="document",
+    show_default=True,
+    help="Which intermediate form to print.",
 )
 @click.option("-a", "--audience", default="staff", show_default=True)
 @_TEMPLATES
 @_CONFIG
-def dump(input_path: str, stage: str, audience: str, template_dirs: tuple[str, ...], config: str | None) -> None:
+def dump(
+    input_path: str, stage: str, audience: str, template_dirs: tuple[str, ...], config: str | None
+) -> None:
     """Print an intermediate form of the pipeline (for debugging templates and for tests)."""
     from briefgen.pipeline import BuildOptions
 
@@ -163,11 +278,10 @@ def dump_stage(input_path: str, stage: str, audience_name: str, options: Any) ->
     from briefgen.audience import select
     from briefgen.document import dump as dump_document
     from briefgen.pipeline import Project, render_document, render_markup, source_date_epoch
-    from briefgen.validation import load_meeting
 
     project = Project.for_input(Path(input_path), options)
     audience = project.audience(audience_name)
-    meeting, _ = load_meeting(Path(input_path), input_path, levels=project.config.levels)
+    meeting, _ = project.load_meeting(Path(input_path), input_path)
     if stage == "meeting":
         selection = select(meeting, audience, project.config.levels)
         data: Any = selection.meeting.model_dump(mode="json", exclude_defaults=True)
@@ -178,7 +292,9 @@ def dump_stage(input_path: str, stage: str, audience_name: str, options: Any) ->
 
 
 @main.command("audiences")
-@click.option("--config", type=click.Path(dir_okay=False, exists=True), help="briefgen.yaml to read.")
+@click.option(
+    "--config", type=click.Path(dir_okay=False, exists=True), help="briefgen.yaml to read."
+)
 def list_audiences(config: str | None) -> None:
     """List the audiences: description, template, theme and clearance."""
     from briefgen.audience import clearance_level
@@ -202,47 +318,22 @@ def list_audiences(config: str | None) -> None:
     sys.exit(run_each(["."], action))
 
 
-@main.command()
-@_INPUTS
-@click.option("--fix", is_flag=True, help="Apply the safe fixes (mojibake, spacing) in place.")
-@click.option(
-    "--words", "word_files", multiple=True, type=click.Path(dir_okay=False, exists=True),
-    help="A word list, one allowed word or name per line (repeatable); a .briefgen-words file "
-    "next to each input is read too.",
-)
-def lint(inputs: tuple[str, ...], fix: bool, word_files: tuple[str, ...]) -> None:
-    """Check the text of meeting files: encoding, spacing, case, articles, spelling.
-
-    Prints FILE:LINE:COL: warning[CODE]: message (suggestion) and exits 1 if anything is found.
-    """
-    from briefgen.lint import fix_file, lint_file
-
-    words = tuple(Path(w) for w in word_files)
-    found: list[int] = [0, 0]  # warnings, of which fixable
-
-    def action(path: str) -> None:
-        if fix:
-            fixed = fix_file(Path(path), path, words)
-            if fixed:
-                click.echo(f"{path}: fixed {fixed} problem(s)", err=True)
-        for warning in lint_file(Path(path), path, words):
-            click.echo(warning.format())
-            found[0] += 1
-            found[1] += warning.fixable
-
-    status = run_each(inputs, action)
-    if found[0]:
-        fixable = f", {found[1]} fixable with --fix" if found[1] else ""
-        click.echo(f"{found[0]} warning(s){fixable}", err=True)
-    sys.exit(max(status, EXIT_INVALID_INPUT if found[0] else EXIT_OK))
-
-
 @main.command("archive")
 @_INPUTS
-@click.option("--to", "folder", required=True, type=click.Path(file_okay=False),
-              help="The archive folder (created if absent).")
-@click.option("-a", "--audience", default="archive", show_default=True,
-              help="Audience to archive the brief for.")
+@click.option(
+    "--to",
+    "folder",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="The archive folder (created if absent).",
+)
+@click.option(
+    "-a",
+    "--audience",
+    default="archive",
+    show_default=True,
+    help="Audience to archive the brief for.",
+)
 @_TEMPLATES
 @_CONFIG
 def archive_command(
@@ -290,9 +381,49 @@ def verify_command(folder: str) -> None:
         sys.exit(error.exit_code)
     for finding in result.findings:
         click.echo(finding.format())
-    click.echo(f"{folder}: {result.checked} archived files checked, "
-               f"{len(result.findings)} findings", err=True)
+    click.echo(
+        f"{folder}: {result.checked} archived files checked, {len(result.findings)} findings",
+        err=True,
+    )
     sys.exit(EXIT_INVALID_INPUT if result.findings else EXIT_OK)
+
+
+@main.command()
+@_INPUTS
+@click.option("--fix", is_flag=True, help="Apply the safe fixes (mojibake, spacing) in place.")
+@click.option(
+    "--words",
+    "word_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="A word list, one allowed word or name per line (repeatable); a .briefgen-words file "
+    "next to each input is read too.",
+)
+def lint(inputs: tuple[str, ...], fix: bool, word_files: tuple[str, ...]) -> None:
+    """Check the text of meeting files: encoding, spacing, case, articles, spelling.
+
+    Prints FILE:LINE:COL: warning[CODE]: message (suggestion) and exits 1 if anything is found.
+    """
+    from briefgen.lint import fix_file, lint_file
+
+    words = tuple(Path(w) for w in word_files)
+    found: list[int] = [0, 0]  # warnings, of which fixable
+
+    def action(path: str) -> None:
+        if fix:
+            fixed = fix_file(Path(path), path, words)
+            if fixed:
+                click.echo(f"{path}: fixed {fixed} problem(s)", err=True)
+        for warning in lint_file(Path(path), path, words):
+            click.echo(warning.format())
+            found[0] += 1
+            found[1] += warning.fixable
+
+    status = run_each(inputs, action)
+    if found[0]:
+        fixable = f", {found[1]} fixable with --fix" if found[1] else ""
+        click.echo(f"{found[0]} warning(s){fixable}", err=True)
+    sys.exit(max(status, EXIT_INVALID_INPUT if found[0] else EXIT_OK))
 
 
 @main.command("schema")
@@ -308,8 +439,13 @@ def schema_command(kind: str) -> None:
 
 @main.command("new")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("-a", "--audience", default="staff", show_default=True,
-              help="The audience the skeleton's comments are written for.")
+@click.option(
+    "-a",
+    "--audience",
+    default="staff",
+    show_default=True,
+    help="The audience the skeleton's comments are written for.",
+)
 def new_command(file: str, audience: str) -> None:
     """Write a commented skeleton meeting file that validates as written; never overwrites."""
     import datetime as dt

@@ -7,8 +7,8 @@ means: the dataclass, both writers, and a parity test.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, fields
-from typing import Union
 
 # ---------------------------------------------------------------------------------------------
 # Inlines
@@ -40,7 +40,7 @@ class LineBreak:
     """A hard line break inside a paragraph."""
 
 
-Inline = Union[Text, Strong, Emphasis, Link, LineBreak]
+Inline = Text | Strong | Emphasis | Link | LineBreak
 
 # ---------------------------------------------------------------------------------------------
 # Blocks
@@ -103,7 +103,67 @@ class TitleBlock:
     fields: tuple[TitleField, ...] = ()
 
 
-Block = Union[Heading, Paragraph, BulletList, NumberedList, Table, PageBreak, TitleBlock]
+@dataclass(frozen=True)
+class TimelineMilestone:
+    date: dt.date
+    label: str
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """One initiative: a bar from start to end (either may be open), milestones, a cadence.
+
+    A row with no start, end or milestone is undated: writers list it with its cadence.
+    """
+
+    label: str
+    start: dt.date | None = None
+    end: dt.date | None = None  # inclusive: the bar covers the whole of its last day
+    milestones: tuple[TimelineMilestone, ...] = ()
+    cadence: str = ""
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.start or self.end or self.milestones)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Initiatives on a time axis. The data only: briefgen.timeline chooses the axis (unit,
+    columns, orientation) for both writers. Texts come from the template, in its language."""
+
+    rows: tuple[TimelineRow, ...]
+    title: str = ""  # caption over the chart
+    marker: dt.date | None = None  # the meeting's date, drawn as a line across the chart
+    marker_label: str = ""  # legend text for that line, e.g. "Meeting, 12 March 2025"
+    milestone_label: str = ""  # legend text for the milestone symbol
+    undated_label: str = ""  # introduces the rows without dates
+    name_header: str = ""  # header of the column of initiative names
+    language: str = "en"  # of the axis labels (month and quarter names)
+
+
+@dataclass(frozen=True)
+class TableOfContents:
+    """The title blocks (level 0) and headings up to `depth` that follow it, with page numbers."""
+
+    title: tuple[Inline, ...]
+    depth: int = 0
+    # The page of each entry as the PDF writer laid it out, when known: a DOCX shows these
+    # until Word recounts (a pack writes its PDF first to learn them).
+    pages: tuple[int, ...] = ()
+
+
+Block = (
+    Heading
+    | Paragraph
+    | BulletList
+    | NumberedList
+    | Table
+    | PageBreak
+    | TitleBlock
+    | Timeline
+    | TableOfContents
+)
 
 
 @dataclass(frozen=True)
@@ -197,5 +257,19 @@ def _dump_block(block: Block, depth: int, lines: list[str]) -> None:
             lines.append(f"{pad}  subtitle: {_dump_inlines(block.subtitle)}")
         for item in block.fields:
             lines.append(f"{pad}  {item.label}: {_dump_inlines(item.value)}")
+    elif isinstance(block, Timeline):
+        lines.append(f"{pad}Timeline marker={block.marker} language={block.language!r}")
+        for name in ("title", "marker_label", "milestone_label", "undated_label", "name_header"):
+            lines.append(f"{pad}  {name}: {getattr(block, name)!r}")
+        for row in block.rows:
+            cadence = f" cadence={row.cadence!r}" if row.cadence else ""
+            lines.append(f"{pad}  row {row.label!r} {row.start}..{row.end}{cadence}")
+            for milestone in row.milestones:
+                lines.append(f"{pad}    milestone {milestone.date} {milestone.label!r}")
+    elif isinstance(block, TableOfContents):
+        pages = f" pages={list(block.pages)}" if block.pages else ""
+        lines.append(
+            f"{pad}TableOfContents depth={block.depth}{pages} {_dump_inlines(block.title)}"
+        )
     else:  # pragma: no cover - guarded by type checking
         raise TypeError(f"unknown block {block!r}")

@@ -1,6 +1,6 @@
 """The pipeline and public API: the only module where the stages meet the filesystem and the clock.
 
-    meeting.yaml → load → validate → select(audience) → render(template) → read → write → save
+meeting.yaml → load → validate → select(audience) → render(template) → read → write → save
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from briefgen.config import ProjectConfig, find_config, load_config
 from briefgen.document import Document, DocumentInfo
 from briefgen.errors import UsageError
 from briefgen.model import Meeting
+from briefgen.people import PeopleDirectory, load_people
 from briefgen.reader import read_markup
 from briefgen.resources import load_labels, load_theme, template_folders
 from briefgen.templating import TemplateSet, to_context
@@ -43,6 +44,8 @@ class Project:
 
     config: ProjectConfig = field(default_factory=ProjectConfig)
     extra_template_dirs: tuple[Path, ...] = ()
+    # The meeting file's folder: a theme's logo or reference document may also come from there.
+    input_dir: Path | None = None
 
     @cached_property
     def folders(self) -> tuple[Path, ...]:
@@ -56,16 +59,27 @@ class Project:
     def audiences(self) -> dict[str, Audience]:
         return audiences_for(self.config)
 
+    @cached_property
+    def people(self) -> PeopleDirectory | None:
+        path = self.config.people_path()
+        return load_people(path, self.config.levels) if path else None
+
+    def load_meeting(self, path: Path, display_name: str | None = None) -> tuple[Meeting, Any]:
+        """A meeting file validated with this project's marking levels and people directory."""
+        return load_meeting(path, display_name, levels=self.config.levels, people=self.people)
+
     def audience(self, name: str) -> Audience:
         return get_audience(name, self.audiences)
 
     def theme(self, audience: Audience) -> Theme:
-        return load_theme(audience.theme, self.folders)
+        return load_theme(audience.theme, self.folders, self.input_dir)
 
     @classmethod
     def for_input(cls, input_path: Path, options: BuildOptions) -> Project:
         config_path = options.config or find_config(input_path)
-        return cls(load_config(config_path), tuple(options.template_dirs))
+        return cls(
+            load_config(config_path), tuple(options.template_dirs), input_path.resolve().parent
+        )
 
 
 def source_date_epoch() -> int:
@@ -137,7 +151,9 @@ def render_document(
 
 def render_markup(meeting: Meeting, audience: Audience, project: Project) -> str:
     selection = select(meeting, audience, project.config.levels)
-    return project.templates.render(audience.template, template_context(selection, audience, project))
+    return project.templates.render(
+        audience.template, template_context(selection, audience, project)
+    )
 
 
 def output_path(meeting: Meeting, audience: Audience, fmt: str, out_dir: Path) -> Path:
@@ -156,7 +172,7 @@ def build(input_path: str | Path, options: BuildOptions | None = None) -> list[P
     path = Path(input_path)
     project = Project.for_input(path, options)
     audiences = [project.audience(name) for name in options.audiences]
-    meeting, _ = load_meeting(path, str(input_path), levels=project.config.levels)
+    meeting, _ = project.load_meeting(path, str(input_path))
     created = source_date_epoch()
 
     # Render everything first, so a failure leaves no partial set of files behind.

@@ -30,6 +30,7 @@ from briefgen.document import (
     Paragraph,
     Strong,
     Table,
+    TableOfContents,
     Text,
     TitleBlock,
     TitleField,
@@ -37,10 +38,21 @@ from briefgen.document import (
 )
 from briefgen.errors import Location, MarkupError
 
-CONTAINERS = ("title-block", "pagebreak")
+CONTAINERS = ("title-block", "pagebreak", "timeline", "contents")
 _DISABLED_RULES = [
-    "code", "fence", "blockquote", "hr", "reference", "html_block", "lheading",
-    "backticks", "strikethrough", "image", "html_inline", "entity", "linkify",
+    "code",
+    "fence",
+    "blockquote",
+    "hr",
+    "reference",
+    "html_block",
+    "lheading",
+    "backticks",
+    "strikethrough",
+    "image",
+    "html_inline",
+    "entity",
+    "linkify",
 ]
 _SAFE_URL_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -73,7 +85,9 @@ class _Reader:
 
     def error(self, node: SyntaxTreeNode, message: str, hint: str | None = None) -> MarkupError:
         line = node.map[0] + 1 if node.map else None
-        return MarkupError(message, location=Location(f"{self.source_name} (rendered)", line), hint=hint)
+        return MarkupError(
+            message, location=Location(f"{self.source_name} (rendered)", line), hint=hint
+        )
 
     def blocks(self, nodes: list[SyntaxTreeNode]) -> list[Block]:
         out: list[Block] = []
@@ -100,11 +114,17 @@ class _Reader:
             return [PageBreak()]
         if kind == "container_title-block":
             return [self.title_block(node)]
+        if kind == "container_timeline":
+            return [self.timeline(node)]
+        if kind == "container_contents":
+            return [self.contents(node)]
         if kind == "dl":
             return self.definition_paragraphs(node)
         if kind == "container_unknown":
             name = node.info.strip() or "(no name)"
-            raise self.error(node, f"unknown container {name!r}", f"containers: {', '.join(CONTAINERS)}")
+            raise self.error(
+                node, f"unknown container {name!r}", f"containers: {', '.join(CONTAINERS)}"
+            )
         raise self.error(node, f"unsupported markup {kind!r}")
 
     def items(self, node: SyntaxTreeNode) -> tuple[ListItem, ...]:
@@ -145,7 +165,30 @@ class _Reader:
                 )
         return TitleBlock(title=title, subtitle=subtitle, fields=tuple(fields))
 
-    def definitions(self, node: SyntaxTreeNode) -> list[tuple[tuple[Inline, ...], tuple[Inline, ...]]]:
+    def timeline(self, node: SyntaxTreeNode) -> Block:
+        """`::: timeline` holds one table of `kind | text | start | end | cadence` rows."""
+        from briefgen.timeline import timeline_from_rows
+
+        if [child.type for child in node.children] != ["table"]:
+            raise self.error(node, "a timeline holds one table of rows", "see macros.md.j2")
+        table = self.table(node.children[0])
+        try:
+            return timeline_from_rows([[plain_text(cell) for cell in row] for row in table.rows])
+        except ValueError as exc:
+            raise self.error(node, str(exc)) from None
+
+    def contents(self, node: SyntaxTreeNode) -> TableOfContents:
+        """`::: contents [depth]` around a `#` title: depth 0 lists title blocks only."""
+        words = node.info.split()
+        depth = int(words[1]) if len(words) > 1 and words[1].isdigit() else 0
+        titles = [child for child in node.children if child.type == "heading"]
+        if len(titles) != len(node.children) or len(titles) > 1:
+            raise self.error(node, "a contents block holds only its '#' title")
+        return TableOfContents(self.inline_of(titles[0]) if titles else (), min(depth, 3))
+
+    def definitions(
+        self, node: SyntaxTreeNode
+    ) -> list[tuple[tuple[Inline, ...], tuple[Inline, ...]]]:
         pairs: list[tuple[tuple[Inline, ...], tuple[Inline, ...]]] = []
         term: tuple[Inline, ...] = ()
         for child in node.children:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from functools import lru_cache, partial
 from pathlib import Path
 
 from briefgen.errors import ThemeError
-from briefgen.loader import load_yaml_file
+from briefgen.loader import KeyPath, LoadedYaml, load_yaml_file
 from briefgen.theme import Theme
 from briefgen.validation import validate
 
@@ -35,24 +35,78 @@ def theme_names(folders: Sequence[Path]) -> list[str]:
     return sorted(names)
 
 
-def load_theme(name: str, folders: Sequence[Path]) -> Theme:
-    """Find `themes/NAME.yaml` on the search path and validate it like a meeting file."""
-    return _load_theme_cached(name, tuple(folders))
+def load_theme(name: str, folders: Sequence[Path], input_dir: Path | None = None) -> Theme:
+    """Find `themes/NAME.yaml` on the search path and validate it like a meeting file.
+
+    The files it names (logo, reference document, fonts) must lie inside the template folders
+    or `input_dir`, the folder of the meeting file being built.
+    """
+    return _load_theme_cached(name, tuple(folders), input_dir)
 
 
 @lru_cache(maxsize=32)
-def _load_theme_cached(name: str, folders: tuple[Path, ...]) -> Theme:
+def _load_theme_cached(name: str, folders: tuple[Path, ...], input_dir: Path | None) -> Theme:
     for folder in folders:
         path = folder / "themes" / f"{name}.yaml"
         if path.is_file():
-            theme: Theme = validate(Theme, load_yaml_file(path))
-            return theme.model_copy(update={"base_dir": str(path.parent), "name": name})
+            loaded = load_yaml_file(path)
+            theme: Theme = validate(Theme, loaded)
+            roots = tuple(str(f) for f in (*folders, *([input_dir] if input_dir else [])))
+            theme = theme.model_copy(update={"base_dir": str(path.parent), "name": name,
+                                             "path": str(path), "roots": roots})
+            _check_theme_files(theme, loaded)
+            return theme
     from difflib import get_close_matches
 
     known = theme_names(folders)
     close = get_close_matches(name, known, n=1)
     hint = (f"did you mean `{close[0]}`? " if close else "") + f"themes: {', '.join(known)}"
     raise ThemeError(f"unknown theme {name!r}", hint=hint)
+
+
+_FACES = ("regular", "bold", "italic", "bold_italic")
+_KINDS = {  # what a named file must start with, what it should be, how to fix it
+    "logo": ((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"), "a PNG or JPEG image",
+             "save the logo as PNG (or JPEG)"),
+    "reference_docx": ((b"PK",), "a Word (.docx) file", "save the document from Word as .docx"),
+}
+
+
+def _check_theme_files(theme: Theme, loaded: LoadedYaml) -> None:
+    """Every file the theme names exists, stays inside the allowed folders and is of the right
+    kind: reported at its YAML line now rather than halfway through writing a brief."""
+    checks: list[tuple[KeyPath, Callable[[], object]]] = []
+    if theme.logo is not None:
+        checks.append((("logo", "file"), partial(_check_file, theme, theme.logo.file, "logo")))
+    if theme.reference_docx:
+        checks.append((("reference_docx",),
+                       partial(_check_file, theme, theme.reference_docx, "reference_docx")))
+    for face in _FACES:
+        checks.append((("fonts", face), partial(theme.font_path, face)))  # type: ignore[arg-type]
+    for key, check in checks:
+        try:
+            check()
+        except ThemeError as exc:
+            raise ThemeError(exc.message, location=loaded.source.location(key),
+                             hint=exc.hint) from None
+        except FileNotFoundError as exc:  # a font neither next to the theme nor bundled
+            raise ThemeError(str(exc), location=loaded.source.location(key),
+                             hint="name a .ttf file next to the theme, or a bundled font") from None
+
+
+def _check_file(theme: Theme, name: str, kind: str) -> None:
+    magic, what, fix = _KINDS[kind]
+    path = theme.file_path(name)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        hint = f"paths are relative to the theme's folder, {theme.base_dir}"
+        raise ThemeError(f"{kind}: file not found: {name!r}", hint=hint) from None
+    except OSError as exc:
+        raise ThemeError(f"{kind}: cannot read {name!r}: {exc.strerror}") from None
+    if not head.startswith(magic):
+        raise ThemeError(f"{kind}: {name!r} is not {what}", hint=fix)
 
 
 def load_labels(language: str, folders: Sequence[Path]) -> dict[str, str]:

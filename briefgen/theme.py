@@ -7,9 +7,11 @@ at meetings; both writers read the same roles so a PDF and a DOCX of one theme l
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from briefgen.errors import Location, ThemeError
 
 # Every role a writer may style; the README lists them the way Pandoc lists its styles.
 ROLES = (
@@ -27,9 +29,11 @@ ROLES = (
     "marking",
     "header",
     "footer",
+    "timeline",
 )
 
 HexColour = str  # "#RRGGBB"
+HEADER_LOGO_SHARE = 0.45  # of the top margin: the most a header logo may take
 
 
 class _Strict(BaseModel):
@@ -40,7 +44,9 @@ class RoleStyle(_Strict):
     size: float = Field(10.5, gt=3, le=72, description="Font size in points.")
     bold: bool = False
     italic: bool = False
-    colour: HexColour | None = Field(None, description="Text colour; the theme's text colour if absent.")
+    colour: HexColour | None = Field(
+        None, description="Text colour; the theme's text colour if absent."
+    )
     space_before: float = Field(0, ge=0, le=72, description="Space above, in points.")
     space_after: float = Field(4, ge=0, le=72, description="Space below, in points.")
     align: Literal["left", "center", "right", "justify"] = "left"
@@ -82,12 +88,36 @@ class Colours(_Strict):
     table_stripe: HexColour | None = "#EEF2F8"
     table_border: HexColour = "#B4C2DC"
     link: HexColour = "#1F4E9A"
-    marking: HexColour = "#C00000"
+    marking: HexColour = Field("#C00000", description="Marking colour for levels not in markings.")
+    # Checked per entry, so an error points at the level's own line.
+    markings: dict[str, Annotated[str, AfterValidator(lambda v: check_colour(v))]] = Field(
+        default_factory=dict,
+        description="Marking colour per level, e.g. {RESTRICTED: '#B45F06'}; any case.",
+    )
 
     @field_validator("*")
     @classmethod
-    def _check(cls, value: str | None) -> str | None:
-        return None if value is None else check_colour(value)
+    def _check(cls, value: str | dict[str, str] | None) -> str | dict[str, str] | None:
+        return value if value is None or isinstance(value, dict) else check_colour(value)
+
+
+class Logo(_Strict):
+    file: str = Field(description="PNG or JPEG image, relative to the theme's folder.")
+    alt: str = Field(min_length=1, description="Alternative text, read out by screen readers.")
+    placement: Literal["header-left", "header-right", "title"] = "header-right"
+    width_mm: float = Field(
+        30,
+        gt=0,
+        le=200,
+        description="Width; a logo taller than the top margin allows is scaled down in the header.",
+    )
+
+    @field_validator("alt")
+    @classmethod
+    def _alt_has_words(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("alt must describe the logo, e.g. 'Ministry of Defence logo'")
+        return value.strip()
 
 
 class Theme(_Strict):
@@ -98,8 +128,25 @@ class Theme(_Strict):
     colours: Colours = Colours()
     roles: dict[str, RoleStyle] = Field(default_factory=dict)
     footer_text: str = Field("", description="Text at the bottom left of every page.")
+    header_text: str = Field(
+        "", description="Text at the top left of every page, e.g. the organisation's name."
+    )
+    logo: Logo | None = None
+    table_style: Literal["grid", "striped", "minimal"] = Field(
+        "grid",
+        description="grid: every cell ruled; striped: shaded alternate rows, no "
+        "vertical rules; minimal: rules above and below the header and under the table only.",
+    )
+    reference_docx: str | None = Field(
+        None,
+        description="A Word file whose styles, fonts and page set-up the DOCX starts from "
+        "(like Pandoc's reference document); the theme's explicit settings override them.",
+    )
     # Folder the theme was loaded from; relative font and file paths resolve against it.
     base_dir: str = Field("", exclude=True)
+    # The theme file (for messages) and the folders its files may come from (set by the loader).
+    path: str = Field("", exclude=True)
+    roots: tuple[str, ...] = Field((), exclude=True)
 
     @field_validator("roles")
     @classmethod
@@ -121,10 +168,60 @@ class Theme(_Strict):
         if self.base_dir:
             candidate = Path(self.base_dir) / name
             if candidate.is_file():
-                return candidate
+                return self.file_path(name)
         from briefgen.fonts import bundled_font
 
         return bundled_font(name)
+
+    def file_path(self, name: str) -> Path:
+        """A file the theme names, resolved against its folder and confined to `roots`.
+
+        Symlinks are followed before the check, so a link pointing outside is refused too. A
+        theme built in code (no base_dir) is trusted and resolves against the working folder.
+        """
+        path = (Path(self.base_dir) / name).resolve()
+        if not self.base_dir:
+            return path
+        roots = [Path(r).resolve() for r in (self.roots or (self.base_dir,))]
+        if not any(path.is_relative_to(root) for root in roots):
+            raise ThemeError(
+                f"{name!r} is outside the template folders and the input's folder",
+                location=Location(self.path) if self.path else None,
+                hint="put the file next to the theme and name it without ../ or an absolute "
+                "path; a symbolic link must point inside those folders too",
+            )
+        return path
+
+    def marking_colour(self, level: str) -> str:
+        """The colour of a marking: the level's own, else the marking role's or colour."""
+        return self.level_colour(level) or self.role("marking").colour or self.colours.marking
+
+    def level_colour(self, level: str) -> str | None:
+        """The level's own entry in colours.markings (any case), if it has one."""
+        folded = level.strip().casefold()
+        for name, colour in self.colours.markings.items():
+            if name.strip().casefold() == folded:
+                return colour
+        return None
+
+    def logo_size(self, pixels: tuple[int, int], header: bool) -> tuple[float, float]:
+        """Width and height of the logo in mm: width_mm wide, and in the header no taller than
+        HEADER_LOGO_SHARE of the top margin, so it stays clear of the text in both formats."""
+        assert self.logo is not None
+        width = self.logo.width_mm
+        height = width * pixels[1] / max(pixels[0], 1)
+        limit = self.page.margin_top * HEADER_LOGO_SHARE
+        if header and height > limit:
+            width, height = width * limit / height, limit
+        return width, height
+
+    @property
+    def table_header_colour(self) -> str:
+        # A minimal table has no header fill: white header text would vanish on white paper.
+        explicit = "table_header_text" in self.colours.model_fields_set
+        if self.table_style == "minimal" and not explicit:
+            return self.colours.heading
+        return self.colours.table_header_text
 
     @property
     def docx_font_name(self) -> str:
@@ -153,6 +250,7 @@ DEFAULT_ROLES: dict[str, RoleStyle] = {
     "marking": RoleStyle(size=10, bold=True, align="center", space_after=0),
     "header": RoleStyle(size=8.5, space_after=0),
     "footer": RoleStyle(size=8.5, space_after=0),
+    "timeline": RoleStyle(size=7.5, space_after=0),  # names, axis and labels of a timeline
 }
 
 

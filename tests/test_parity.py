@@ -21,8 +21,9 @@ from tests.conftest import INPUTS, Briefs, builtin_audiences
 
 MM = 72 / 25.4
 # Normalisations, the only ones: list markers are drawn as text in the PDF but are numbering
-# properties in the DOCX, so standalone bullets and list numbers are dropped on both sides.
-MARKER = re.compile("^(?:[\u2022\u2013\u25e6\u25aa\u2023\u00b7-]|\\d+[.)])$")
+# properties in the DOCX, so standalone bullets and list numbers are dropped on both sides; a
+# timeline's milestone and open-end markers are drawings in the PDF but symbols in the DOCX.
+MARKER = re.compile("^(?:[\u2022\u2013\u25e6\u25aa\u2023\u00b7-]|\\d+[.)]|[\u2666\u2190\u2192]+)$")
 # The second: a table split across pages repeats its header row on each new page in the PDF;
 # the DOCX marks the row to repeat (w:tblHeader) and holds it once.
 TBL_HEADER = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader"
@@ -43,8 +44,13 @@ def docx_body_words(path: Path) -> tuple[list[str], list[list[str]]]:
             if isinstance(item, WordTable):
                 for row in item.rows:
                     start = len(out)
+                    seen: set[int] = set()
                     for cell in row.cells:
-                        visit(cell)
+                        # python-docx gives a merged cell once per grid column it spans, and a
+                        # vertically merged one again in the rows below: read each cell once.
+                        if cell._tc.getparent() is row._tr and id(cell._tc) not in seen:
+                            seen.add(id(cell._tc))
+                            visit(cell)
                     if row._tr.find(f".//{TBL_HEADER}") is not None:
                         headers.append(out[start:])
             else:
@@ -62,10 +68,9 @@ def pdf_body_words(path: Path, margins: tuple[float, float],
     out: list[str] = []
     for page in PdfReader(path).pages:
         page_words = words("\n".join(_body_lines(page, top, bottom)))
-        for header in headers:
+        for header in headers:  # a header may be several rows (a timeline's years and months)
             if page_words[:len(header)] == header and _contains(out, header):
                 del page_words[:len(header)]
-                break
         out.extend(page_words)
     return out
 

@@ -11,7 +11,10 @@ from briefgen.theme import Theme
 Writer = Callable[[Document, Theme], bytes]
 
 # Imported on first use: python-docx and reportlab cost ~40-50 ms each to import.
-_WRITER_MODULES = {"pdf": ("briefgen.writers.pdf", "write_pdf"), "docx": ("briefgen.writers.docx", "write_docx")}
+_WRITER_MODULES = {
+    "pdf": ("briefgen.writers.pdf", "write_pdf"),
+    "docx": ("briefgen.writers.docx", "write_docx"),
+}
 
 FORMATS = tuple(_WRITER_MODULES)
 

@@ -19,6 +19,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Emu, Inches, Mm, Pt, RGBColor, Twips
 
 from briefgen.theme import Theme
+from briefgen.writers.docx_theme import add_theme_styles, files_stamp
 
 # Word style name -> theme role. Built-in styles come with the template; the rest are created.
 _BUILTIN_ROLES = {
@@ -37,6 +38,7 @@ _CUSTOM_ROLES = {
     "Table Header": "table-header",
     "Table Text": "table-cell",
     "Marking": "marking",
+    "Timeline Text": "timeline",
 }
 CELL_PADDING = 100  # twips left and right in a Brief Table cell: the PDF's 5 pt
 LIST_DEPTH = 3  # the template defines List Bullet/Number/Continue 1-3; deeper lists clamp
@@ -65,7 +67,7 @@ _CACHE: dict[str, Reference] = {}
 
 def reference(theme: Theme) -> Reference:
     """The theme's reference document, built once per process and theme."""
-    key = theme.model_dump_json()
+    key = theme.model_dump_json() + repr(files_stamp(theme))
     ref = _CACHE.get(key)
     if ref is None:
         ref = _CACHE[key] = _build(theme)
@@ -77,6 +79,11 @@ def _build(theme: Theme) -> Reference:
     _prune(doc)
     text_width = _page_setup(doc, theme)
     _restyle(doc, theme, text_width)
+    add_theme_styles(doc, theme)
+    if theme.reference_docx:  # the organisation's document, gaps filled from the one above
+        from briefgen.writers.docx_reference import adopt_reference
+
+        doc, text_width = adopt_reference(theme, doc)
     buf = io.BytesIO()
     doc.save(buf)
     return Reference(buf.getvalue(), text_width, _number_abstracts(doc))
@@ -124,7 +131,7 @@ def _page_setup(doc: WordDocument, theme: Theme) -> int:
 def _colour(theme: Theme, role: str) -> str:
     c = theme.colours
     default = {"title": c.heading, "heading-1": c.heading, "heading-2": c.heading,
-               "heading-3": c.heading, "table-header": c.table_header_text,
+               "heading-3": c.heading, "table-header": theme.table_header_colour,
                "marking": c.marking}.get(role, c.text)
     return (theme.role(role).colour or default)[1:]
 

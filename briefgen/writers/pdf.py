@@ -8,7 +8,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any, NoReturn
@@ -27,6 +27,9 @@ from reportlab.pdfgen.canvas import Canvas
 from briefgen import document as d
 from briefgen.errors import ThemeError, WriterError
 from briefgen.theme import Theme
+from briefgen.writers.pdf_contents import contents_flowables
+from briefgen.writers.pdf_theme import HeaderChrome, header_chrome, table_commands, title_logo
+from briefgen.writers.pdf_timeline import landscape_template, timeline_flowables
 
 if sys.version_info >= (3, 11):
     from typing import assert_never
@@ -106,9 +109,10 @@ class _Writer:
 
     def __init__(self, theme: Theme, fonts: _Fonts) -> None:
         self.theme, self.fonts, self.colours = theme, fonts, theme.colours
+        self.outlined: list[_Para] = []  # in document order, for a table of contents
         c = theme.colours
         colours = {"title": c.heading, "heading-1": c.heading, "heading-2": c.heading,
-                   "heading-3": c.heading, "table-header": c.table_header_text}
+                   "heading-3": c.heading, "table-header": theme.table_header_colour}
         self.styles = {role: self._style(role, colours.get(role, c.text)) for role in (
             "title", "subtitle", "field-label", "field-value", "heading-1", "heading-2",
             "heading-3", "body", "list-item", "table-header", "table-cell")}
@@ -150,6 +154,8 @@ class _Writer:
         p = _Para(self.markup(inlines), self.styles[role])
         if outline is not None:  # read back by _BriefTemplate.afterFlowable
             p._briefgen_outline = (d.plain_text(tuple(inlines)), outline)
+            self.outlined.append(p)
+            p._briefgen_key = f"outline{len(self.outlined)}"  # in the file: no id() here
         return p
 
     def rule(self, space_before: float, space_after: float) -> rl.HRFlowable:
@@ -176,8 +182,12 @@ class _Writer:
                 case d.Table():
                     if block.header:
                         out.append(self.table(block))
-                case d.PageBreak():
-                    out.append(rl.PageBreak())
+                case d.PageBreak():  # not at a page's top: no blank page after a landscape one
+                    out.append(rl.PageBreakIfNotEmpty())
+                case d.Timeline():
+                    out.extend(timeline_flowables(block, self.theme, self.fonts, "page"))
+                case d.TableOfContents():
+                    out.extend(contents_flowables(block, self))
                 case _:
                     assert_never(block)
         return out
@@ -226,19 +236,15 @@ class _Writer:
             weights = [1 / columns] * columns
         data = [[self.para(cell, "table-header") for cell in block.header]]
         data += [[self.para(cell, "table-cell") for cell in row] for row in block.rows]
-        c = self.colours
         style: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
-            ("BACKGROUND", (0, 0), (-1, 0), HexColor(c.table_header_background)),
-            ("GRID", (0, 0), (-1, -1), 0.5, HexColor(c.table_border)),
+            *table_commands(self.theme),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 5),
             ("RIGHTPADDING", (0, 0), (-1, -1), 5),
             ("TOPPADDING", (0, 0), (-1, -1), 3),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ]
-        if c.table_stripe:
-            style.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, HexColor(c.table_stripe)]))
         # Percentages resolve against the space where the table lands, e.g. inside a list item;
         # repeatRows repeats the header on every page, splitInRow lets a tall row break.
         return rl.Table(data, colWidths=[f"{w * 100:.4f}%" for w in weights], repeatRows=1,
@@ -255,9 +261,11 @@ class _Chrome:
     margins: tuple[float, float, float, float]  # top, right, bottom, left in points
     marking: tuple[str, float, Color]  # font, size, colour
     label: tuple[str, float, Color]
+    header: HeaderChrome | None = None  # the theme's header text and logo
 
     def draw(self, canvas: Canvas, page: int, pages: int) -> None:
-        (width, height), (top, right, bottom, left) = self.page, self.margins
+        # The page's own size: a landscape page (a wide timeline) has its chrome turned with it.
+        (width, height), (top, right, bottom, left) = canvas._pagesize, self.margins
         font, size, colour = self.label
         mark_font, mark_size, mark_colour = self.marking
         label = self.info.page_label.replace("{page}", str(page)).replace("{pages}", str(pages))
@@ -282,6 +290,9 @@ class _Chrome:
             canvas.setFillColor(mark_colour)
             canvas.drawCentredString(centre, height - top / 2 - mark_size * 0.35, text)
             canvas.drawCentredString(centre, mark_y, text)
+        if self.header is not None:
+            mark_w = canvas.stringWidth(text, mark_font, mark_size) if text else 0
+            self.header.draw(canvas, (width, height), self.margins, mark_w)
         canvas.restoreState()
 
 
@@ -302,6 +313,8 @@ class _BriefCanvas(Canvas):  # type: ignore[misc]
         self._chrome = chrome
         self._held: list[dict[str, Any]] = []
         self._bookmarks: list[tuple[str, dict[str, Any]]] = []
+        # Drawn once every page exists (a table of contents' page numbers), before "Page X of Y".
+        self.at_save: list[Callable[[Canvas], None]] = []
         stamp = time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(chrome.info.created))
         self.setDateFormatter(lambda *_: stamp)
         # reportlab seeds the file /ID from SOURCE_DATE_EPOCH when set; let the brief's date decide.
@@ -317,6 +330,8 @@ class _BriefCanvas(Canvas):  # type: ignore[misc]
         self._bookmarks = []
 
     def save(self) -> None:
+        for draw in self.at_save:
+            draw(self)
         for state in self._held:
             self.__dict__.update(state)
             for key, kwargs in self._bookmarks:
@@ -345,20 +360,23 @@ class _KeepWithNext(rl.KeepTogether):  # type: ignore[misc]
 
 class _BriefTemplate(rl.BaseDocTemplate):  # type: ignore[misc]
     _last_level = -1
-    _entries = 0
+    _last_written = -1  # the level as written, before the clamp below
 
     def afterFlowable(self, flowable: rl.Flowable) -> None:
         entry = getattr(flowable, "_briefgen_outline", None)
         if entry is None:
             return
-        title, level = entry
-        # Outline levels may not skip (a heading 3 straight after the title becomes level 1).
-        level = self._last_level = min(level, self._last_level + 1)
-        self._entries += 1
-        key = f"outline{self._entries}"  # keys end up in the file: no id() here
+        title, written = entry
+        # Outline levels may not skip (a heading 3 straight after the title becomes level 1);
+        # headings written at one level stay siblings however they were clamped.
+        level = (self._last_level if written == self._last_written
+                 else min(written, self._last_level + 1))
+        self._last_level, self._last_written = level, written
+        key = flowable._briefgen_key  # named when made, so a table of contents can link ahead
         # The frame's cursor is below the flowable just drawn; aim the view at its top.
         top = self.frame._y + flowable.height + flowable.getSpaceAfter() + 4
         self.canv.bookmarkPage(key, fit="XYZ", top=top)
+        flowable._briefgen_page = self.page  # read by a table of contents
         self.canv.addOutlineEntry(title or "…", key, level=level, closed=False)
         self.canv.showOutline()
 
@@ -375,15 +393,19 @@ def write_pdf(document: d.Document, theme: Theme) -> bytes:
         r = theme.role(role)
         return fonts.face(r.bold, r.italic), r.size, HexColor(r.colour or colour)
 
+    # The marking takes its level's colour (colours.markings) over the marking role's.
+    marking = (*chrome_font("marking", "#000000")[:2], HexColor(theme.marking_colour(info.marking)))
     chrome = _Chrome(info, theme.footer_text or info.title, (width, height),
-                     (top, right, bottom, left), chrome_font("marking", theme.colours.marking),
-                     chrome_font("footer", theme.colours.text))
+                     (top, right, bottom, left), marking,
+                     chrome_font("footer", theme.colours.text),
+                     header_chrome(theme, chrome_font("header", theme.colours.text)))
     body_height = height - top - bottom
     frame = rl.Frame(left, bottom, width - left - right, body_height, id="body",
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     out = io.BytesIO()
     doc = _BriefTemplate(
-        out, pagesize=(width, height), pageTemplates=[rl.PageTemplate("page", [frame])],
+        out, pagesize=(width, height),
+        pageTemplates=[rl.PageTemplate("page", [frame]), landscape_template(theme)],
         leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
         title=info.title, author=info.author, subject=info.subject,
         keywords=list(info.keywords), creator="briefgen", lang=info.language or None,
@@ -391,7 +413,7 @@ def write_pdf(document: d.Document, theme: Theme) -> bytes:
         initialFontName=fonts.regular, initialFontSize=theme.role("body").size,
         keepTogetherClass=partial(_KeepWithNext, room=body_height * _MIN_ROOM),
     )
-    story = _Writer(theme, fonts).blocks(document.blocks)
+    story = [*title_logo(theme), *_Writer(theme, fonts).blocks(document.blocks)]
     try:
         doc.build(story, canvasmaker=partial(_BriefCanvas, chrome=chrome))
     except rl.LayoutError as exc:
