@@ -495,4 +495,4 @@ def test_shipped_themes_build_every_input(theme_name: str, path: Path, tmp_path:
     width = float(PdfReader(pdf).pages[0].mediabox.width)
     assert round(width) == {"default": 595, "formal": 612}[theme_name]  # A4, Letter
     word = docx.Document(io.BytesIO(write_docx(document, theme)))
-    assert word.paragraphs[0].style.name == ("Logo" if theme_name == "formal" else "Title")
+    assert word.paragraphs[0].style.name == "Title"
