@@ -35,7 +35,6 @@ from briefgen.pipeline import (
     write_format,
 )
 from briefgen.provenance import sha256_file, used_files
-from briefgen.validation import load_meeting
 
 MANIFEST = "manifest.jsonl"
 LOCK_NAME = ".manifest.lock"
@@ -80,7 +79,7 @@ def archive(
                          location=Location(str(path))) from None
     project = Project.for_input(path, options)
     chosen = project.audience(audience)
-    meeting, _ = load_meeting(path, str(input_path), levels=project.config.levels)
+    meeting, _ = project.load_meeting(path, str(input_path))
     theme = project.theme(chosen)
     files = used_files(project.templates, chosen, theme, meeting.meeting.language)
     config_path = options.config or find_config(path)
