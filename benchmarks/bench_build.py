@@ -65,8 +65,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as out:
         exe = [sys.executable, "-m", "briefgen.cli"]
         results["cold `briefgen --help`"] = cold_ms([*exe, "--help"])
-        results["cold `briefgen build` (both formats)"] = cold_ms([*exe, "build", str(input_path), "--out", out])
-    print(f"input: {input_path.relative_to(REPO) if input_path.is_relative_to(REPO) else input_path}")
+        results["cold `briefgen build` (both formats)"] = cold_ms(
+            [*exe, "build", str(input_path), "--out", out]
+        )
+    print(
+        f"input: {input_path.relative_to(REPO) if input_path.is_relative_to(REPO) else input_path}"
+    )
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     for name, value in results.items():
         print(f"{name:45s} {value:8.1f} ms (median)")

@@ -39,7 +39,11 @@ BUILTIN_AUDIENCES: dict[str, Audience] = {
             "room and the initiatives in brief, in at most two pages.",
             "principal.md.j2",
         ),
-        Audience("staff", "The full brief for the staff who prepare and support the meeting.", "staff.md.j2"),
+        Audience(
+            "staff",
+            "The full brief for the staff who prepare and support the meeting.",
+            "staff.md.j2",
+        ),
         Audience(
             "public",
             "A readout for publication, built only from content cleared for the public.",

@@ -47,7 +47,7 @@ class Position:
 
 @dataclass
 class SourceMap:
-    """Where each key and value of a loaded file is, by key path such as ('key_points', 2, 'text')."""
+    """Where each key and value of a file is, by key path such as ('key_points', 2, 'text')."""
 
     file: str
     text: str
@@ -78,7 +78,7 @@ class LoadedYaml:
 
 
 def read_text(path: Path, display_name: str | None = None) -> str:
-    """Read a file as UTF-8 (a BOM is accepted), rejecting binary, oversized and mis-encoded files."""
+    """Read a file as UTF-8 (BOM accepted); refuse binary, oversized and mis-encoded files."""
     name = display_name or str(path)
     try:
         raw = path.read_bytes()
@@ -137,9 +137,7 @@ def load_yaml_text(text: str, name: str) -> LoadedYaml:
     builder = _Builder(source)
     data = builder.build(node, ())
     if builder.diagnostics:
-        raise InputError(
-            builder.diagnostics[0].message, diagnostics=builder.diagnostics
-        )
+        raise InputError(builder.diagnostics[0].message, diagnostics=builder.diagnostics)
     return LoadedYaml(data, source)
 
 
@@ -159,7 +157,9 @@ def _syntax_error(exc: yaml.MarkedYAMLError, name: str, text: str) -> InputError
             hint = "replace tabs with spaces"
         elif "mapping values are not allowed" in problem:
             hint = "a value containing ': ' must be quoted, e.g. title: \"Talks: day one\""
-    return InputError(f"YAML syntax error: {problem}", location=Location(name, line, column), hint=hint)
+    return InputError(
+        f"YAML syntax error: {problem}", location=Location(name, line, column), hint=hint
+    )
 
 
 class _Builder:

@@ -44,14 +44,18 @@ def _known_level(value: str, info: ValidationInfo) -> str:
 
     close = difflib.get_close_matches(value.upper(), list(levels), n=1)
     suggestion = f"did you mean {close[0]}? " if close else ""
-    raise ValueError(f"unknown marking {value!r}; {suggestion}levels, lowest first: {', '.join(levels)}")
+    raise ValueError(
+        f"unknown marking {value!r}; {suggestion}levels, lowest first: {', '.join(levels)}"
+    )
 
 
 Classification = Annotated[
     str,
     AfterValidator(_known_level),
-    Field(description="Protective marking: one of the configured levels (default PUBLIC, "
-          "INTERNAL, RESTRICTED, CONFIDENTIAL)."),
+    Field(
+        description="Protective marking: one of the configured levels (default PUBLIC, "
+        "INTERNAL, RESTRICTED, CONFIDENTIAL)."
+    ),
 ]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 Language = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")]
@@ -72,13 +76,17 @@ class _Model(BaseModel):
 class MeetingInfo(_Model):
     title: PlainText = Field(description="The meeting's title, as printed on the brief.")
     date: dt.date = Field(description="Date of the meeting, YYYY-MM-DD.")
-    time: PlainText | None = Field(None, description="Time as it should be printed, e.g. 10:30-11:15 CET.")
+    time: PlainText | None = Field(
+        None, description="Time as it should be printed, e.g. 10:30-11:15 CET."
+    )
     location: PlainText | None = None
     organiser: PlainText | None = None
     classification: Classification | None = Field(
         None, description="Default protective marking of every item."
     )
-    id: Slug | None = Field(None, description="Short name used in file names; derived from the title.")
+    id: Slug | None = Field(
+        None, description="Short name used in file names; derived from the title."
+    )
     language: Language = Field("en", description="Language of the brief (dates, fixed labels).")
 
 
@@ -117,11 +125,13 @@ class Item(_Model):
 
 
 def _period_schema(which: str) -> WithJsonSchema:
-    return WithJsonSchema({
-        "type": "string",
-        "pattern": r"^\d{4}(-(\d{1,2}(-\d{1,2})?|[Qq][1-4]))?$",
-        "description": f"{which} day of the period: {FORMS_HINT}.",
-    })
+    return WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}(-(\d{1,2}(-\d{1,2})?|[Qq][1-4]))?$",
+            "description": f"{which} day of the period: {FORMS_HINT}.",
+        }
+    )
 
 
 # A start or end written as a day, month, quarter or year (see briefgen.dates); it prints back

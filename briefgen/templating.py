@@ -179,7 +179,7 @@ class _BriefEnvironment(ImmutableSandboxedEnvironment):
     after filters or concatenation; a macro's output was already escaped value by value.
     """
 
-    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         result = super().call(__context, __obj, *args, **kwargs)
         if isinstance(__obj, (Macro, BlockReference)) and isinstance(result, str):
             return Trusted(result)

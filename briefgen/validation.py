@@ -52,7 +52,9 @@ def _position(diagnostic: Diagnostic) -> tuple[int, int]:
     return (loc.line or 0, loc.column or 0) if loc else (0, 0)
 
 
-def validate(model: type[ModelT], loaded: LoadedYaml, *, context: dict[str, Any] | None = None) -> ModelT:
+def validate(
+    model: type[ModelT], loaded: LoadedYaml, *, context: dict[str, Any] | None = None
+) -> ModelT:
     if not isinstance(loaded.data, dict):
         diagnostic = Diagnostic(
             f"the file must be a mapping of keys (such as {_example_keys(model)}), "
@@ -98,7 +100,12 @@ def _diagnostic(model: type[BaseModel], loaded: LoadedYaml, error: Any) -> Diagn
             f"{parent}: required field `{path[-1]}` is missing", location, f"add `{path[-1]}:` here"
         )
     location = source.location(path)
-    if kind in {"date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"}:
+    if kind in {
+        "date_from_datetime_parsing",
+        "date_parsing",
+        "date_type",
+        "date_from_datetime_inexact",
+    }:
         return Diagnostic(
             f"{where}: {value!r} is not a valid date",
             location,

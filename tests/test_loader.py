@@ -24,7 +24,7 @@ def test_scalars_stay_as_written() -> None:
 
 def test_positions_of_keys_and_values() -> None:
     loaded = load_yaml_text("meeting:\n  title: X\nkey_points:\n  - a\n  - text: b\n", "t.yaml")
-    assert loaded.source.keys[("meeting", "title")] .line == 2
+    assert loaded.source.keys[("meeting", "title")].line == 2
     assert loaded.source.keys[("meeting", "title")].column == 3
     assert loaded.source.values[("key_points", 1)].line == 5
     assert loaded.source.keys[("key_points", 1, "text")].column == 5
@@ -70,7 +70,7 @@ def test_python_tags_are_refused() -> None:
 def test_alias_bomb_is_stopped() -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
-        for p, c in zip("abcdefgh", "bcdefghi")
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
     )
     with pytest.raises(InputError) as error:
         load_yaml_text(bomb, "t.yaml")

@@ -21,22 +21,34 @@ LEVEL = st.sampled_from(["PUBLIC", "INTERNAL", "RESTRICTED", "CONFIDENTIAL", Non
 
 
 def item() -> st.SearchStrategy[Any]:
-    return st.one_of(TEXT, st.fixed_dictionaries({"text": TEXT}, optional={"title": TEXT, "classification": LEVEL}))
+    return st.one_of(
+        TEXT,
+        st.fixed_dictionaries({"text": TEXT}, optional={"title": TEXT, "classification": LEVEL}),
+    )
 
 
 MEETINGS = st.fixed_dictionaries(
-    {"meeting": st.fixed_dictionaries(
-        {"title": TEXT, "date": st.dates(dt.date(1990, 1, 1), dt.date(2060, 1, 1))},
-        optional={"time": TEXT, "location": TEXT, "organiser": TEXT, "classification": LEVEL},
-    )},
+    {
+        "meeting": st.fixed_dictionaries(
+            {"title": TEXT, "date": st.dates(dt.date(1990, 1, 1), dt.date(2060, 1, 1))},
+            optional={"time": TEXT, "location": TEXT, "organiser": TEXT, "classification": LEVEL},
+        )
+    },
     optional={
-        "participants": st.lists(st.fixed_dictionaries({"name": TEXT}, optional={"role": TEXT, "side": TEXT}), max_size=4),
+        "participants": st.lists(
+            st.fixed_dictionaries({"name": TEXT}, optional={"role": TEXT, "side": TEXT}), max_size=4
+        ),
         "purpose": TEXT,
         "summary": TEXT,
         "key_points": st.lists(item(), max_size=4),
         "outcomes": st.lists(item(), max_size=3),
-        "initiatives": st.lists(st.fixed_dictionaries({"name": TEXT}, optional={"objective": TEXT, "timeline": TEXT}), max_size=3),
-        "sections": st.lists(st.fixed_dictionaries({"heading": TEXT}, optional={"body": TEXT}), max_size=2),
+        "initiatives": st.lists(
+            st.fixed_dictionaries({"name": TEXT}, optional={"objective": TEXT, "timeline": TEXT}),
+            max_size=3,
+        ),
+        "sections": st.lists(
+            st.fixed_dictionaries({"heading": TEXT}, optional={"body": TEXT}), max_size=2
+        ),
     },
 )
 
@@ -58,7 +70,9 @@ def test_every_valid_meeting_builds_in_both_formats(data: dict[str, Any]) -> Non
 @settings(max_examples=40, deadline=None)
 @given(TEXT)
 def test_a_participant_name_reads_back_exactly(name: str) -> None:
-    meeting = Meeting.model_validate({"meeting": {"title": "T", "date": "2025-01-01"}, "participants": [{"name": name}]})
+    meeting = Meeting.model_validate(
+        {"meeting": {"title": "T", "date": "2025-01-01"}, "participants": [{"name": name}]}
+    )
     document = render_document(meeting, PROJECT.audience("staff"), PROJECT)
     from briefgen.document import Table
 

@@ -32,7 +32,10 @@ def test_title_block_with_subtitle_and_fields() -> None:
     [block] = blocks("::: title-block\n# Title\n\n## Sub\n\nDate\n: 1 May\n\nPlace\n: Here\n:::\n")
     assert isinstance(block, TitleBlock)
     assert plain_text(block.title) == "Title" and plain_text(block.subtitle) == "Sub"
-    assert [(f.label, plain_text(f.value)) for f in block.fields] == [("Date", "1 May"), ("Place", "Here")]
+    assert [(f.label, plain_text(f.value)) for f in block.fields] == [
+        ("Date", "1 May"),
+        ("Place", "Here"),
+    ]
 
 
 def test_headings_deeper_than_three_become_level_three() -> None:
@@ -67,8 +70,19 @@ def test_unknown_container_is_an_error_with_a_line() -> None:
 
 @pytest.mark.parametrize(
     "markup",
-    ["<b>raw</b>", "    indented code", "```\nfenced\n```", "> quote", "![img](x.png)", "&amp;",
-     "`code`", "***", "Setext\n===", "~~strike~~", "[ref]: http://x"],
+    [
+        "<b>raw</b>",
+        "    indented code",
+        "```\nfenced\n```",
+        "> quote",
+        "![img](x.png)",
+        "&amp;",
+        "`code`",
+        "***",
+        "Setext\n===",
+        "~~strike~~",
+        "[ref]: http://x",
+    ],
 )
 def test_unsupported_markdown_stays_text(markup: str) -> None:
     found = blocks(markup + "\n")
@@ -78,7 +92,9 @@ def test_unsupported_markdown_stays_text(markup: str) -> None:
 
 
 def test_only_safe_link_schemes_are_links() -> None:
-    [paragraph] = blocks("[a](https://x.org) [b](javascript:alert(1)) [c](mailto:a@b.c) [d](file:///etc)\n")
+    [paragraph] = blocks(
+        "[a](https://x.org) [b](javascript:alert(1)) [c](mailto:a@b.c) [d](file:///etc)\n"
+    )
     assert isinstance(paragraph, Paragraph)
     links = [n.url for n in paragraph.children if isinstance(n, Link)]
     assert links == ["https://x.org", "mailto:a@b.c"]

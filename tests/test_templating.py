@@ -13,8 +13,23 @@ from briefgen.errors import TemplateError
 from briefgen.reader import read_markup
 from briefgen.templating import RichText, TemplateSet, escape_markdown, sanitise_rich_text
 
-ADVERSARIAL = ["<b>", "</para>", "&amp;", "*x*", "a | b", "# not a heading", "{{ 7*7 }}", "{% raw %}",
-               "_under_", "[link](http://x)", "1. item", "- item", "\\", "::: pagebreak", "`code`"]
+ADVERSARIAL = [
+    "<b>",
+    "</para>",
+    "&amp;",
+    "*x*",
+    "a | b",
+    "# not a heading",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "_under_",
+    "[link](http://x)",
+    "1. item",
+    "- item",
+    "\\",
+    "::: pagebreak",
+    "`code`",
+]
 
 
 def make_templates(tmp_path: Path, **templates: str) -> TemplateSet:
@@ -37,7 +52,9 @@ def test_plain_text_reads_back_literally(tmp_path: Path, text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1).filter(str.strip))
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1).filter(str.strip)
+)
 def test_any_string_interpolated_reads_back_as_itself(text: str) -> None:
     markup = escape_markdown(text)
     expected = " ".join(" ".join(text.splitlines()).split())
@@ -93,8 +110,12 @@ def test_undefined_variable_names_template_and_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "attack",
-    ["{{ ''.__class__.__mro__ }}", "{{ value.__class__.__base__.__subclasses__() }}",
-     "{{ cycler.__init__.__globals__ }}", "{% set x = [] %}{{ x.append(1) }}"],
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ value.__class__.__base__.__subclasses__() }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{% set x = [] %}{{ x.append(1) }}",
+    ],
 )
 def test_sandbox_blocks_escapes(tmp_path: Path, attack: str) -> None:
     templates = make_templates(tmp_path, **{"t.md.j2": "ok\n" + attack + "\n"})

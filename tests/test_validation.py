@@ -89,7 +89,11 @@ def test_reversed_initiative_range(write_yaml: WriteYaml) -> None:
 
 
 def test_table_rows_must_match_columns(write_yaml: WriteYaml) -> None:
-    text = MINIMAL + "sections:\n  - heading: H\n    table:\n      columns: [a, b]\n      rows: [[1, 2], [3]]\n"
+    text = (
+        MINIMAL
+        + "sections:\n  - heading: H\n    table:\n"
+        + "      columns: [a, b]\n      rows: [[1, 2], [3]]\n"
+    )
     [d] = diagnostics_of(write_yaml(text))
     assert "row 2 has 1 cell(s)" in d.message
 
