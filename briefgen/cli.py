@@ -427,7 +427,7 @@ def lint(inputs: tuple[str, ...], fix: bool, word_files: tuple[str, ...]) -> Non
 
 
 @main.command("schema")
-@click.argument("kind", default="meeting", metavar="[meeting|theme]")
+@click.argument("kind", default="meeting", metavar="[meeting|theme|pack|config]")
 def schema_command(kind: str) -> None:
     """Print the JSON Schema of a file kind (default: meeting files), for editors."""
     from briefgen.schema import SCHEMAS, schema_text

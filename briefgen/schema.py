@@ -36,10 +36,24 @@ def theme_schema() -> dict[str, Any]:
     return schema
 
 
-# The file kinds `briefgen schema KIND` knows; a new kind (e.g. pack) is one line here.
+def pack_schema() -> dict[str, Any]:
+    from briefgen.pack import Pack
+
+    return _export(Pack)
+
+
+def config_schema() -> dict[str, Any]:
+    from briefgen.config import ProjectConfig
+
+    return _export(ProjectConfig)
+
+
+# The file kinds `briefgen schema KIND` knows; a new kind is one line here.
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "meeting": meeting_schema,
     "theme": theme_schema,
+    "pack": pack_schema,
+    "config": config_schema,
 }
 
 

@@ -99,3 +99,16 @@ def test_command_prints_each_schema_and_rejects_unknown_kinds() -> None:
     assert run_schema("theme").stdout == shipped_schema_text("theme")
     unknown = run_schema("pak")
     assert unknown.returncode == 2 and "meeting, theme" in unknown.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [("inputs/packs/ministerial-week/pack.yaml", "pack"),
+     ("inputs/packs/ministerial-week/briefgen.yaml", "config")],
+)
+def test_editor_accepts_the_example_pack_and_config(path: str, kind: str) -> None:
+    text = (REPO / path).read_text(encoding="utf-8")
+    assert text.splitlines()[0].endswith(f"briefgen/schemas/{kind}.schema.json")
+    validator = jsonschema.Draft202012Validator(json.loads(shipped_schema_text(kind)))
+    assert [e.message for e in validator.iter_errors(yaml.load(text, Loader=_EditorLoader))] == []
+    assert list(validator.iter_errors({"unknown_key": 1}))  # and it does reject things
