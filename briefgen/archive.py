@@ -136,9 +136,8 @@ def archive_time() -> int:
     Unlike a plain build, an archived brief carries the real time; the manifest records it as
     `source_date_epoch`, so setting that variable rebuilds the same bytes.
     """
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-        return source_date_epoch()
-    return int(time.time())
+    epoch = source_date_epoch()
+    return epoch if epoch is not None else int(time.time())
 
 
 def _iso(epoch: int) -> str:

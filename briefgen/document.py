@@ -176,7 +176,7 @@ class DocumentInfo:
     keywords: tuple[str, ...] = ()
     language: str = "en"
     marking: str = ""  # overall protective marking, printed top and bottom of every page
-    created: int = 0  # seconds since the epoch (SOURCE_DATE_EPOCH aware, decided in build.py)
+    created: int = 0  # seconds since the epoch: SOURCE_DATE_EPOCH, else the meeting day (pipeline)
     # The footer's page label in the document's language; {page} and {pages} are replaced by
     # the writers (fields in DOCX, numbers in PDF).
     page_label: str = "Page {page} of {pages}"

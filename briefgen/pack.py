@@ -102,7 +102,7 @@ class _Job:
     audiences: tuple[str, ...]
     options: BuildOptions
     people: PeopleDirectory | None
-    created: int
+    created: int | None
 
 
 def load_pack(path: Path, display: str, project: Project, audiences: tuple[str, ...] | None
@@ -218,7 +218,8 @@ def _render_meeting(job: _Job) -> list[_Part]:
     return out
 
 
-def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project, created: int,
+def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project,
+            created: int | None,
             people: PeopleDirectory | None = None) -> Document:
     """Cover and contents, each meeting from a new page, then the biographies."""
     audience = project.audience(audience_name)
@@ -234,7 +235,9 @@ def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project
         keywords=tuple(p.title for p in parts),
         language=language,
         marking=marking,
-        created=created,
+        # Without SOURCE_DATE_EPOCH a pack is dated by its first meeting, like a single brief.
+        created=created if created is not None else min(
+            (p.document.info.created for p in parts), default=0),
         page_label=labels.get("page_label", "Page {page} of {pages}"),
     )
     context: dict[str, Any] = {

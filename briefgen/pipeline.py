@@ -5,6 +5,7 @@ meeting.yaml → load → validate → select(audience) → render(template) →
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -82,15 +83,15 @@ class Project:
         )
 
 
-def source_date_epoch() -> int:
-    """The build's timestamp: SOURCE_DATE_EPOCH when set (reproducible builds), else 0.
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else None.
 
-    A brief's content does not depend on when it was generated, so without the variable the
-    timestamp is fixed too and the same input always gives the same bytes.
+    Without it a brief is dated by its meeting (see `document_info`), not by the clock: its
+    content does not depend on when it was generated, so the same input gives the same bytes.
     """
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
-        return 0
+        return None
     # Up to the end of year 9999: later dates overflow the writers' date handling.
     if not (value.isascii() and value.isdigit()) or int(value) > 253402300799:
         raise UsageError(
@@ -122,7 +123,14 @@ def template_context(selection: Selection, audience: Audience, project: Project)
     return context
 
 
-def document_info(selection: Selection, context: dict[str, Any], created: int) -> DocumentInfo:
+def start_of_day(day: dt.date) -> int:
+    """Midnight UTC of a day, in seconds since the epoch."""
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+
+
+def document_info(
+    selection: Selection, context: dict[str, Any], created: int | None
+) -> DocumentInfo:
     meeting = selection.meeting
     info = meeting.meeting
     labels = context["labels"]
@@ -133,13 +141,16 @@ def document_info(selection: Selection, context: dict[str, Any], created: int) -
         keywords=tuple(p.name for p in meeting.participants),
         language=info.language,
         marking=selection.marking,
-        created=created,
+        created=created if created is not None else start_of_day(info.date),
         page_label=labels.get("page_label", "Page {page} of {pages}"),
     )
 
 
 def render_document(
-    meeting: Meeting, audience: Audience, project: Project | None = None, created: int = 0
+    meeting: Meeting,
+    audience: Audience,
+    project: Project | None = None,
+    created: int | None = None,
 ) -> Document:
     """Meeting → Document for one audience: select, render the template, read the markup."""
     project = project or Project()
