@@ -107,6 +107,15 @@ _TEMPLATES = click.option(
     type=click.Path(file_okay=False, exists=True),
     help="A folder of templates and themes searched before the built-ins (repeatable).",
 )
+_OUT = click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Output folder.",
+)
 _CONFIG = click.option(
     "--config",
     type=click.Path(dir_okay=False, exists=True),
@@ -131,15 +140,7 @@ _CONFIG = click.option(
     type=click.Choice(["pdf", "docx"]),
     help="Output format (repeatable; default both).",
 )
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="out",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Output folder.",
-)
+@_OUT
 @_TEMPLATES
 @_CONFIG
 @click.option(
@@ -183,15 +184,7 @@ def build(
     multiple=True,
     help="Audience to build for, instead of the pack's own (repeatable).",
 )
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="out",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Output folder.",
-)
+@_OUT
 @_TEMPLATES
 @_CONFIG
 @click.option("--pdfa", is_flag=True, help="Write the PDFs as PDF/A-2b.")
