@@ -8,9 +8,7 @@ them; after editing, the file is parsed again and must hold exactly the fixed va
 from __future__ import annotations
 
 import copy
-import os
 import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -273,20 +271,8 @@ def _apply(text: str, edits: Iterable[Edit]) -> str:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and a rename, so a crash never leaves half
-    a file. Unlike pipeline.write_atomic (new outputs, 0644), this rewrites a person's file and
-    gives the temporary file that file's permissions before the rename: a 0600 confidential
-    meeting file is never readable by others, not even for an instant."""
-    mode = stat.S_IMODE(path.stat().st_mode)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Rewrite a person's file atomically, keeping its permissions."""
+    from briefgen.pipeline import write_atomic
+
+    write_atomic(path, data, mode=stat.S_IMODE(path.stat().st_mode))
 
