@@ -255,16 +255,17 @@ def _dump_block(block: Block, depth: int, lines: list[str]) -> None:
         lines.append(f"{pad}TitleBlock {_dump_inlines(block.title)}")
         if block.subtitle:
             lines.append(f"{pad}  subtitle: {_dump_inlines(block.subtitle)}")
-        for item in block.fields:
-            lines.append(f"{pad}  {item.label}: {_dump_inlines(item.value)}")
+        for title_field in block.fields:
+            lines.append(f"{pad}  {title_field.label}: {_dump_inlines(title_field.value)}")
     elif isinstance(block, Timeline):
         lines.append(f"{pad}Timeline marker={block.marker} language={block.language!r}")
         for name in ("title", "marker_label", "milestone_label", "undated_label", "name_header"):
             lines.append(f"{pad}  {name}: {getattr(block, name)!r}")
-        for row in block.rows:
-            cadence = f" cadence={row.cadence!r}" if row.cadence else ""
-            lines.append(f"{pad}  row {row.label!r} {row.start}..{row.end}{cadence}")
-            for milestone in row.milestones:
+        for timeline_row in block.rows:
+            span = f"{timeline_row.start}..{timeline_row.end}"
+            cadence = f" cadence={timeline_row.cadence!r}" if timeline_row.cadence else ""
+            lines.append(f"{pad}  row {timeline_row.label!r} {span}{cadence}")
+            for milestone in timeline_row.milestones:
                 lines.append(f"{pad}    milestone {milestone.date} {milestone.label!r}")
     elif isinstance(block, TableOfContents):
         pages = f" pages={list(block.pages)}" if block.pages else ""

@@ -225,8 +225,9 @@ class _Builder:
                 continue
             first_seen[key] = key_node
             kmark = key_node.start_mark
-            self.source.keys[(*path, key)] = Position(kmark.line + 1, kmark.column + 1)
-            result[key] = self.build(value_node, (*path, key))
+            key_path = (*path, key)
+            self.source.keys[key_path] = Position(kmark.line + 1, kmark.column + 1)
+            result[key] = self.build(value_node, key_path)
         return result
 
     def _pairs(self, node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:

@@ -101,7 +101,7 @@ def _is_rich_text(field: FieldInfo) -> bool:
     extra = field.json_schema_extra
     if isinstance(extra, dict) and extra.get("x-briefgen-text") == "markdown":
         return True
-    return _is_rich_annotation(field.annotation)
+    return _is_rich_annotation(field.annotation)  # type: ignore[arg-type]  # types are hashable
 
 
 class TemplateSet:
@@ -133,7 +133,7 @@ class TemplateSet:
                 hint="check the spelling of the variable; `briefgen dump --stage meeting` "
                 "shows what templates can use",
             ) from None
-        except jinja2.sandbox.SecurityError as exc:
+        except jinja2.exceptions.SecurityError as exc:
             raise TemplateError(
                 f"template tried an unsafe operation: {exc}",
                 location=_template_location(exc, name),
