@@ -32,9 +32,9 @@ from briefgen.pipeline import (
     Project,
     render_document,
     source_date_epoch,
-    write_format,
 )
 from briefgen.provenance import sha256_file, used_files
+from briefgen.writers import write_format
 
 MANIFEST = "manifest.jsonl"
 LOCK_NAME = ".manifest.lock"

@@ -30,12 +30,12 @@ from briefgen.pipeline import (
     render_document,
     source_date_epoch,
     write_atomic,
-    write_format,
 )
 from briefgen.reader import read_markup
 from briefgen.resources import load_labels
 from briefgen.templating import format_date, to_context
 from briefgen.validation import validate
+from briefgen.writers import write_format
 
 COVER_TEMPLATE, ANNEX_TEMPLATE = "pack.md.j2", "pack-annex.md.j2"
 

@@ -24,7 +24,7 @@ from briefgen.resources import load_labels, load_theme, template_folders
 from briefgen.templating import TemplateSet, to_context
 from briefgen.theme import Theme
 from briefgen.validation import load_meeting
-from briefgen.writers import FORMATS, get_writer
+from briefgen.writers import FORMATS, write_format
 
 DEFAULT_AUDIENCE = "staff"
 
@@ -197,16 +197,6 @@ def build(input_path: str | Path, options: BuildOptions | None = None) -> list[P
     for target, data in outputs:
         write_atomic(target, data)
     return [target for target, _ in outputs]
-
-
-def write_format(document: Document, theme: Theme, fmt: str, *, pdfa: bool = False) -> bytes:
-    """One output file's bytes; `pdfa` makes a PDF archival (PDF/A-2b), a DOCX is unaffected."""
-    data = get_writer(fmt)(document, theme)
-    if pdfa and fmt == "pdf":
-        from briefgen.pdfa import to_pdfa  # pikepdf loads only for archival builds
-
-        data = to_pdfa(data)
-    return data
 
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:

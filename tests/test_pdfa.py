@@ -17,8 +17,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from briefgen.errors import WriterError
 from briefgen.pdfa import SRGB_PROFILE, problems, to_pdfa, xmp_date
-from briefgen.pipeline import BuildOptions, Project, build, render_document, write_format
+from briefgen.pipeline import BuildOptions, Project, build, render_document
 from briefgen.validation import load_meeting
+from briefgen.writers import write_format
 from tests.conftest import EXAMPLE, INPUTS, Briefs
 
 LINKED = next(p for p in INPUTS if p.name.startswith("black-sea"))

@@ -13,9 +13,10 @@ from click.testing import CliRunner
 
 from briefgen.archive import MANIFEST, archive
 from briefgen.cli import main
-from briefgen.pipeline import Project, render_document, write_format
+from briefgen.pipeline import Project, render_document
 from briefgen.validation import load_meeting
 from briefgen.verify import verify
+from briefgen.writers import write_format
 from tests.conftest import INPUTS
 
 

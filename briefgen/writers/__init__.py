@@ -23,3 +23,13 @@ def get_writer(fmt: str) -> Writer:
     module_name, function_name = _WRITER_MODULES[fmt]
     writer: Writer = getattr(import_module(module_name), function_name)
     return writer
+
+
+def write_format(document: Document, theme: Theme, fmt: str, *, pdfa: bool = False) -> bytes:
+    """One output file's bytes; `pdfa` makes a PDF archival (PDF/A-2b), a DOCX is unaffected."""
+    data = get_writer(fmt)(document, theme)
+    if pdfa and fmt == "pdf":
+        from briefgen.pdfa import to_pdfa  # pikepdf loads only for archival builds
+
+        data = to_pdfa(data)
+    return data
