@@ -180,7 +180,7 @@ def build_pack(pack_path: str | Path, options: BuildOptions | None = None, *,
 def write_with_pages(document: Document, theme: Any, options: BuildOptions
                      ) -> tuple[bytes, list[int]]:
     """The PDF, and the page of each contents entry in it."""
-    from briefgen.writers.pdf_contents import recording_pages
+    from briefgen.writers.pdf.contents import recording_pages
 
     with recording_pages() as pages:
         data = write_format(document, theme, "pdf", pdfa=options.pdfa)

@@ -68,6 +68,8 @@ def _plain_ok(text: str, *, flow: bool) -> bool:
         node = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return False
+    if node is None:
+        return False
     children = node.value if flow else [value for _, value in node.value]
     if len(children) != 1 or not isinstance(children[0], yaml.ScalarNode):
         return False

@@ -13,7 +13,7 @@ import pytest
 
 from briefgen.errors import ValidationError
 from briefgen.lint import fix_file, fix_text, lint_file, lint_text, safe_fix
-from briefgen.lint_source import LineIndex, collect_text_values
+from briefgen.lint.source import LineIndex, collect_text_values
 from briefgen.schema import meeting_schema
 from tests.conftest import INPUTS, REPO
 

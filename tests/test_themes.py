@@ -41,7 +41,7 @@ from briefgen.theme import Theme
 from briefgen.validation import load_meeting
 from briefgen.writers.docx import write_docx
 from briefgen.writers.pdf import write_pdf
-from briefgen.writers.pdf_theme import table_commands
+from briefgen.writers.pdf.theme import table_commands
 from tests.conftest import INPUTS
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -38,14 +38,24 @@ from briefgen.document import (
     TitleBlock,
 )
 from briefgen.theme import Theme
-from briefgen.writers.docx_contents import fill_contents
-from briefgen.writers.docx_sections import ends_section, finish_sections
-from briefgen.writers.docx_styles import CELL_PADDING, LIST_DEPTH, Reference, list_style, reference
-from briefgen.writers.docx_theme import has_header, title_logo, write_footer_marking, write_header
+from briefgen.writers.docx.blocks import (
+    CONTROL,
+    PPR,
+    PRESERVE,
+    VAL,
+    R,
+    cell,
+    column_widths,
+    grid,
+    paragraph,
+    run,
+    w,
+)
+from briefgen.writers.docx.contents import fill_contents
+from briefgen.writers.docx.sections import ends_section, finish_sections
+from briefgen.writers.docx.styles import CELL_PADDING, LIST_DEPTH, Reference, list_style, reference
+from briefgen.writers.docx.theme import has_header, title_logo, write_footer_marking, write_header
 
-# XML 1.0 cannot carry these at all; the PDF writer drops them too.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SPECIAL = re.compile("(\t|\r\n|\r|\n)")
 _PLACEHOLDER = re.compile(r"\{(page|pages)\}")
 _FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
 _ZIP_MIN, _ZIP_MAX = 315532800, 4354819199  # 1980-01-01 .. 2107-12-31, what zip dates hold
@@ -71,45 +81,6 @@ def write_docx(document: Document, theme: Theme) -> bytes:
     out = io.BytesIO()
     word.save(out)
     return _normalise_zip(out.getvalue(), info.created)
-
-
-def _w(tag: str) -> str:
-    return qn(f"w:{tag}")
-
-
-_P, _PPR, _PSTYLE, _R, _RPR, _T = _w("p"), _w("pPr"), _w("pStyle"), _w("r"), _w("rPr"), _w("t")
-_VAL, _PRESERVE = _w("val"), qn("xml:space")
-
-
-def _paragraph(parent: BaseOxmlElement, style_id: str) -> BaseOxmlElement:
-    # lxml directly and the style id rather than its name: python-docx's name lookups and
-    # ordered-insert helpers are most of its time, and the element order here is fixed anyway.
-    p: BaseOxmlElement = SubElement(parent, _P)
-    SubElement(SubElement(p, _PPR), _PSTYLE, {_VAL: style_id})
-    return p
-
-
-def _run(parent: BaseOxmlElement, text: str, rstyle: str = "", bold: bool = False,
-         italic: bool = False) -> BaseOxmlElement:
-    r: BaseOxmlElement = SubElement(parent, _R)
-    if rstyle or bold or italic:
-        rpr = SubElement(r, _RPR)  # children in schema order: rStyle, b, i
-        if rstyle:
-            SubElement(rpr, _w("rStyle"), {_VAL: rstyle})
-        if bold:
-            SubElement(rpr, _w("b"))
-        if italic:
-            SubElement(rpr, _w("i"))
-    # Tabs and line ends inside a text become Word's own tab and break elements.
-    for index, piece in enumerate(_SPECIAL.split(_CONTROL.sub("", text))):
-        if index % 2:
-            SubElement(r, _w("tab") if piece == "\t" else _w("br"))
-        elif piece:
-            t = SubElement(r, _T)
-            t.text = piece
-            if piece != piece.strip():
-                t.set(_PRESERVE, "preserve")
-    return r
 
 
 class _Writer:
@@ -140,22 +111,22 @@ class _Writer:
                     self.table(block, out)
                 case PageBreak():
                     if not ends_section(out):  # a section break already starts a new page
-                        r = SubElement(_paragraph(out, "Normal"), _R)
-                        SubElement(r, _w("br"), {_w("type"): "page"})
+                        r = SubElement(paragraph(out, "Normal"), R)
+                        SubElement(r, w("br"), {w("type"): "page"})
                 case Timeline():
-                    from briefgen.writers.docx_timeline import write_timeline
+                    from briefgen.writers.docx.timeline import write_timeline
 
                     write_timeline(block, out, self.theme, self.ref.text_width)
                 case TableOfContents():
                     if block.title:
                         self.paragraph(out, "Heading1", block.title)
-                    self.contents.append((block, _paragraph(out, "Normal")))
+                    self.contents.append((block, paragraph(out, "Normal")))
                 case _:
                     raise TypeError(f"unknown block {block!r}")
 
     def paragraph(self, out: BaseOxmlElement, style_id: str, inlines: Sequence[Inline]
                   ) -> BaseOxmlElement:
-        p = _paragraph(out, style_id)
+        p = paragraph(out, style_id)
         self.inlines(p, inlines, bold=False, italic=False, link=False)
         return p
 
@@ -164,7 +135,7 @@ class _Writer:
         for node in inlines:
             match node:
                 case Text(text=text):
-                    _run(parent, text, "Hyperlink" if link else "", bold, italic)
+                    run(parent, text, "Hyperlink" if link else "", bold, italic)
                 case Strong(children=children):
                     self.inlines(parent, children, bold=True, italic=italic, link=link)
                 case Emphasis(children=children):
@@ -174,12 +145,12 @@ class _Writer:
                     if link:  # Word cannot nest hyperlinks; the outer one wins
                         self.inlines(parent, label, bold=bold, italic=italic, link=True)
                         continue
-                    rid = self.part.relate_to(_CONTROL.sub("", url), RT.HYPERLINK,
+                    rid = self.part.relate_to(CONTROL.sub("", url), RT.HYPERLINK,
                                               is_external=True)
-                    hyperlink = SubElement(parent, _w("hyperlink"), {qn("r:id"): rid})
+                    hyperlink = SubElement(parent, w("hyperlink"), {qn("r:id"): rid})
                     self.inlines(hyperlink, label, bold=bold, italic=italic, link=True)
                 case LineBreak():
-                    SubElement(_run(parent, ""), _w("br"))
+                    SubElement(run(parent, ""), w("br"))
                 case _:
                     raise TypeError(f"unknown inline {node!r}")
 
@@ -199,28 +170,28 @@ class _Writer:
             if isinstance(first, Paragraph):
                 p = self.paragraph(out, style, first.children)
             else:  # an item opening with, say, a nested list still needs its bullet
-                p, rest = _paragraph(out, style), [first, *rest]
+                p, rest = paragraph(out, style), [first, *rest]
             if num_id:
-                num_pr = SubElement(p.find(_PPR), _w("numPr"))
-                SubElement(num_pr, _w("ilvl"), {_VAL: "0"})
-                SubElement(num_pr, _w("numId"), {_VAL: num_id})
+                num_pr = SubElement(p.find(PPR), w("numPr"))
+                SubElement(num_pr, w("ilvl"), {VAL: "0"})
+                SubElement(num_pr, w("numId"), {VAL: num_id})
             self.blocks(rest, out, depth + 1)
 
     def table(self, block: Table, out: BaseOxmlElement) -> None:
-        widths = _column_widths(block.widths, len(block.header), self.ref.text_width)
-        tbl = _grid(out, "BriefTable", widths, CELL_PADDING)
+        widths = column_widths(block.widths, len(block.header), self.ref.text_width)
+        tbl = grid(out, "BriefTable", widths, CELL_PADDING)
         for index, cells in enumerate((block.header, *block.rows)):
-            tr = SubElement(tbl, _w("tr"))
-            tr_pr = SubElement(tr, _w("trPr"))
-            SubElement(tr_pr, _w("cantSplit"))  # a short row moves whole to the next page
+            tr = SubElement(tbl, w("tr"))
+            tr_pr = SubElement(tr, w("trPr"))
+            SubElement(tr_pr, w("cantSplit"))  # a short row moves whole to the next page
             if index == 0:  # repeated at the top of every page the table continues on
-                SubElement(tr_pr, _w("tblHeader"))
+                SubElement(tr_pr, w("tblHeader"))
             style = "TableHeader" if index == 0 else "TableText"
             # A row short of cells (against the contract) gets empty ones, never a ragged grid.
             for column, width in enumerate(widths):
-                cell = cells[column] if column < len(cells) else ()
-                p = _paragraph(_cell(tr, width), style)
-                self.inlines(p, cell, bold=False, italic=False, link=False)
+                content = cells[column] if column < len(cells) else ()
+                p = paragraph(cell(tr, width), style)
+                self.inlines(p, content, bold=False, italic=False, link=False)
 
     def title_block(self, block: TitleBlock, out: BaseOxmlElement) -> None:
         self.paragraph(out, "Title", block.title)
@@ -232,47 +203,12 @@ class _Writer:
         # plus 12 pt, at most 170 pt, as in the PDF.
         longest = max(len(f.label) for f in block.fields)
         label = min(round(longest * self.label_size * 12 + 240), 3400)
-        tbl = _grid(out, "FieldTable", [label, self.ref.text_width - label], 0)
+        tbl = grid(out, "FieldTable", [label, self.ref.text_width - label], 0)
         for item in block.fields:
-            tr = SubElement(tbl, _w("tr"))
-            _run(_paragraph(_cell(tr, label), "FieldLabel"), item.label)
-            p = _paragraph(_cell(tr, self.ref.text_width - label), "FieldValue")
+            tr = SubElement(tbl, w("tr"))
+            run(paragraph(cell(tr, label), "FieldLabel"), item.label)
+            p = paragraph(cell(tr, self.ref.text_width - label), "FieldValue")
             self.inlines(p, item.value, bold=False, italic=False, link=False)
-
-
-def _grid(out: BaseOxmlElement, style_id: str, widths: list[int], indent: int
-          ) -> BaseOxmlElement:
-    """A table with its properties and column grid, ready for rows."""
-    tbl: BaseOxmlElement = SubElement(out, _w("tbl"))
-    tbl_pr = SubElement(tbl, _w("tblPr"))
-    SubElement(tbl_pr, _w("tblStyle"), {_VAL: style_id})
-    SubElement(tbl_pr, _w("tblW"), {_w("w"): str(sum(widths)), _w("type"): "dxa"})
-    # Word 2010 layout (the template's compatibility mode) hangs a table's border into the
-    # margin by the cell padding; indenting by that padding lines the border up with the text.
-    SubElement(tbl_pr, _w("tblInd"), {_w("w"): str(indent), _w("type"): "dxa"})
-    # Fixed layout keeps the reader's widths; an unbroken URL wraps inside its cell.
-    SubElement(tbl_pr, _w("tblLayout"), {_w("type"): "fixed"})
-    SubElement(tbl_pr, _w("tblLook"), {_VAL: "0420", _w("firstRow"): "1", _w("lastRow"): "0",
-                                        _w("firstColumn"): "0", _w("lastColumn"): "0",
-                                        _w("noHBand"): "0", _w("noVBand"): "1"})
-    grid = SubElement(tbl, _w("tblGrid"))
-    for width in widths:
-        SubElement(grid, _w("gridCol"), {_w("w"): str(width)})
-    return tbl
-
-
-def _cell(tr: BaseOxmlElement, width: int) -> BaseOxmlElement:
-    tc: BaseOxmlElement = SubElement(tr, _w("tc"))
-    SubElement(SubElement(tc, _w("tcPr")), _w("tcW"), {_w("w"): str(width), _w("type"): "dxa"})
-    return tc
-
-
-def _column_widths(weights: Sequence[float], columns: int, total: int) -> list[int]:
-    if len(weights) != columns or sum(weights) <= 0:  # no usable widths: share equally
-        weights = [1.0] * columns
-    scale = total / sum(weights)
-    widths = [round(w * scale) for w in weights[:-1]]
-    return [*widths, total - sum(widths)]
 
 
 def _page_chrome(word: WordDocument, info: DocumentInfo, theme: Theme) -> None:
@@ -283,14 +219,14 @@ def _page_chrome(word: WordDocument, info: DocumentInfo, theme: Theme) -> None:
     footer = _story(section.footer.part)
     if info.marking:
         write_footer_marking(footer, info.marking, theme)
-    line = _paragraph(footer, "Footer")  # its style has a right tab stop at the margin
-    _run(line, theme.footer_text or info.title)
-    _run(line, "\t")
+    line = paragraph(footer, "Footer")  # its style has a right tab stop at the margin
+    run(line, theme.footer_text or info.title)
+    run(line, "\t")
     for index, piece in enumerate(_PLACEHOLDER.split(info.page_label)):
         if index % 2:  # the split puts each placeholder's name at odd positions
             _field(line, _FIELDS[piece])
         elif piece:
-            _run(line, piece)
+            run(line, piece)
 
 
 def _story(part: HeaderPart | FooterPart) -> BaseOxmlElement:
@@ -303,12 +239,12 @@ def _story(part: HeaderPart | FooterPart) -> BaseOxmlElement:
 
 def _field(p: BaseOxmlElement, instruction: str) -> None:
     """A complex field with a cached "1" so the text reads right before Word updates it."""
-    SubElement(SubElement(p, _R), _w("fldChar"), {_w("fldCharType"): "begin"})
-    SubElement(SubElement(p, _R), _w("instrText"), {_PRESERVE: "preserve"}).text = (
+    SubElement(SubElement(p, R), w("fldChar"), {w("fldCharType"): "begin"})
+    SubElement(SubElement(p, R), w("instrText"), {PRESERVE: "preserve"}).text = (
         f" {instruction} ")
-    SubElement(SubElement(p, _R), _w("fldChar"), {_w("fldCharType"): "separate"})
-    _run(p, "1")
-    SubElement(SubElement(p, _R), _w("fldChar"), {_w("fldCharType"): "end"})
+    SubElement(SubElement(p, R), w("fldChar"), {w("fldCharType"): "separate"})
+    run(p, "1")
+    SubElement(SubElement(p, R), w("fldChar"), {w("fldCharType"): "end"})
 
 
 def _properties(word: WordDocument, info: DocumentInfo) -> None:

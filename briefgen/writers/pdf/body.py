@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import sys
-import threading
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache, partial
+from collections.abc import Sequence
+from functools import partial
 from typing import Any, NoReturn
 from xml.sax.saxutils import escape
 
@@ -21,15 +17,15 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
-from reportlab.pdfgen.canvas import Canvas
 
 from briefgen import document as d
-from briefgen.errors import ThemeError, WriterError
+from briefgen.errors import WriterError
 from briefgen.theme import Theme
-from briefgen.writers.pdf_contents import contents_flowables
-from briefgen.writers.pdf_theme import HeaderChrome, header_chrome, table_commands, title_logo
-from briefgen.writers.pdf_timeline import landscape_template, timeline_flowables
+from briefgen.writers.pdf.contents import contents_flowables
+from briefgen.writers.pdf.fonts import Fonts, register_fonts
+from briefgen.writers.pdf.page import BriefCanvas, BriefTemplate, Chrome, KeepWithNext
+from briefgen.writers.pdf.theme import header_chrome, table_commands, title_logo
+from briefgen.writers.pdf.timeline import landscape_template, timeline_flowables
 
 if sys.version_info >= (3, 11):
     from typing import assert_never
@@ -38,7 +34,6 @@ else:  # same effect at run time; mypy still checks that every node type is hand
         raise TypeError(f"unhandled node {arg!r}")
 
 
-_FACES = ("regular", "bold", "italic", "bold_italic")
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _BULLETS = ("\u2022", "\u2013", "\u25e6")  # by nesting depth, like a word processor's defaults
 # Paragraph markup is XML: quotes matter inside attribute values such as href.
@@ -46,48 +41,6 @@ _QUOTES = {'"': "&quot;", "'": "&#39;"}
 # C0 controls cannot be drawn and some make reportlab's markup parser fail.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MIN_ROOM = 0.2  # share of a page below which a heading moves on to stay with its text
-
-
-@dataclass(frozen=True)
-class _Fonts:
-    regular: str
-    bold: str
-    italic: str
-    bold_italic: str
-
-    def face(self, bold: bool, italic: bool) -> str:
-        return ((self.regular, self.italic), (self.bold, self.bold_italic))[bold][italic]
-
-
-# Parsing a TTF costs milliseconds and the registry is process-wide, so register once per file set.
-_FONT_CACHE: dict[tuple[str, ...], _Fonts] = {}
-_FONT_LOCK = threading.Lock()
-
-
-def _register_fonts(theme: Theme) -> _Fonts:
-    try:
-        paths = tuple(str(theme.font_path(face)) for face in _FACES)  # type: ignore[arg-type]
-    except FileNotFoundError as exc:
-        raise ThemeError(str(exc), hint="set fonts.* in the theme to a .ttf file") from exc
-    with _FONT_LOCK:
-        if paths in _FONT_CACHE:
-            return _FONT_CACHE[paths]
-        # The prefix keeps a family called e.g. "Helvetica" from replacing reportlab's own fonts;
-        # the counter keeps two themes that share a family name but not files apart.
-        stem = "briefgen-" + (re.sub(r"[^A-Za-z0-9]", "", theme.fonts.family) or "font")
-        if any(f.regular.startswith(stem + "-") for f in _FONT_CACHE.values()):
-            stem += str(len(_FONT_CACHE))
-        names = [f"{stem}-{face}" for face in _FACES]
-        for name, path in zip(names, paths, strict=True):
-            try:
-                pdfmetrics.registerFont(TTFont(name, path))
-            except (TTFError, OSError, ValueError) as exc:
-                hint = "use a TrueType (.ttf) font whose licence allows embedding"
-                raise ThemeError(f"font {path} cannot be used in a PDF: {exc}", hint=hint) from exc
-        pdfmetrics.registerFontFamily(stem, normal=names[0], bold=names[1], italic=names[2],
-                                      boldItalic=names[3])
-        _FONT_CACHE[paths] = _Fonts(*names)
-        return _FONT_CACHE[paths]
 
 
 class _Para(rl.Paragraph):  # type: ignore[misc]
@@ -107,7 +60,7 @@ class _Para(rl.Paragraph):  # type: ignore[misc]
 class _Writer:
     """Turns blocks into flowables with the theme's styles; one instance per PDF."""
 
-    def __init__(self, theme: Theme, fonts: _Fonts) -> None:
+    def __init__(self, theme: Theme, fonts: Fonts) -> None:
         self.theme, self.fonts, self.colours = theme, fonts, theme.colours
         self.outlined: list[_Para] = []  # in document order, for a table of contents
         c = theme.colours
@@ -251,139 +204,9 @@ class _Writer:
                         splitInRow=1, hAlign="LEFT", style=style, spaceBefore=2, spaceAfter=10)
 
 
-@dataclass(frozen=True)
-class _Chrome:
-    """What every page carries outside the frame: marking banners, footer text, page label."""
-
-    info: d.DocumentInfo
-    footer: str
-    page: tuple[float, float]
-    margins: tuple[float, float, float, float]  # top, right, bottom, left in points
-    marking: tuple[str, float, Color]  # font, size, colour
-    label: tuple[str, float, Color]
-    header: HeaderChrome | None = None  # the theme's header text and logo
-
-    def draw(self, canvas: Canvas, page: int, pages: int) -> None:
-        # The page's own size: a landscape page (a wide timeline) has its chrome turned with it.
-        (width, height), (top, right, bottom, left) = canvas._pagesize, self.margins
-        font, size, colour = self.label
-        mark_font, mark_size, mark_colour = self.marking
-        label = self.info.page_label.replace("{page}", str(page)).replace("{pages}", str(pages))
-        label_w = canvas.stringWidth(label, font, size)
-        x_right, centre = width - right, (width - right + left) / 2
-        y = bottom / 2 - size * 0.35  # the footer line sits midway down the bottom margin
-        mark_y, room = y, x_right - left - label_w - 12
-        text = self.info.marking.strip()
-        if text:  # the marking shares the footer line if the texts beside it fit in a quarter
-            side = (x_right - left - canvas.stringWidth(text, mark_font, mark_size)) / 2 - 12
-            if side >= max(label_w, (x_right - left) / 4):
-                room = side
-            else:  # two lines, centred on where the one would be
-                y, mark_y = y + mark_size * 0.8, y - mark_size * 0.8
-        canvas.saveState()
-        canvas.setFont(font, size)
-        canvas.setFillColor(colour)
-        canvas.drawRightString(x_right, y, label)
-        canvas.drawString(left, y, _fit(self.footer, font, size, room))
-        if text:
-            canvas.setFont(mark_font, mark_size)
-            canvas.setFillColor(mark_colour)
-            canvas.drawCentredString(centre, height - top / 2 - mark_size * 0.35, text)
-            canvas.drawCentredString(centre, mark_y, text)
-        if self.header is not None:
-            mark_w = canvas.stringWidth(text, mark_font, mark_size) if text else 0
-            self.header.draw(canvas, (width, height), self.margins, mark_w)
-        canvas.restoreState()
-
-
-@lru_cache(maxsize=256)  # every page draws the same footer
-def _fit(text: str, font: str, size: float, room: float) -> str:  # cut with … to fit the room
-    if pdfmetrics.stringWidth(text, font, size) <= room:
-        return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > room:
-        text = text[:-1]
-    return text.rstrip() + "…" if text else ""
-
-
-class _BriefCanvas(Canvas):  # type: ignore[misc]
-    """Holds every page until save(), when the page count is known for "Page X of Y"."""
-
-    def __init__(self, *args: Any, chrome: _Chrome, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._chrome = chrome
-        self._held: list[dict[str, Any]] = []
-        self._bookmarks: list[tuple[str, dict[str, Any]]] = []
-        # Drawn once every page exists (a table of contents' page numbers), before "Page X of Y".
-        self.at_save: list[Callable[[Canvas], None]] = []
-        stamp = time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(chrome.info.created))
-        self.setDateFormatter(lambda *_: stamp)
-        # reportlab seeds the file /ID from SOURCE_DATE_EPOCH when set; let the brief's date decide.
-        self._doc.signature = hashlib.md5(stamp.encode(), usedforsecurity=False)
-
-    def bookmarkPage(self, key: str, **kwargs: Any) -> None:
-        # A bookmark names the PDF page object, which is only created at save().
-        self._bookmarks.append((key, kwargs))
-
-    def showPage(self) -> None:
-        self._held.append(dict(self.__dict__))
-        self._startPage()
-        self._bookmarks = []
-
-    def save(self) -> None:
-        for draw in self.at_save:
-            draw(self)
-        for state in self._held:
-            self.__dict__.update(state)
-            for key, kwargs in self._bookmarks:
-                super().bookmarkPage(key, **kwargs)
-            self._chrome.draw(self, self._pageNumber, len(self._held))
-            super().showPage()
-        super().save()
-
-
-class _KeepWithNext(rl.KeepTogether):  # type: ignore[misc]
-    """Keeps a heading with what follows, without leaving most of a page blank: KeepTogether
-    moves a heading and a two-page table to a new page; this splits it where it is, unless less
-    than `room` points remain."""
-
-    def __init__(self, flowables: list[rl.Flowable], room: float) -> None:
-        super().__init__(flowables)
-        self._room = room
-
-    def split(self, aW: float, aH: float) -> list[rl.Flowable]:
-        if getattr(self, "_wrapInfo", None) != (aW, aH):
-            self.wrap(aW, aH)
-        if self._room < aH < self._H:
-            return list(self._content)
-        return super().split(aW, aH)  # type: ignore[no-any-return]
-
-
-class _BriefTemplate(rl.BaseDocTemplate):  # type: ignore[misc]
-    _last_level = -1
-    _last_written = -1  # the level as written, before the clamp below
-
-    def afterFlowable(self, flowable: rl.Flowable) -> None:
-        entry = getattr(flowable, "_briefgen_outline", None)
-        if entry is None:
-            return
-        title, written = entry
-        # Outline levels may not skip (a heading 3 straight after the title becomes level 1);
-        # headings written at one level stay siblings however they were clamped.
-        level = (self._last_level if written == self._last_written
-                 else min(written, self._last_level + 1))
-        self._last_level, self._last_written = level, written
-        key = flowable._briefgen_key  # named when made, so a table of contents can link ahead
-        # The frame's cursor is below the flowable just drawn; aim the view at its top.
-        top = self.frame._y + flowable.height + flowable.getSpaceAfter() + 4
-        self.canv.bookmarkPage(key, fit="XYZ", top=top)
-        flowable._briefgen_page = self.page  # read by a table of contents
-        self.canv.addOutlineEntry(title or "…", key, level=level, closed=False)
-        self.canv.showOutline()
-
-
 def write_pdf(document: d.Document, theme: Theme) -> bytes:
     """Render the document as PDF with the theme's fonts, colours and page set-up."""
-    fonts = _register_fonts(theme)
+    fonts = register_fonts(theme)
     info, page = document.info, theme.page
     width, height = A4 if page.size == "A4" else LETTER
     top, right, bottom, left = (m * mm for m in (page.margin_top, page.margin_right,
@@ -395,7 +218,7 @@ def write_pdf(document: d.Document, theme: Theme) -> bytes:
 
     # The marking takes its level's colour (colours.markings) over the marking role's.
     marking = (*chrome_font("marking", "#000000")[:2], HexColor(theme.marking_colour(info.marking)))
-    chrome = _Chrome(info, theme.footer_text or info.title, (width, height),
+    chrome = Chrome(info, theme.footer_text or info.title, (width, height),
                      (top, right, bottom, left), marking,
                      chrome_font("footer", theme.colours.text),
                      header_chrome(theme, chrome_font("header", theme.colours.text)))
@@ -403,7 +226,7 @@ def write_pdf(document: d.Document, theme: Theme) -> bytes:
     frame = rl.Frame(left, bottom, width - left - right, body_height, id="body",
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     out = io.BytesIO()
-    doc = _BriefTemplate(
+    doc = BriefTemplate(
         out, pagesize=(width, height),
         pageTemplates=[rl.PageTemplate("page", [frame]), landscape_template(theme)],
         leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
@@ -411,11 +234,11 @@ def write_pdf(document: d.Document, theme: Theme) -> bytes:
         keywords=list(info.keywords), creator="briefgen", lang=info.language or None,
         invariant=1, pageCompression=1, displayDocTitle=1,
         initialFontName=fonts.regular, initialFontSize=theme.role("body").size,
-        keepTogetherClass=partial(_KeepWithNext, room=body_height * _MIN_ROOM),
+        keepTogetherClass=partial(KeepWithNext, room=body_height * _MIN_ROOM),
     )
     story = [*title_logo(theme), *_Writer(theme, fonts).blocks(document.blocks)]
     try:
-        doc.build(story, canvasmaker=partial(_BriefCanvas, chrome=chrome))
+        doc.build(story, canvasmaker=partial(BriefCanvas, chrome=chrome))
     except rl.LayoutError as exc:
         hint = "something is too large for one page; split it or use smaller margins"
         raise WriterError(f"the PDF layout failed: {exc}", hint=hint) from exc

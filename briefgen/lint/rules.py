@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from briefgen.lint_prose import ABBREVIATIONS, Prose
-from briefgen.lint_source import TextValue
-from briefgen.lint_words import PREFIXES, Names, indefinite_article, normalise, suggest
+from briefgen.lint.prose import ABBREVIATIONS, Prose
+from briefgen.lint.source import TextValue
+from briefgen.lint.words import PREFIXES, Names, indefinite_article, normalise, suggest
 
 SAFE_CODES = frozenset({"mojibake", "missing-space", "whitespace"})
 # Free-text fields written as sentences: their first word starts a sentence.

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from briefgen.lint_prose import WORD_RE, word_set
+from briefgen.lint.prose import WORD_RE, word_set
 
 if TYPE_CHECKING:
     from spellchecker import SpellChecker
 
-    from briefgen.lint_source import TextValue
+    from briefgen.lint.source import TextValue
 
 # Briefing vocabulary the general dictionary lacks.
 EXTRA_WORDS = word_set(

@@ -100,7 +100,8 @@ def _pick(schema: dict[str, Any], node: yaml.Node, root: dict[str, Any]) -> dict
     """The member of an anyOf that fits the node's shape (text, list or mapping)."""
     if "anyOf" not in schema or "type" in schema:  # anyOf beside a type only adds conditions
         return schema
-    wanted = {yaml.MappingNode: "object", yaml.SequenceNode: "array"}.get(type(node), "string")
+    kinds: dict[type[yaml.Node], str] = {yaml.MappingNode: "object", yaml.SequenceNode: "array"}
+    wanted = kinds.get(type(node), "string")
     for member in schema["anyOf"]:
         member = _resolve(member, root)
         member = _pick(member, node, root) if "anyOf" in member else member

@@ -17,8 +17,8 @@ from lxml.etree import SubElement
 from briefgen import document as d
 from briefgen import timeline as tl
 from briefgen.theme import Theme
-from briefgen.writers.docx import _cell, _grid, _paragraph, _run
-from briefgen.writers.docx_sections import break_section
+from briefgen.writers.docx.blocks import cell, grid, paragraph, run
+from briefgen.writers.docx.sections import break_section
 
 STYLE = "TimelineText"
 _DIAMOND, _OPEN_END, _OPEN_START = "\u2666", "\u2192", "\u2190"
@@ -40,31 +40,31 @@ def write_timeline(block: d.Timeline, out: BaseOxmlElement, theme: Theme, text_w
         break_section(out, landscape=False)
         text_width = round(text_width * landscape / portrait)
     if block.title:
-        caption = _paragraph(out, "FieldLabel")
+        caption = paragraph(out, "FieldLabel")
         SubElement(caption.find(_w("pPr")), _w("keepNext"))
         SubElement(caption.find(_w("pPr")), _w("spacing"), {_w("before"): "120", _w("after"): "80"})
-        _run(caption, block.title)
+        run(caption, block.title)
     if plan is not None:
         _Table(plan, colours, size, text_width).write(out, block)
-        legend = _paragraph(out, STYLE)
+        legend = paragraph(out, STYLE)
         _coloured(legend, _DIAMOND, colours["milestone"])
-        _run(legend, f" {block.milestone_label}")
+        run(legend, f" {block.milestone_label}")
         if block.marker and block.marker_label:
-            _run(legend, "\u2003\u2003")
+            run(legend, "\u2003\u2003")
             _coloured(legend, "\u2502", colours["marker"])
-            _run(legend, f" {block.marker_label}")
+            run(legend, f" {block.marker_label}")
     undated = tl.undated(block)
     if undated:
-        p = _paragraph(out, STYLE)
-        _run(p, f"{block.undated_label}:", bold=True)
-        _run(p, " " + "; ".join(r.label + (f" ({r.cadence})" if r.cadence else "")
+        p = paragraph(out, STYLE)
+        run(p, f"{block.undated_label}:", bold=True)
+        run(p, " " + "; ".join(r.label + (f" ({r.cadence})" if r.cadence else "")
                                 for r in undated))
     if plan is not None and plan.landscape:
         break_section(out, landscape=True)
 
 
 def _coloured(p: BaseOxmlElement, text: str, colour: str) -> None:
-    r = _run(p, text)
+    r = run(p, text)
     rpr = r.makeelement(_w("rPr"), {})
     SubElement(rpr, _w("color"), {_w("val"): colour[1:]})
     r.insert(0, rpr)
@@ -82,7 +82,7 @@ class _Table:
 
     def write(self, out: BaseOxmlElement, block: d.Timeline) -> None:
         plan = self.plan
-        tbl = _grid(out, "BriefTable", [self.name, *self.columns], 0)
+        tbl = grid(out, "BriefTable", [self.name, *self.columns], 0)
         tbl_pr = tbl.find(_w("tblPr"))
         tbl_pr.find(_w("tblLook")).set(_w("noHBand"), "1")  # stripes go per initiative
         margins = tbl_pr.makeelement(_w("tblCellMar"), {})
@@ -191,7 +191,7 @@ class _Table:
 
     def cell(self, tr: BaseOxmlElement, width: int, *, fill: str | None = None, span: int = 1,
              merge: str | None = None, column: int = -1) -> BaseOxmlElement:
-        tc = _cell(tr, width)
+        tc = cell(tr, width)
         tc_pr = tc.find(_w("tcPr"))
         if span > 1:
             SubElement(tc_pr, _w("gridSpan"), {_w("val"): str(span)})
@@ -206,7 +206,7 @@ class _Table:
         if fill:
             SubElement(tc_pr, _w("shd"), {_w("val"): "clear", _w("color"): "auto",
                                           _w("fill"): fill[1:]})
-        _paragraph(tc, STYLE)  # every cell, even empty: Normal's line height would widen rows
+        paragraph(tc, STYLE)  # every cell, even empty: Normal's line height would widen rows
         return tc
 
     def text(self, tc: BaseOxmlElement, text: str, *, bold: bool = False,
@@ -218,7 +218,7 @@ class _Table:
         if align != "left":
             SubElement(ppr, _w("jc"), {_w("val"): "center" if align == "center" else "right"})
         if text:
-            r = _run(p, text, bold=bold)
+            r = run(p, text, bold=bold)
             if colour:
                 rpr = r.find(_w("rPr"))
                 if rpr is None:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import Location
-from briefgen.lint_prose import Prose, analyse
-from briefgen.lint_rules import (
+from briefgen.lint.prose import Prose, analyse
+from briefgen.lint.rules import (
     SAFE_CODES,
     Finding,
     article,
@@ -28,9 +28,9 @@ from briefgen.lint_rules import (
     spelling,
     whitespace,
 )
-from briefgen.lint_source import LineIndex, TextValue, collect_text_values
-from briefgen.lint_style import heading_case, mixed_spelling, proper_noun_case, sibling_case
-from briefgen.lint_words import Names, collect_names, normalise, read_word_list
+from briefgen.lint.source import LineIndex, TextValue, collect_text_values
+from briefgen.lint.style import heading_case, mixed_spelling, proper_noun_case, sibling_case
+from briefgen.lint.words import Names, collect_names, normalise, read_word_list
 from briefgen.loader import LoadedYaml, load_yaml_text, read_text
 
 WORDS_FILE = ".briefgen-words"  # a word list next to the input, read when present

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import docx
 from docx.document import Document as WordDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import XmlPart
@@ -25,13 +25,11 @@ from docx.styles.style import StyleFactory
 
 from briefgen.errors import Location, ThemeError
 from briefgen.theme import RoleStyle, Theme
-from briefgen.writers.docx_styles import _BUILTIN_ROLES, _CUSTOM_ROLES
+from briefgen.writers.docx.roles import ALIGN, BUILTIN_ROLES, CUSTOM_ROLES
 
-_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 # Word style id -> role; ids are the names without spaces, as python-docx and Word make them.
 _ROLE_OF = {name.replace(" ", ""): role
-            for name, role in {**_BUILTIN_ROLES, **_CUSTOM_ROLES}.items()}
+            for name, role in {**BUILTIN_ROLES, **CUSTOM_ROLES}.items()}
 # Which styles an explicitly set theme colour recolours.
 _COLOUR_STYLES = {"heading": ("Title", "Heading1", "Heading2", "Heading3"), "text": ("Normal",),
                   "link": ("Hyperlink",), "marking": ("Marking", "MarkingText"),
@@ -283,7 +281,7 @@ def _apply_role(style: Any, role: RoleStyle) -> None:
     if "space_after" in given:
         fmt.space_after = Pt(role.space_after)
     if "align" in given:
-        fmt.alignment = _ALIGN[role.align]
+        fmt.alignment = ALIGN[role.align]
     if "leading" in given:
         fmt.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
         fmt.line_spacing = Pt(role.size * role.leading)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import docx
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -19,32 +19,13 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Emu, Inches, Mm, Pt, RGBColor, Twips
 
 from briefgen.theme import Theme
-from briefgen.writers.docx_theme import add_theme_styles, files_stamp
+from briefgen.writers.docx.reference import adopt_reference
+from briefgen.writers.docx.roles import ALIGN, BUILTIN_ROLES, CUSTOM_ROLES
+from briefgen.writers.docx.theme import add_theme_styles, files_stamp
 
-# Word style name -> theme role. Built-in styles come with the template; the rest are created.
-_BUILTIN_ROLES = {
-    "Normal": "body",
-    "Title": "title",
-    "Subtitle": "subtitle",
-    **{f"Heading {n}": f"heading-{n}" for n in (1, 2, 3)},
-    **{f"List {kind}{suffix}": "list-item"
-       for kind in ("Bullet", "Number", "Continue") for suffix in ("", " 2", " 3")},
-    "Header": "header",
-    "Footer": "footer",
-}
-_CUSTOM_ROLES = {
-    "Field Label": "field-label",
-    "Field Value": "field-value",
-    "Table Header": "table-header",
-    "Table Text": "table-cell",
-    "Marking": "marking",
-    "Timeline Text": "timeline",
-}
 CELL_PADDING = 100  # twips left and right in a Brief Table cell: the PDF's 5 pt
 LIST_DEPTH = 3  # the template defines List Bullet/Number/Continue 1-3; deeper lists clamp
 _BULLETS = ("\u2022", "\u2013", "\u25e6")  # same glyphs by depth as the PDF writer
-_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 _APP_XML = (
     b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
@@ -81,8 +62,6 @@ def _build(theme: Theme) -> Reference:
     _restyle(doc, theme, text_width)
     add_theme_styles(doc, theme)
     if theme.reference_docx:  # the organisation's document, gaps filled from the one above
-        from briefgen.writers.docx_reference import adopt_reference
-
         doc, text_width = adopt_reference(theme, doc)
     buf = io.BytesIO()
     doc.save(buf)
@@ -167,11 +146,11 @@ def _border(side: str, colour: str, eighths: int = 4, space: int = 0) -> BaseOxm
 
 def _restyle(doc: WordDocument, theme: Theme, text_width: int) -> None:
     styles = doc.styles
-    for name in _CUSTOM_ROLES:
+    for name in CUSTOM_ROLES:
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = styles["Normal"]
         style.quick_style = True
-    for name, role in {**_BUILTIN_ROLES, **_CUSTOM_ROLES}.items():
+    for name, role in {**BUILTIN_ROLES, **CUSTOM_ROLES}.items():
         style = styles[name]
         element = style.element
         _replace_run_properties(element, _run_properties(theme, role))
@@ -185,7 +164,7 @@ def _restyle(doc: WordDocument, theme: Theme, text_width: int) -> None:
         r = theme.role(role)
         fmt = style.paragraph_format
         fmt.space_before, fmt.space_after = Pt(r.space_before), Pt(r.space_after)
-        fmt.alignment = _ALIGN[r.align]
+        fmt.alignment = ALIGN[r.align]
         # "At least" keeps the PDF's leading yet never clips if someone enlarges the font.
         fmt.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
         fmt.line_spacing = Pt(r.size * r.leading)

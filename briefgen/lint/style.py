@@ -11,10 +11,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 
-from briefgen.lint_prose import Prose, Word, first_letter, word_set
-from briefgen.lint_rules import Finding, is_prose
-from briefgen.lint_source import TextValue
-from briefgen.lint_words import ALLOWED_FIELDS, Names, dictionary_knows, normalise, variety
+from briefgen.lint.prose import Prose, Word, first_letter, word_set
+from briefgen.lint.rules import Finding, is_prose
+from briefgen.lint.source import TextValue
+from briefgen.lint.words import ALLOWED_FIELDS, Names, dictionary_knows, normalise, variety
 
 Pair = tuple[TextValue, Prose]
 

@@ -1,0 +1,98 @@
+"""DOCX building blocks shared by the body, the timeline and the contents: runs, grids."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from lxml.etree import SubElement
+
+# XML 1.0 cannot carry these at all; the PDF writer drops them too.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+SPECIAL = re.compile("(\t|\r\n|\r|\n)")
+
+
+def w(tag: str) -> str:
+    return qn(f"w:{tag}")
+
+
+P, PPR, PSTYLE, R, RPR, T = w("p"), w("pPr"), w("pStyle"), w("r"), w("rPr"), w("t")
+VAL, PRESERVE = w("val"), qn("xml:space")
+
+
+def paragraph(parent: BaseOxmlElement, style_id: str) -> BaseOxmlElement:
+    # lxml directly and the style id rather than its name: python-docx's name lookups and
+    # ordered-insert helpers are most of its time, and the element order here is fixed anyway.
+    p: BaseOxmlElement = SubElement(parent, P)
+    SubElement(SubElement(p, PPR), PSTYLE, {VAL: style_id})
+    return p
+
+
+def run(
+    parent: BaseOxmlElement, text: str, rstyle: str = "", bold: bool = False, italic: bool = False
+) -> BaseOxmlElement:
+    r: BaseOxmlElement = SubElement(parent, R)
+    if rstyle or bold or italic:
+        rpr = SubElement(r, RPR)  # children in schema order: rStyle, b, i
+        if rstyle:
+            SubElement(rpr, w("rStyle"), {VAL: rstyle})
+        if bold:
+            SubElement(rpr, w("b"))
+        if italic:
+            SubElement(rpr, w("i"))
+    # Tabs and line ends inside a text become Word's own tab and break elements.
+    for index, piece in enumerate(SPECIAL.split(CONTROL.sub("", text))):
+        if index % 2:
+            SubElement(r, w("tab") if piece == "\t" else w("br"))
+        elif piece:
+            t = SubElement(r, T)
+            t.text = piece
+            if piece != piece.strip():
+                t.set(PRESERVE, "preserve")
+    return r
+
+
+def grid(out: BaseOxmlElement, style_id: str, widths: list[int], indent: int) -> BaseOxmlElement:
+    """A table with its properties and column grid, ready for rows."""
+    tbl: BaseOxmlElement = SubElement(out, w("tbl"))
+    tbl_pr = SubElement(tbl, w("tblPr"))
+    SubElement(tbl_pr, w("tblStyle"), {VAL: style_id})
+    SubElement(tbl_pr, w("tblW"), {w("w"): str(sum(widths)), w("type"): "dxa"})
+    # Word 2010 layout (the template's compatibility mode) hangs a table's border into the
+    # margin by the cell padding; indenting by that padding lines the border up with the text.
+    SubElement(tbl_pr, w("tblInd"), {w("w"): str(indent), w("type"): "dxa"})
+    # Fixed layout keeps the reader's widths; an unbroken URL wraps inside its cell.
+    SubElement(tbl_pr, w("tblLayout"), {w("type"): "fixed"})
+    SubElement(
+        tbl_pr,
+        w("tblLook"),
+        {
+            VAL: "0420",
+            w("firstRow"): "1",
+            w("lastRow"): "0",
+            w("firstColumn"): "0",
+            w("lastColumn"): "0",
+            w("noHBand"): "0",
+            w("noVBand"): "1",
+        },
+    )
+    columns = SubElement(tbl, w("tblGrid"))
+    for width in widths:
+        SubElement(columns, w("gridCol"), {w("w"): str(width)})
+    return tbl
+
+
+def cell(tr: BaseOxmlElement, width: int) -> BaseOxmlElement:
+    tc: BaseOxmlElement = SubElement(tr, w("tc"))
+    SubElement(SubElement(tc, w("tcPr")), w("tcW"), {w("w"): str(width), w("type"): "dxa"})
+    return tc
+
+
+def column_widths(weights: Sequence[float], columns: int, total: int) -> list[int]:
+    if len(weights) != columns or sum(weights) <= 0:  # no usable widths: share equally
+        weights = [1.0] * columns
+    scale = total / sum(weights)
+    widths = [round(weight * scale) for weight in weights[:-1]]
+    return [*widths, total - sum(widths)]

@@ -1,0 +1,57 @@
+"""PDF fonts: the theme's four TrueType faces registered once per file set with reportlab."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from briefgen.errors import ThemeError
+from briefgen.theme import Theme
+
+FACES = ("regular", "bold", "italic", "bold_italic")
+
+
+@dataclass(frozen=True)
+class Fonts:
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+
+    def face(self, bold: bool, italic: bool) -> str:
+        return ((self.regular, self.italic), (self.bold, self.bold_italic))[bold][italic]
+
+
+# Parsing a TTF costs milliseconds and the registry is process-wide, so register once per file set.
+_FONT_CACHE: dict[tuple[str, ...], Fonts] = {}
+_FONT_LOCK = threading.Lock()
+
+
+def register_fonts(theme: Theme) -> Fonts:
+    try:
+        paths = tuple(str(theme.font_path(face)) for face in FACES)  # type: ignore[arg-type]
+    except FileNotFoundError as exc:
+        raise ThemeError(str(exc), hint="set fonts.* in the theme to a .ttf file") from exc
+    with _FONT_LOCK:
+        if paths in _FONT_CACHE:
+            return _FONT_CACHE[paths]
+        # The prefix keeps a family called e.g. "Helvetica" from replacing reportlab's own fonts;
+        # the counter keeps two themes that share a family name but not files apart.
+        stem = "briefgen-" + (re.sub(r"[^A-Za-z0-9]", "", theme.fonts.family) or "font")
+        if any(f.regular.startswith(stem + "-") for f in _FONT_CACHE.values()):
+            stem += str(len(_FONT_CACHE))
+        names = [f"{stem}-{face}" for face in FACES]
+        for name, path in zip(names, paths, strict=True):
+            try:
+                pdfmetrics.registerFont(TTFont(name, path))
+            except (TTFError, OSError, ValueError) as exc:
+                hint = "use a TrueType (.ttf) font whose licence allows embedding"
+                raise ThemeError(f"font {path} cannot be used in a PDF: {exc}", hint=hint) from exc
+        pdfmetrics.registerFontFamily(stem, normal=names[0], bold=names[1], italic=names[2],
+                                      boldItalic=names[3])
+        _FONT_CACHE[paths] = Fonts(*names)
+        return _FONT_CACHE[paths]
