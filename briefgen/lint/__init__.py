@@ -1,4 +1,4 @@
-"""Input quality: `briefgen lint` finds text problems in valid meeting files and fixes the safe ones.
+"""Input quality: `briefgen lint` finds text problems in valid meeting files, fixes the safe ones.
 
 The face of the package; its modules are `checks` (lint and fix a file or a text), `rules` (one
 finding per rule), `prose` (sentences and words), `style` (case and spelling variety across
