@@ -55,10 +55,10 @@ def main() -> None:
 
     results = {
         "load + validate + render + read (no writer)": median_ms(document),
-        "PDF (whole pipeline)": median_ms(lambda: write_pdf(document(), theme)),
-        "DOCX (whole pipeline)": median_ms(lambda: write_docx(document(), theme)),
+        "PDF (whole pipeline)": median_ms(lambda: write_pdf(document(), theme).data),
+        "DOCX (whole pipeline)": median_ms(lambda: write_docx(document(), theme).data),
         "both formats (whole pipeline)": median_ms(
-            lambda: (lambda d: (write_pdf(d, theme), write_docx(d, theme)))(document())
+            lambda: (lambda d: (write_pdf(d, theme).data, write_docx(d, theme).data))(document())
         ),
     }
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -35,12 +35,12 @@ def main() -> None:
     meeting, _ = load_meeting(input_path, str(input_path))
     document = render_document(meeting, audience, project)
     write_pdf = get_writer("pdf")
-    plain = write_pdf(document, theme)
+    plain = write_pdf(document, theme).data
     pdfa = to_pdfa(plain)
 
     print(f"input: {input_path.name}, {len(plain)} bytes as PDF, {len(pdfa)} as PDF/A-2b")
     print(f"import pikepdf (fresh process):      {import_ms:6.1f} ms")
-    write_ms = median_ms(lambda: write_pdf(document, theme))
+    write_ms = median_ms(lambda: write_pdf(document, theme).data)
     print(f"write_pdf:                            {write_ms:6.1f} ms")
     print(f"to_pdfa (post-processing):            {median_ms(lambda: to_pdfa(plain)):6.1f} ms")
     print(f"  of which the final problems() check: {median_ms(lambda: problems(pdfa)):6.1f} ms")

@@ -95,7 +95,8 @@ def archive(
 
     created = archive_time()
     document = render_document(meeting, chosen, project, created)
-    data = write_format(document, theme, "pdf", pdfa=True)
+    data = write_format(document, theme, "pdf", pdfa=True,
+                        options=project.writer_options()).data
     stem = f"{meeting.file_stem}_{_name_part(chosen.name)}"
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -18,6 +18,7 @@ from briefgen.errors import EXIT_INVALID_INPUT, EXIT_OK, BriefgenError
 
 if TYPE_CHECKING:
     from briefgen.errors import Diagnostic
+    from briefgen.pipeline import DumpStage
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -254,34 +255,17 @@ def dump(
 ) -> None:
     """Print an intermediate form of the pipeline (for debugging templates and for tests)."""
     from briefgen.pipeline import BuildOptions
+    from briefgen.pipeline import dump as dump_stage
 
     options = BuildOptions(
         template_dirs=tuple(Path(d) for d in template_dirs), config=Path(config) if config else None
     )
 
     def action(path: str) -> None:
-        click.echo(dump_stage(path, stage, audience, options), nl=False)
+        chosen = cast("DumpStage", stage)  # click.Choice has checked it
+        click.echo(dump_stage(path, chosen, audience, options), nl=False)
 
     sys.exit(run_each([input_path], action))
-
-
-def dump_stage(input_path: str, stage: str, audience_name: str, options: Any) -> str:
-    import json
-
-    from briefgen.audience import select
-    from briefgen.document import dump as dump_document
-    from briefgen.pipeline import Project, render_document, render_markup, source_date_epoch
-
-    project = Project.for_input(Path(input_path), options)
-    audience = project.audience(audience_name)
-    meeting, _ = project.load_meeting(Path(input_path), input_path)
-    if stage == "meeting":
-        selection = select(meeting, audience, project.config.levels)
-        data: Any = selection.meeting.model_dump(mode="json", exclude_defaults=True)
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if stage == "markup":
-        return render_markup(meeting, audience, project)
-    return dump_document(render_document(meeting, audience, project, source_date_epoch()))
 
 
 @main.command("audiences")

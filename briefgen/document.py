@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields
 
+from typing_extensions import assert_never
+
 # ---------------------------------------------------------------------------------------------
 # Inlines
 
@@ -144,13 +146,11 @@ class Timeline:
 
 @dataclass(frozen=True)
 class TableOfContents:
-    """The title blocks (level 0) and headings up to `depth` that follow it, with page numbers."""
+    """The title blocks (level 0) and headings up to `depth` that follow it, with page numbers
+    (found by the writer that lays the document out)."""
 
     title: tuple[Inline, ...]
     depth: int = 0
-    # The page of each entry as the PDF writer laid it out, when known: a DOCX shows these
-    # until Word recounts (a pack writes its PDF first to learn them).
-    pages: tuple[int, ...] = ()
 
 
 Block = (
@@ -268,9 +268,6 @@ def _dump_block(block: Block, depth: int, lines: list[str]) -> None:
             for milestone in timeline_row.milestones:
                 lines.append(f"{pad}    milestone {milestone.date} {milestone.label!r}")
     elif isinstance(block, TableOfContents):
-        pages = f" pages={list(block.pages)}" if block.pages else ""
-        lines.append(
-            f"{pad}TableOfContents depth={block.depth}{pages} {_dump_inlines(block.title)}"
-        )
-    else:  # pragma: no cover - guarded by type checking
-        raise TypeError(f"unknown block {block!r}")
+        lines.append(f"{pad}TableOfContents depth={block.depth} {_dump_inlines(block.title)}")
+    else:
+        assert_never(block)

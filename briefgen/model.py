@@ -61,7 +61,7 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 Language = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")]
 
 
-class _Model(BaseModel):
+class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     @field_validator("*", mode="after")
@@ -73,7 +73,7 @@ class _Model(BaseModel):
         return value
 
 
-class MeetingInfo(_Model):
+class MeetingInfo(StrictModel):
     title: PlainText = Field(description="The meeting's title, as printed on the brief.")
     date: dt.date = Field(description="Date of the meeting, YYYY-MM-DD.")
     time: PlainText | None = Field(
@@ -90,7 +90,7 @@ class MeetingInfo(_Model):
     language: Language = Field("en", description="Language of the brief (dates, fixed labels).")
 
 
-class Participant(_Model):
+class Participant(StrictModel):
     """A person at the meeting. Written `{ref: person-id}` (plus any fields to override), the
     person comes from the people directory (see briefgen.people) before validation."""
 
@@ -111,7 +111,7 @@ def _name_or_ref(schema: dict[str, Any]) -> None:
     schema["anyOf"] = [{"required": ["name"]}, {"required": ["ref"]}]
 
 
-class Item(_Model):
+class Item(StrictModel):
     """A key point or outcome: a string, or a mapping with an optional bold title."""
 
     title: PlainText | None = None
@@ -150,12 +150,12 @@ PeriodEnd = Annotated[
 ]
 
 
-class Milestone(_Model):
+class Milestone(StrictModel):
     date: dt.date
     label: PlainText
 
 
-class Initiative(_Model):
+class Initiative(StrictModel):
     name: PlainText
     description: PlainText | None = None
     objective: PlainText | None = None
@@ -177,7 +177,7 @@ class Initiative(_Model):
         return end
 
 
-class SectionTable(_Model):
+class SectionTable(StrictModel):
     columns: list[PlainText] = Field(min_length=1)
     rows: list[list[PlainText]] = Field(default_factory=list)
 
@@ -192,14 +192,14 @@ class SectionTable(_Model):
         return self
 
 
-class Section(_Model):
+class Section(StrictModel):
     heading: PlainText
     body: RichText | None = None
     table: SectionTable | None = None
     classification: Classification | None = None
 
 
-class Meeting(_Model):
+class Meeting(StrictModel):
     """A meeting file. Every list may be empty or absent."""
 
     model_config = ConfigDict(

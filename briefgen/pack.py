@@ -11,28 +11,29 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from functools import lru_cache
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from briefgen.audience import select
-from briefgen.document import Block, Document, DocumentInfo, PageBreak, TableOfContents
+from briefgen.document import Block, Document, DocumentInfo, PageBreak
 from briefgen.errors import BriefgenError, Diagnostic, ValidationError
 from briefgen.loader import load_yaml_file
-from briefgen.model import Language, PlainText, Slug, _Model, slugify
-from briefgen.parallel import run_jobs
+from briefgen.model import Language, PlainText, Slug, StrictModel, slugify
+from briefgen.parallel import run_jobs, runs_here
 from briefgen.people import PeopleDirectory, load_people
 from briefgen.pipeline import (
     BuildOptions,
     Project,
-    render_document,
+    audience_context,
+    page_label,
+    portion_mark,
+    prepare,
     source_date_epoch,
     write_atomic,
 )
 from briefgen.reader import read_markup
-from briefgen.resources import load_labels
 from briefgen.templating import format_date, to_context
 from briefgen.validation import validate
 from briefgen.writers import write_format
@@ -40,7 +41,7 @@ from briefgen.writers import write_format
 COVER_TEMPLATE, ANNEX_TEMPLATE = "pack.md.j2", "pack-annex.md.j2"
 
 
-class PackInfo(_Model):
+class PackInfo(StrictModel):
     title: PlainText = Field(description="The pack's title, on its cover.")
     subtitle: PlainText | None = None
     start: dt.date | None = Field(None, description="First day; the first meeting's if absent.")
@@ -58,7 +59,7 @@ class PackInfo(_Model):
         return end
 
 
-class Pack(_Model):
+class Pack(StrictModel):
     """A pack file."""
 
     schema_version: Literal[1] = 1
@@ -155,7 +156,10 @@ def build_pack(pack_path: str | Path, options: BuildOptions | None = None, *,
                  for file in files]
     parts: list[list[_Part]] = []
     problems: list[Diagnostic] = []
-    for outcome in run_jobs(_render_meeting, jobs_list, jobs):
+    # In this process the pack's own Project serves; workers make one each.
+    render = partial(_render_meeting, project=project) if runs_here(jobs, len(jobs_list)) \
+        else _render_meeting
+    for outcome in run_jobs(render, jobs_list, jobs):
         if outcome.error is not None:
             problems.extend(outcome.error.diagnostics)
         elif outcome.value is not None:
@@ -168,52 +172,48 @@ def build_pack(pack_path: str | Path, options: BuildOptions | None = None, *,
         document = compose(pack, name, [p[index] for p in parts], project, created, people)
         theme = project.theme(project.audience(name))
         stem = f"{_first_day(pack, parts).isoformat()}_{_slug(pack)}.{name}"
-        pdf, pages = write_with_pages(document, theme, options)
-        docx = write_format(_with_pages(document, pages), theme, "docx")
-        out = options.out_dir
-        outputs += [(out / f"{stem}.pdf", pdf), (out / f"{stem}.docx", docx)]
+        # Formats in the order asked for; a DOCX after a PDF shows the pages the PDF found.
+        layout = None
+        for fmt in options.formats:
+            written = write_format(document, theme, fmt, pdfa=options.pdfa and fmt == "pdf",
+                                   options=project.writer_options(layout))
+            layout = layout or (written.layout if written.layout.contents_pages else None)
+            outputs.append((options.out_dir / f"{stem}.{fmt}", written.data))
     for target, data in outputs:
         write_atomic(target, data)
     return [target for target, _ in outputs]
 
 
-def write_with_pages(document: Document, theme: Any, options: BuildOptions
-                     ) -> tuple[bytes, list[int]]:
-    """The PDF, and the page of each contents entry in it."""
-    from briefgen.writers.pdf.contents import recording_pages
-
-    with recording_pages() as pages:
-        data = write_format(document, theme, "pdf", pdfa=options.pdfa)
-    return data, list(pages)
+# The Projects of pack builds in this worker process, by pack file and options: a worker
+# renders many meetings of one pack and should read its templates and themes once.
+_WORKER_PROJECTS: dict[tuple[Path, BuildOptions], Project] = {}
 
 
-def _with_pages(document: Document, pages: list[int]) -> Document:
-    blocks = tuple(dataclasses.replace(b, pages=tuple(pages)) if isinstance(b, TableOfContents)
-                   else b for b in document.blocks)
-    return dataclasses.replace(document, blocks=blocks)
+def _worker_project(job: _Job) -> Project:
+    key = (job.pack, job.options)
+    if key not in _WORKER_PROJECTS:
+        _WORKER_PROJECTS.clear()  # one pack at a time
+        _WORKER_PROJECTS[key] = Project.for_input(job.pack, job.options)
+    return _WORKER_PROJECTS[key]
 
 
-@lru_cache(maxsize=8)
-def _project(pack: Path, options: BuildOptions) -> Project:
-    return Project.for_input(pack, options)  # once per worker process, not once per meeting
-
-
-def _render_meeting(job: _Job) -> list[_Part]:
-    """One meeting file, rendered for each of the pack's audiences (runs in a worker)."""
+def _render_meeting(job: _Job, project: Project | None = None) -> list[_Part]:
+    """One meeting file, rendered for each of the pack's audiences (in a worker, or here with
+    the pack's own Project when there is one job at a time)."""
     from briefgen.validation import load_meeting
 
-    project = _project(job.pack, job.options)
+    project = project or _worker_project(job)
     meeting, _ = load_meeting(job.meeting, job.display, levels=project.config.levels,
                               people=job.people)
     out = []
     for name in job.audiences:
         audience = project.audience(name)
-        document = render_document(meeting, audience, project, job.created)
-        visible = select(meeting, audience, project.config.levels).meeting.participants
-        marks = audience.portion_marks
-        people = tuple({**p.model_dump(), "portion_mark": (
-            f"({project.config.abbreviation(p.classification)})" if marks and p.classification
-            else "")} for p in visible)
+        prepared = prepare(meeting, audience, project, job.created)
+        markup = project.templates.render(audience.template, prepared.context)
+        document = read_markup(markup, prepared.info, audience.template)
+        people = tuple({**p.model_dump(), "portion_mark": portion_mark(
+            p.classification, audience, project.config)}
+            for p in prepared.selection.meeting.participants)
         out.append(_Part(document, meeting.meeting.title, meeting.meeting.date, people))
     return out
 
@@ -224,7 +224,7 @@ def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project
     """Cover and contents, each meeting from a new page, then the biographies."""
     audience = project.audience(audience_name)
     language = pack.pack.language
-    labels = load_labels(language, project.folders)
+    labels = project.labels(language)
     levels = project.config.levels
     marking = max((p.document.info.marking for p in parts if p.document.info.marking),
                   key=lambda level: levels.index(level) if level in levels else -1, default="")
@@ -238,13 +238,12 @@ def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project
         # Without SOURCE_DATE_EPOCH a pack is dated by its first meeting, like a single brief.
         created=created if created is not None else min(
             (p.document.info.created for p in parts), default=0),
-        page_label=labels.get("page_label", "Page {page} of {pages}"),
+        page_label=page_label(labels),
     )
     context: dict[str, Any] = {
         "pack": to_context(pack.pack),
         "dates": _dates(pack, parts, language),
-        "audience": {"name": audience.name, "label": audience.label or labels.get(
-            f"audience_{audience.name}", audience.name.title())},
+        "audience": audience_context(audience, labels),
         "meetings": [{"title": p.title, "date": p.date} for p in parts],
         "people": _biographies(parts, people),
         "contents_depth": pack.contents_depth,

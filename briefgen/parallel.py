@@ -40,6 +40,11 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def runs_here(jobs: int | None, items: int) -> bool:
+    """Whether run_jobs works in this process (one job at a time, or one item): no pool."""
+    return (default_jobs() if jobs is None else max(jobs, 1)) == 1 or items <= 1
+
+
 def run_jobs(function: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
              warm: Callable[[], None] | None = None) -> Iterator[Outcome[R]]:
     """`function(item)` for every item, in order, on up to `jobs` processes (default: all).
@@ -47,14 +52,13 @@ def run_jobs(function: Callable[[T], R], items: Sequence[T], jobs: int | None = 
     `function` must be picklable (a module-level function or a partial of one). `warm` runs
     once in this process before the workers start, to fill caches they inherit.
     """
-    jobs = default_jobs() if jobs is None else max(jobs, 1)
-    if jobs == 1 or len(items) <= 1:
+    if runs_here(jobs, len(items)):
         for item in items:
             yield _thaw(_call(function, item))
         return
     if warm is not None:
         warm()
-    workers = min(jobs, len(items))
+    workers = min(default_jobs() if jobs is None else jobs, len(items))
     # Small chunks keep the progress steady; several per worker keep the queue cheap.
     chunk = max(1, min(16, len(items) // (workers * 8)))
     with _context().Pool(workers) as pool:
@@ -96,31 +100,56 @@ def _thaw(packed: tuple[R | None, _Frozen | None]) -> Outcome[R]:
 # `briefgen build` on many files
 
 
+# The Projects of the `build_many` run in progress, by configuration and input folder: the
+# parent fills it while warming, forked workers inherit it, and the run empties it when done.
+# (It is not passed to the workers as an argument: Projects hold compiled templates.)
+_RUN_PROJECTS: dict[tuple[Path | None, Path], Any] = {}
+
+
 def build_many(inputs: Sequence[str], options: Any, jobs: int | None = None
                ) -> Iterator[tuple[str, Outcome[list[Path]]]]:
-    """Build every input (see pipeline.build); yields (input, outcome) in input order."""
-    outcomes = run_jobs(partial(_build_one, options=options), list(inputs), jobs,
-                        warm=partial(_warm, inputs[0], options) if inputs else None)
-    yield from zip(inputs, outcomes, strict=True)
+    """Build every input (see pipeline.build); yields (input, outcome) in input order.
+
+    Inputs that share a configuration share one Project for the run (its compiled templates,
+    themes and reference documents), so a theme is read once per run, and again next run.
+    """
+    _RUN_PROJECTS.clear()
+    try:
+        outcomes = run_jobs(partial(_build_one, options=options), list(inputs), jobs,
+                            warm=partial(_warm, inputs[0], options) if inputs else None)
+        yield from zip(inputs, outcomes, strict=True)
+    finally:
+        _RUN_PROJECTS.clear()
+
+
+def _project_for(input_path: str, options: Any) -> Any:
+    from briefgen.config import find_config
+    from briefgen.pipeline import Project
+
+    path = Path(input_path)
+    key = (options.config or find_config(path), path.resolve().parent)
+    if key not in _RUN_PROJECTS:
+        _RUN_PROJECTS[key] = Project.for_input(path, options)
+    return _RUN_PROJECTS[key]
 
 
 def _build_one(input_path: str, options: Any) -> list[Path]:
     from briefgen.pipeline import build
 
-    return build(input_path, options)
+    return build(input_path, options, _project_for(input_path, options))
 
 
 def _warm(input_path: str, options: Any) -> None:
-    """Load what every build needs (writers, fonts, reference document) by writing nothing."""
+    """Load what every build needs (writers, fonts, reference document) by writing nothing, so
+    forked workers inherit a warm Project."""
     from briefgen.document import Document, DocumentInfo
-    from briefgen.pipeline import Project
     from briefgen.writers import get_writer
 
     try:
-        project = Project.for_input(Path(input_path), options)
+        project = _project_for(input_path, options)
         for name in options.audiences:
             theme = project.theme(project.audience(name))
             for fmt in options.formats:
-                get_writer(fmt)(Document(DocumentInfo(title="")), theme)
+                get_writer(fmt)(Document(DocumentInfo(title="")), theme, project.writer_options())
     except BriefgenError:
         pass  # the build itself reports it, for the file it concerns

@@ -6,16 +6,19 @@ meeting.yaml → load → validate → select(audience) → render(template) →
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from briefgen.audience import Audience, Selection, audiences_for, get_audience, select
+from briefgen.cache import Cache
 from briefgen.config import ProjectConfig, find_config, load_config
 from briefgen.document import Document, DocumentInfo
+from briefgen.document import dump as dump_document
 from briefgen.errors import UsageError
 from briefgen.model import Meeting
 from briefgen.people import PeopleDirectory, load_people
@@ -24,7 +27,7 @@ from briefgen.resources import load_labels, load_theme, template_folders
 from briefgen.templating import TemplateSet, to_context
 from briefgen.theme import Theme
 from briefgen.validation import load_meeting
-from briefgen.writers import FORMATS, write_format
+from briefgen.writers import FORMATS, Layout, WriterOptions, write_format
 
 DEFAULT_AUDIENCE = "staff"
 
@@ -41,12 +44,18 @@ class BuildOptions:
 
 @dataclass
 class Project:
-    """Everything a build needs besides the meeting: configuration, audiences, templates."""
+    """Everything a build needs besides the meeting: configuration, audiences, templates.
+
+    A Project owns the caches of the files it reads (compiled templates, themes, labels, the
+    writers' reference documents and images), each keyed on the files' stamps: a long-lived
+    Project (a service, the preview server) sees every edit, and builds with it stay fast.
+    """
 
     config: ProjectConfig = field(default_factory=ProjectConfig)
     extra_template_dirs: tuple[Path, ...] = ()
     # The meeting file's folder: a theme's logo or reference document may also come from there.
     input_dir: Path | None = None
+    cache: Cache = field(default_factory=Cache, repr=False, compare=False)
 
     @cached_property
     def folders(self) -> tuple[Path, ...]:
@@ -73,7 +82,13 @@ class Project:
         return get_audience(name, self.audiences)
 
     def theme(self, audience: Audience) -> Theme:
-        return load_theme(audience.theme, self.folders, self.input_dir)
+        return load_theme(audience.theme, self.folders, self.input_dir, self.cache)
+
+    def labels(self, language: str) -> dict[str, str]:
+        return load_labels(language, self.folders, self.cache)
+
+    def writer_options(self, layout: Layout | None = None) -> WriterOptions:
+        return WriterOptions(layout=layout, cache=self.cache)
 
     @classmethod
     def for_input(cls, input_path: Path, options: BuildOptions) -> Project:
@@ -101,6 +116,39 @@ def source_date_epoch() -> int | None:
     return int(value)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """One meeting made ready for one audience's template: what survives the clearance filter,
+    what the template can see, and the document's properties."""
+
+    selection: Selection
+    context: dict[str, Any]
+    info: DocumentInfo
+
+
+def prepare(
+    meeting: Meeting, audience: Audience, project: Project, created: int | None = None
+) -> Prepared:
+    """The one place a meeting is cleared for an audience and its template context is made."""
+    selection = select(meeting, audience, project.config.levels)
+    context = template_context(selection, audience, project)
+    return Prepared(selection, context, document_info(selection, context, created))
+
+
+def portion_mark(level: str | None, audience: Audience, config: ProjectConfig) -> str:
+    return f"({config.abbreviation(level)})" if audience.portion_marks and level else ""
+
+
+def audience_context(audience: Audience, labels: dict[str, str]) -> dict[str, str]:
+    """Who a brief is for, as templates see it: the name and the label in the brief's language."""
+    label = audience.label or labels.get(f"audience_{audience.name}", audience.name.title())
+    return {"name": audience.name, "label": label}
+
+
+def page_label(labels: dict[str, str]) -> str:
+    return labels.get("page_label", DocumentInfo.page_label)
+
+
 def template_context(selection: Selection, audience: Audience, project: Project) -> dict[str, Any]:
     """What a template can see: the filtered meeting, who it is for, labels in its language."""
     meeting = selection.meeting
@@ -108,17 +156,11 @@ def template_context(selection: Selection, audience: Audience, project: Project)
     context.pop("schema_version", None)
     for key in ("participants", "key_points", "outcomes", "initiatives", "sections"):
         for item in context[key]:
-            level = item["classification"]
-            item["portion_mark"] = (
-                f"({project.config.abbreviation(level)})" if audience.portion_marks else ""
-            )
-    labels = load_labels(meeting.meeting.language, project.folders)
+            item["portion_mark"] = portion_mark(item["classification"], audience, project.config)
+    labels = project.labels(meeting.meeting.language)
     context["labels"] = labels
     context["language"] = meeting.meeting.language
-    context["audience"] = {
-        "name": audience.name,
-        "label": audience.label or labels.get(f"audience_{audience.name}", audience.name.title()),
-    }
+    context["audience"] = audience_context(audience, labels)
     context["marking"] = selection.marking
     return context
 
@@ -142,7 +184,7 @@ def document_info(
         language=info.language,
         marking=selection.marking,
         created=created if created is not None else start_of_day(info.date),
-        page_label=labels.get("page_label", "Page {page} of {pages}"),
+        page_label=page_label(labels),
     )
 
 
@@ -154,34 +196,58 @@ def render_document(
 ) -> Document:
     """Meeting → Document for one audience: select, render the template, read the markup."""
     project = project or Project()
-    selection = select(meeting, audience, project.config.levels)
-    context = template_context(selection, audience, project)
-    markup = project.templates.render(audience.template, context)
-    return read_markup(markup, document_info(selection, context, created), audience.template)
+    prepared = prepare(meeting, audience, project, created)
+    markup = project.templates.render(audience.template, prepared.context)
+    return read_markup(markup, prepared.info, audience.template)
 
 
 def render_markup(meeting: Meeting, audience: Audience, project: Project) -> str:
-    selection = select(meeting, audience, project.config.levels)
-    return project.templates.render(
-        audience.template, template_context(selection, audience, project)
-    )
+    prepared = prepare(meeting, audience, project)
+    return project.templates.render(audience.template, prepared.context)
+
+
+DumpStage = Literal["meeting", "markup", "document"]
+
+
+def dump(
+    input_path: str | Path,
+    stage: DumpStage = "document",
+    audience_name: str = DEFAULT_AUDIENCE,
+    options: BuildOptions | None = None,
+) -> str:
+    """An intermediate form as readable text: the cleared meeting (JSON), the template's markup,
+    or the document model. `briefgen dump` prints it; the golden tests compare it."""
+    path = Path(input_path)
+    project = Project.for_input(path, options or BuildOptions())
+    audience = project.audience(audience_name)
+    meeting, _ = project.load_meeting(path, str(input_path))
+    if stage == "meeting":
+        selection = select(meeting, audience, project.config.levels)
+        data: Any = selection.meeting.model_dump(mode="json", exclude_defaults=True)
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if stage == "markup":
+        return render_markup(meeting, audience, project)
+    return dump_document(render_document(meeting, audience, project, source_date_epoch()))
 
 
 def output_path(meeting: Meeting, audience: Audience, fmt: str, out_dir: Path) -> Path:
     return out_dir / f"{meeting.file_stem}.{audience.name}.{fmt}"
 
 
-def build(input_path: str | Path, options: BuildOptions | None = None) -> list[Path]:
+def build(
+    input_path: str | Path, options: BuildOptions | None = None, project: Project | None = None
+) -> list[Path]:
     """Build one meeting file for every requested audience and format; returns written paths.
 
-    Raises a BriefgenError subclass for bad input; nothing is written in that case.
+    Raises a BriefgenError subclass for bad input; nothing is written in that case. Pass the
+    same `project` to many builds (a service) to reuse its compiled templates and themes.
     """
     options = options or BuildOptions()
     for fmt in options.formats:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r}", hint=f"formats: {', '.join(FORMATS)}")
     path = Path(input_path)
-    project = Project.for_input(path, options)
+    project = project or Project.for_input(path, options)
     audiences = [project.audience(name) for name in options.audiences]
     meeting, _ = project.load_meeting(path, str(input_path))
     created = source_date_epoch()
@@ -192,8 +258,9 @@ def build(input_path: str | Path, options: BuildOptions | None = None) -> list[P
         document = render_document(meeting, audience, project, created)
         theme = project.theme(audience)
         for fmt in options.formats:
-            data = write_format(document, theme, fmt, pdfa=options.pdfa or audience.pdfa)
-            outputs.append((output_path(meeting, audience, fmt, options.out_dir), data))
+            written = write_format(document, theme, fmt, pdfa=options.pdfa or audience.pdfa,
+                                   options=project.writer_options())
+            outputs.append((output_path(meeting, audience, fmt, options.out_dir), written.data))
     for target, data in outputs:
         write_atomic(target, data)
     return [target for target, _ in outputs]

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
 from pathlib import Path
 
+from briefgen.cache import Cache, cached, stamp
 from briefgen.errors import ThemeError
 from briefgen.loader import KeyPath, LoadedYaml, load_yaml_file
 from briefgen.theme import Theme
@@ -35,33 +36,37 @@ def theme_names(folders: Sequence[Path]) -> list[str]:
     return sorted(names)
 
 
-def load_theme(name: str, folders: Sequence[Path], input_dir: Path | None = None) -> Theme:
+def load_theme(name: str, folders: Sequence[Path], input_dir: Path | None = None,
+               cache: Cache | None = None) -> Theme:
     """Find `themes/NAME.yaml` on the search path and validate it like a meeting file.
 
     The files it names (logo, reference document, fonts) must lie inside the template folders
-    or `input_dir`, the folder of the meeting file being built.
+    or `input_dir`, the folder of the meeting file being built. With a `cache` (a Project's),
+    the theme is read again only when its file changes.
     """
-    return _load_theme_cached(name, tuple(folders), input_dir)
-
-
-@lru_cache(maxsize=32)
-def _load_theme_cached(name: str, folders: tuple[Path, ...], input_dir: Path | None) -> Theme:
+    folders = tuple(folders)
     for folder in folders:
         path = folder / "themes" / f"{name}.yaml"
         if path.is_file():
-            loaded = load_yaml_file(path)
-            theme: Theme = validate(Theme, loaded)
-            roots = tuple(str(f) for f in (*folders, *([input_dir] if input_dir else [])))
-            theme = theme.model_copy(update={"base_dir": str(path.parent), "name": name,
-                                             "path": str(path), "roots": roots})
-            _check_theme_files(theme, loaded)
-            return theme
+            key = ("theme", name, folders, input_dir, stamp([path]))
+            return cached(cache, key, partial(_read_theme, name, path, folders, input_dir))
     from difflib import get_close_matches
 
     known = theme_names(folders)
     close = get_close_matches(name, known, n=1)
     hint = (f"did you mean `{close[0]}`? " if close else "") + f"themes: {', '.join(known)}"
     raise ThemeError(f"unknown theme {name!r}", hint=hint)
+
+
+def _read_theme(name: str, path: Path, folders: tuple[Path, ...], input_dir: Path | None
+                ) -> Theme:
+    loaded = load_yaml_file(path)
+    theme: Theme = validate(Theme, loaded)
+    roots = tuple(str(f) for f in (*folders, *([input_dir] if input_dir else [])))
+    theme = theme.model_copy(update={"base_dir": str(path.parent), "name": name,
+                                     "path": str(path), "roots": roots})
+    _check_theme_files(theme, loaded)
+    return theme
 
 
 _FACES = ("regular", "bold", "italic", "bold_italic")
@@ -109,7 +114,8 @@ def _check_file(theme: Theme, name: str, kind: str) -> None:
         raise ThemeError(f"{kind}: {name!r} is not {what}", hint=fix)
 
 
-def load_labels(language: str, folders: Sequence[Path]) -> dict[str, str]:
+def load_labels(language: str, folders: Sequence[Path], cache: Cache | None = None
+                ) -> dict[str, str]:
     """Fixed words of a brief ("Purpose", "Page 1 of 2") in the meeting's language.
 
     `labels/LANG.yaml` on the search path; a regional language falls back to its base
@@ -118,17 +124,17 @@ def load_labels(language: str, folders: Sequence[Path]) -> dict[str, str]:
     labels: dict[str, str] = {}
     base = language.replace("-", "_").split("_")[0].lower()
     for code in ("en", base, language.replace("-", "_")):
-        labels.update(_labels_file(code, tuple(folders)))
+        for folder in folders:
+            path = folder / "labels" / f"{code}.yaml"
+            if path.is_file():
+                labels.update(cached(cache, ("labels", stamp([path])),
+                                     partial(_read_labels, path)))
+                break
     return labels
 
 
-@lru_cache(maxsize=64)
-def _labels_file(code: str, folders: tuple[Path, ...]) -> dict[str, str]:
-    for folder in folders:
-        path = folder / "labels" / f"{code}.yaml"
-        if path.is_file():
-            data = load_yaml_file(path).data
-            if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-                raise ThemeError(f"{path}: labels must be a mapping of names to text")
-            return {str(k): v for k, v in data.items()}
-    return {}
+def _read_labels(path: Path) -> dict[str, str]:
+    data = load_yaml_file(path).data
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise ThemeError(f"{path}: labels must be a mapping of names to text")
+    return {str(k): v for k, v in data.items()}

@@ -186,8 +186,9 @@ class _BriefEnvironment(ImmutableSandboxedEnvironment):
         return result
 
 
-@lru_cache(maxsize=32)
 def _environment(folders: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
+    # One environment per TemplateSet (a Project owns one): auto_reload recompiles a template
+    # whose file changed, so a long-lived process never renders a stale one.
     env = _BriefEnvironment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders], followlinks=False),
         undefined=jinja2.StrictUndefined,
@@ -196,11 +197,10 @@ def _environment(folders: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,
+        auto_reload=True,
     )
     env.filters["indent"] = _indent
     env.filters["date"] = _date_filter
-    env.filters["escape_cell"] = escape_markdown
     return env
 
 

@@ -25,7 +25,7 @@ def main() -> None:
     meeting, _ = load_meeting(EXAMPLE, levels=project.config.levels)
     document = render_document(meeting, project.audience("staff"), project)
     for name in theme_names(project.folders):
-        pdf = write_pdf(document, load_theme(name, project.folders, EXAMPLE.parent))
+        pdf = write_pdf(document, load_theme(name, project.folders, EXAMPLE.parent)).data
         with tempfile.TemporaryDirectory() as tmp:
             source = Path(tmp) / "brief.pdf"
             source.write_bytes(pdf)

@@ -39,7 +39,7 @@ def plain_and_pdfa() -> tuple[bytes, bytes]:
     audience = project.audience("staff")
     meeting, _ = load_meeting(EXAMPLE, str(EXAMPLE))
     document = render_document(meeting, audience, project, created=1_734_480_000)
-    plain = write_format(document, project.theme(audience), "pdf")
+    plain = write_format(document, project.theme(audience), "pdf").data
     return plain, to_pdfa(plain)
 
 

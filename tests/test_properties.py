@@ -63,8 +63,8 @@ def test_every_valid_meeting_builds_in_both_formats(data: dict[str, Any]) -> Non
         document = render_document(meeting, PROJECT.audience(audience), PROJECT)
         assert document.blocks, "the title block is always there"
         theme = PROJECT.theme(PROJECT.audience(audience))
-        assert get_writer("pdf")(document, theme).startswith(b"%PDF-")
-        assert get_writer("docx")(document, theme).startswith(b"PK")
+        assert get_writer("pdf")(document, theme).data.startswith(b"%PDF-")
+        assert get_writer("docx")(document, theme).data.startswith(b"PK")
 
 
 @settings(max_examples=40, deadline=None)

@@ -206,7 +206,7 @@ def test_writers_recheck_the_confinement(folder: Path, outside: Path) -> None:
 @pytest.mark.parametrize("level", list(LEVEL_COLOURS))
 def test_pdf_marking_is_drawn_in_its_levels_colour(level: str) -> None:
     theme = load_theme("default", template_folders())
-    pieces = coloured_text(write_pdf(brief(level), theme))
+    pieces = coloured_text(write_pdf(brief(level), theme).data)
     markings = [fill for text, fill in pieces if text == level]
     assert len(markings) == 2  # header and footer
     assert set(markings) == {rgb(LEVEL_COLOURS[level])}
@@ -214,15 +214,15 @@ def test_pdf_marking_is_drawn_in_its_levels_colour(level: str) -> None:
 
 def test_pdf_marking_level_matches_in_any_case_and_falls_back() -> None:
     theme = Theme(colours={"marking": "#123456", "markings": {"restricted": "#00AA00"}})
-    pieces = dict(coloured_text(write_pdf(brief("RESTRICTED"), theme)))
+    pieces = dict(coloured_text(write_pdf(brief("RESTRICTED"), theme).data))
     assert pieces["RESTRICTED"] == rgb("#00AA00")
-    pieces = dict(coloured_text(write_pdf(brief("SECRET"), theme)))
+    pieces = dict(coloured_text(write_pdf(brief("SECRET"), theme).data))
     assert pieces["SECRET"] == rgb("#123456")
 
 
 @pytest.mark.parametrize("level", list(LEVEL_COLOURS))
 def test_docx_marking_runs_carry_their_levels_colour(level: str) -> None:
-    blob = write_docx(brief(level), load_theme("default", template_folders()))
+    blob = write_docx(brief(level), load_theme("default", template_folders())).data
     for name in ("word/header1.xml", "word/footer1.xml"):
         runs = [r for r in part(blob, name).iter(f"{{{W}}}r")
                 if "".join(r.itertext()) == level]
@@ -239,7 +239,7 @@ def test_logo_with_alt_text_in_both_formats(folder: Path, placement: str) -> Non
         header_text: Ministry of Examples
         logo: {{file: logo.png, alt: "{ALT}", placement: {placement}, width_mm: 20}}
     """)
-    pdf = write_pdf(brief(), theme)
+    pdf = write_pdf(brief(), theme).data
     reader = PdfReader(io.BytesIO(pdf))
     images = [o for o in reader.pages[0]["/Resources"]["/XObject"].values()
               if o.get_object()["/Subtype"] == "/Image"]
@@ -250,7 +250,7 @@ def test_logo_with_alt_text_in_both_formats(folder: Path, placement: str) -> Non
     words = reader.pages[0].extract_text()
     assert "Ministry of Examples" in words
 
-    blob = write_docx(brief(), theme)
+    blob = write_docx(brief(), theme).data
     story = "word/document.xml" if placement == "title" else "word/header1.xml"
     doc_prs = part(blob, story).findall(".//wp:docPr", NS)
     assert [d.get("descr") for d in doc_prs] == [ALT]
@@ -269,7 +269,7 @@ def test_output_does_not_depend_on_where_the_theme_is(folder: Path, tmp_path: Pa
     second = load(moved, text)
     assert first.base_dir != second.base_dir
     for write in (write_pdf, write_docx):
-        assert write(brief(), first) == write(brief(), second)
+        assert write(brief(), first).data == write(brief(), second).data
 
 
 def test_logo_in_the_header_is_scaled_to_fit_the_top_margin(folder: Path) -> None:
@@ -278,23 +278,23 @@ def test_logo_in_the_header_is_scaled_to_fit_the_top_margin(folder: Path) -> Non
     width, height = theme.logo_size((20, 200), header=True)
     assert height == pytest.approx(theme.page.margin_top * 0.45)
     assert width == pytest.approx(height / 10)
-    extent = part(write_docx(brief(), theme), "word/header1.xml").find(".//wp:extent", NS)
+    extent = part(write_docx(brief(), theme).data, "word/header1.xml").find(".//wp:extent", NS)
     assert int(extent.get("cy")) == pytest.approx(height * 36000, abs=1)
 
 
 def test_header_text_without_marking_or_logo(folder: Path) -> None:
     theme = load(folder, "header_text: Ministry of Examples\n")
-    blob = write_docx(brief(marking=""), theme)
+    blob = write_docx(brief(marking=""), theme).data
     header = docx.Document(io.BytesIO(blob)).sections[0].header.paragraphs
     assert [(p.style.name, p.text) for p in header] == [("Header", "Ministry of Examples")]
-    assert "Ministry of Examples" in PdfReader(io.BytesIO(write_pdf(brief(""), theme))).pages[
+    assert "Ministry of Examples" in PdfReader(io.BytesIO(write_pdf(brief(""), theme).data)).pages[
         0].extract_text()
 
 
 # --- table styles ----------------------------------------------------------------------------
 
 def _brief_table(theme: Theme) -> etree._Element:
-    styles = part(write_docx(brief(), theme), "word/styles.xml")
+    styles = part(write_docx(brief(), theme).data, "word/styles.xml")
     return styles.find("w:style[@w:styleId='BriefTable']", NS)
 
 
@@ -315,7 +315,7 @@ def test_table_styles_in_docx() -> None:
                               "insideH": "nil", "insideV": "nil"}
     assert minimal.find(".//w:shd", NS) is None  # no fills at all
     # Header text would be white on white: it takes the heading colour instead.
-    styles = part(write_docx(brief(), Theme(table_style="minimal")), "word/styles.xml")
+    styles = part(write_docx(brief(), Theme(table_style="minimal")).data, "word/styles.xml")
     colour = styles.find("w:style[@w:styleId='TableHeader']/w:rPr/w:color", NS)
     assert colour.get(f"{{{W}}}val") == Theme().colours.heading[1:]
 
@@ -331,13 +331,13 @@ def test_table_styles_in_pdf() -> None:
     fills = {"table_header_background": "#ABCDEF", "table_stripe": "#FEDCBA"}
 
     def colours_used(style: str) -> set[tuple[float, ...]]:
-        pdf = write_pdf(brief(), Theme(table_style=style, colours=fills))
+        pdf = write_pdf(brief(), Theme(table_style=style, colours=fills)).data
         return {tuple(round(float(x), 3) for x in m.groups())
                 for m in re.finditer(r"([\d.]+) ([\d.]+) ([\d.]+) rg", content(pdf))}
 
     assert {rgb("#ABCDEF"), rgb("#FEDCBA")} <= colours_used("grid")
     assert not {rgb("#ABCDEF"), rgb("#FEDCBA")} & colours_used("minimal")
-    pieces = dict(coloured_text(write_pdf(brief(), Theme(table_style="minimal"))))
+    pieces = dict(coloured_text(write_pdf(brief(), Theme(table_style="minimal")).data))
     assert pieces["Name"] == rgb(Theme().colours.heading)
 
 
@@ -386,7 +386,7 @@ def test_reference_docx_styles_and_page_are_used(folder: Path, tmp_path: Path,
                                                  variant: str) -> None:
     make_reference(folder / "themes" / "ref.docx", localise=variant == "localised",
                    drop_lists=variant == "without-lists")
-    blob = write_docx(brief(), reference_theme(folder))
+    blob = write_docx(brief(), reference_theme(folder)).data
     heading = _style(blob, "Heading1")
     assert heading.find("w:rPr/w:color", NS).get(f"{{{W}}}val") == "00AA55"
     assert heading.find("w:rPr/w:rFonts", NS).get(f"{{{W}}}ascii") == "Georgia"
@@ -418,7 +418,7 @@ def test_theme_settings_given_explicitly_override_the_reference(folder: Path) ->
         roles:
           heading-1: {colour: "#112233"}
     """)
-    blob = write_docx(brief(), theme)
+    blob = write_docx(brief(), theme).data
     heading = _style(blob, "Heading1")
     assert heading.find("w:rPr/w:color", NS).get(f"{{{W}}}val") == "112233"
     assert heading.find("w:rPr/w:rFonts", NS).get(f"{{{W}}}ascii") == "Georgia"  # kept
@@ -435,7 +435,7 @@ def test_a_changed_reference_is_read_again(folder: Path) -> None:
     make_reference(path, colour="AA0055")
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
-    colour = _style(write_docx(brief(), theme), "Heading1").find("w:rPr/w:color", NS)
+    colour = _style(write_docx(brief(), theme).data, "Heading1").find("w:rPr/w:color", NS)
     assert colour.get(f"{{{W}}}val") == "AA0055"
 
 
@@ -449,7 +449,7 @@ def test_a_broken_reference_is_a_theme_error(folder: Path) -> None:
 def test_libreoffice_opens_a_brief_made_from_a_reference(folder: Path, tmp_path: Path) -> None:
     make_reference(folder / "themes" / "ref.docx", localise=True, drop_lists=True)
     source = tmp_path / "brief.docx"
-    source.write_bytes(write_docx(brief(), reference_theme(folder)))
+    source.write_bytes(write_docx(brief(), reference_theme(folder)).data)
     subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
                     str(source)], check=True, capture_output=True, timeout=180)
     text = PdfReader(tmp_path / "brief.pdf").pages[0].extract_text()
@@ -463,7 +463,7 @@ def test_a_reference_written_by_libreoffice(folder: Path, tmp_path: Path) -> Non
     subprocess.run(["soffice", "--headless", "--convert-to", "docx", "--outdir",
                     str(folder / "themes"), str(tmp_path / "ref.txt")],
                    check=True, capture_output=True, timeout=180)
-    blob = write_docx(brief(), reference_theme(folder))  # a duplicate zip entry would warn
+    blob = write_docx(brief(), reference_theme(folder)).data  # a duplicate zip entry would warn
     with zipfile.ZipFile(io.BytesIO(blob)) as package:
         names = package.namelist()
     assert names.count("docProps/core.xml") == 1
@@ -487,12 +487,12 @@ def test_shipped_themes_build_every_input(theme_name: str, path: Path, tmp_path:
     document = render_document(meeting, audience, project)
     theme = project.theme(audience)
     pdf = tmp_path / "brief.pdf"
-    pdf.write_bytes(write_pdf(document, theme))
+    pdf.write_bytes(write_pdf(document, theme).data)
     fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
                            text=True).stdout
     family = {"default": "LiberationSans", "formal": "LiberationSerif"}[theme_name]
     assert family in fonts
     width = float(PdfReader(pdf).pages[0].mediabox.width)
     assert round(width) == {"default": 595, "formal": 612}[theme_name]  # A4, Letter
-    word = docx.Document(io.BytesIO(write_docx(document, theme)))
+    word = docx.Document(io.BytesIO(write_docx(document, theme).data))
     assert word.paragraphs[0].style.name == "Title"

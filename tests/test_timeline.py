@@ -231,7 +231,7 @@ def wide() -> dict[str, bytes]:
     theme = Project().theme(Project().audience("staff"))
     document = document_with(timeline(40, DAY(2025, 1, 1), 600, milestones=2,
                                       marker=DAY(2025, 6, 10)))
-    return {fmt: get_writer(fmt)(document, theme) for fmt in ("pdf", "docx")}
+    return {fmt: get_writer(fmt)(document, theme).data for fmt in ("pdf", "docx")}
 
 
 def test_pdf_chart_runs_over_landscape_pages_with_its_axis_and_chrome_on_each(
@@ -294,9 +294,9 @@ def test_a_timeline_last_in_the_document_leaves_no_empty_page() -> None:
     theme = Project().theme(Project().audience("staff"))
     document = d.Document(d.DocumentInfo(title="T"), (
         d.Paragraph((d.Text("Before."),)), timeline(20, DAY(2025, 1, 1), 600)))
-    pages = PdfReader(io.BytesIO(get_writer("pdf")(document, theme))).pages
+    pages = PdfReader(io.BytesIO(get_writer("pdf")(document, theme).data)).pages
     assert pages[-1].mediabox.width > pages[-1].mediabox.height
-    body = zipfile.ZipFile(io.BytesIO(get_writer("docx")(document, theme))).read(
+    body = zipfile.ZipFile(io.BytesIO(get_writer("docx")(document, theme).data)).read(
         "word/document.xml").decode()
     sections = re.findall(r"<w:sectPr.*?</w:sectPr>", body, re.S)
     assert ['w:orient="landscape"' in s for s in sections] == [False, True]

@@ -98,7 +98,7 @@ def test_a_listed_pdf_that_is_not_pdfa_is_reported(folder: Path) -> None:
     audience = project.audience("staff")
     meeting, _ = load_meeting(INPUTS[0], str(INPUTS[0]))
     data = write_format(render_document(meeting, audience, project), project.theme(audience),
-                        "pdf")
+                        "pdf").data
     (folder / "plain.pdf").write_bytes(data)
     entry = {"file": "plain.pdf", "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
              "version": 1, "audience": "staff", "source": "x.yaml", "source_sha256": "0" * 64,

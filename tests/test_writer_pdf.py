@@ -144,7 +144,7 @@ def texts(data: bytes) -> list[str]:
 
 @pytest.fixture(scope="module")
 def brief_pdf() -> bytes:
-    return write_pdf(make_brief(), default_theme())
+    return write_pdf(make_brief(), default_theme()).data
 
 
 @pytest.fixture(scope="module")
@@ -275,11 +275,11 @@ def test_link_uri_is_kept_exactly(reader: PdfReader) -> None:
 
 def test_same_input_gives_identical_bytes(brief_pdf: bytes, monkeypatch: pytest.MonkeyPatch
                                           ) -> None:
-    assert write_pdf(make_brief(), default_theme()) == brief_pdf
+    assert write_pdf(make_brief(), default_theme()).data == brief_pdf
     # reportlab reads SOURCE_DATE_EPOCH itself; the document's date must decide alone.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000")
-    assert write_pdf(make_brief(), default_theme()) == brief_pdf
-    other = write_pdf(make_brief(created=CREATED + 86400), default_theme())
+    assert write_pdf(make_brief(), default_theme()).data == brief_pdf
+    other = write_pdf(make_brief(created=CREATED + 86400), default_theme()).data
     assert b"D:20241219000000" in other and other != brief_pdf
 
 
@@ -293,11 +293,11 @@ def test_footer_text_truncation_and_custom_page_label() -> None:
     info = replace(make_brief(rows=3).info, marking="", page_label="Seite {page} von {pages}",
                    title="A very long title " * 10)
     doc = Document(info=info, blocks=(_p(Text("Body")),))
-    pages = texts(write_pdf(doc, default_theme()))
+    pages = texts(write_pdf(doc, default_theme()).data)
     assert len(pages) == 1 and "Seite 1 von 1" in pages[0]
     assert "A very long title A very" in pages[0] and "…" in pages[0]
     assert MARKING not in pages[0]
-    themed = write_pdf(doc, Theme.model_validate({"footer_text": "Policy Unit — internal"}))
+    themed = write_pdf(doc, Theme.model_validate({"footer_text": "Policy Unit — internal"})).data
     assert "Policy Unit — internal" in texts(themed)[0]
 
 
@@ -306,7 +306,7 @@ def test_letter_page_size_and_margins(tmp_path: Path) -> None:
                                            "margin_right": 40}})
     doc = Document(info=DocumentInfo(title="T", marking=MARKING),
                    blocks=(_p(Text("word " * 300)),))
-    page = bbox_pages(write_pdf(doc, theme), tmp_path)[0]
+    page = bbox_pages(write_pdf(doc, theme).data, tmp_path)[0]
     assert (round(page.width), round(page.height)) == (612, 792)
     body = [w for w in page.words if w.text == "word"]
     assert min(w.x0 for w in body) == pytest.approx(40 * MM, abs=0.5)
@@ -318,7 +318,7 @@ def test_table_inside_list_item_fits_the_indented_width(tmp_path: Path) -> None:
                   rows=(((Text("x" * 150),), (Text("y"),)),))
     doc = Document(info=DocumentInfo(title="T"),
                    blocks=(BulletList((ListItem((_p(Text("Item")), table)),)),))
-    for page in bbox_pages(write_pdf(doc, default_theme()), tmp_path):
+    for page in bbox_pages(write_pdf(doc, default_theme()).data, tmp_path):
         assert all(w.x1 <= page.width - 22 * MM + 1 for w in page.words)
 
 
@@ -345,7 +345,7 @@ def test_tall_rows_split_wherever_the_page_ends() -> None:
     for filler in range(0, 50, 2):
         blocks: tuple[Block, ...] = (*(_p(Text(f"Filler {i}")) for i in range(filler)), table)
         doc = Document(info=DocumentInfo(title="T"), blocks=blocks)
-        text = "".join(texts(write_pdf(doc, default_theme())))
+        text = "".join(texts(write_pdf(doc, default_theme()).data))
         assert text.count("cell") == 180, filler
 
 
@@ -357,7 +357,7 @@ def test_heading_is_kept_with_the_text_after_it() -> None:
         blocks: tuple[Block, ...] = (*(_p(Text(f"Filler {i}")) for i in range(filler)),
                                      heading, _p(Text("Kept text " * 40)))
         pages = texts(write_pdf(Document(info=DocumentInfo(title="T"), blocks=blocks),
-                                default_theme()))
+                                default_theme()).data)
         heading_page = next(i for i, page in enumerate(pages) if "Kept heading" in page)
         assert "Kept text" in pages[heading_page], filler
         heading_pages.add(heading_page)

@@ -1,14 +1,45 @@
-"""Output writers, one per format, registered in one place; each turns a Document into bytes."""
+"""Output writers, one per format, registered in one place; each turns a Document into bytes.
+
+A writer takes what it needs as explicit options and returns what it laid out, the way Pandoc
+passes `WriterOptions`: a pack's DOCX contents show the page numbers its PDF found because the
+caller hands the PDF's `Layout` to the DOCX writer, not through any shared state.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import import_module
+from typing import NamedTuple
 
+from briefgen.cache import Cache
 from briefgen.document import Document
 from briefgen.theme import Theme
 
-Writer = Callable[[Document, Theme], bytes]
+
+@dataclass(frozen=True)
+class Layout:
+    """What a writer found when it laid a document out."""
+
+    # Per table of contents in the document, in order: the page of each of its entries.
+    contents_pages: tuple[tuple[int, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class WriterOptions:
+    # The layout another writer found for the same document (pages for a DOCX's contents).
+    layout: Layout | None = None
+    # Where a writer may keep what it makes from the theme's files (a DOCX reference document,
+    # a decoded logo), keyed on those files' stamps; a Project's. None: build everything anew.
+    cache: Cache | None = None
+
+
+class Written(NamedTuple):
+    data: bytes
+    layout: Layout
+
+
+Writer = Callable[[Document, Theme, WriterOptions], Written]
 
 # Imported on first use: python-docx and reportlab cost ~40-50 ms each to import.
 _WRITER_MODULES = {
@@ -25,11 +56,18 @@ def get_writer(fmt: str) -> Writer:
     return writer
 
 
-def write_format(document: Document, theme: Theme, fmt: str, *, pdfa: bool = False) -> bytes:
-    """One output file's bytes; `pdfa` makes a PDF archival (PDF/A-2b), a DOCX is unaffected."""
-    data = get_writer(fmt)(document, theme)
+def write_format(
+    document: Document,
+    theme: Theme,
+    fmt: str,
+    *,
+    pdfa: bool = False,
+    options: WriterOptions | None = None,
+) -> Written:
+    """One output file; `pdfa` makes a PDF archival (PDF/A-2b), a DOCX is unaffected."""
+    written = get_writer(fmt)(document, theme, options or WriterOptions())
     if pdfa and fmt == "pdf":
         from briefgen.pdfa import to_pdfa  # pikepdf loads only for archival builds
 
-        data = to_pdfa(data)
-    return data
+        written = written._replace(data=to_pdfa(written.data))
+    return written

@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.parts.hdrftr import FooterPart, HeaderPart
 from lxml.etree import SubElement
+from typing_extensions import assert_never
 
 from briefgen.document import (
     Block,
@@ -38,6 +39,7 @@ from briefgen.document import (
     TitleBlock,
 )
 from briefgen.theme import Theme
+from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.docx.blocks import (
     CONTROL,
     PPR,
@@ -61,9 +63,17 @@ _FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
 _ZIP_MIN, _ZIP_MAX = 315532800, 4354819199  # 1980-01-01 .. 2107-12-31, what zip dates hold
 
 
-def write_docx(document: Document, theme: Theme) -> bytes:
-    """Render the document as DOCX: named styles only, so a Word user can restyle it."""
-    ref = reference(theme)
+def write_docx(
+    document: Document, theme: Theme, options: WriterOptions | None = None
+) -> Written:
+    """Render the document as DOCX: named styles only, so a Word user can restyle it.
+
+    A table of contents shows the pages of `options.layout` (a PDF of the same document) until
+    Word updates the field; without one, its page numbers are left for Word to fill in.
+    """
+    options = options or WriterOptions()
+    layout = options.layout
+    ref = reference(theme, options.cache)
     word = docx.Document(io.BytesIO(ref.blob))
     info = document.info
     body = word.element.body
@@ -74,13 +84,14 @@ def write_docx(document: Document, theme: Theme) -> bytes:
     writer.blocks(document.blocks, body, 0)
     body.append(section)
     if writer.contents:  # needs every heading written, to list and bookmark them
-        fill_contents(word, writer.contents, ref.text_width)
+        fill_contents(word, writer.contents, ref.text_width,
+                      layout.contents_pages if layout else ())
     _page_chrome(word, info, theme)
     finish_sections(word)  # landscape pages (wide timelines): set-up and chrome of their own
     _properties(word, info)
     out = io.BytesIO()
     word.save(out)
-    return _normalise_zip(out.getvalue(), info.created)
+    return Written(_normalise_zip(out.getvalue(), info.created), Layout())
 
 
 class _Writer:
@@ -122,7 +133,7 @@ class _Writer:
                         self.paragraph(out, "Heading1", block.title)
                     self.contents.append((block, paragraph(out, "Normal")))
                 case _:
-                    raise TypeError(f"unknown block {block!r}")
+                    assert_never(block)
 
     def paragraph(self, out: BaseOxmlElement, style_id: str, inlines: Sequence[Inline]
                   ) -> BaseOxmlElement:
@@ -152,7 +163,7 @@ class _Writer:
                 case LineBreak():
                     SubElement(run(parent, ""), w("br"))
                 case _:
-                    raise TypeError(f"unknown inline {node!r}")
+                    assert_never(node)
 
     def list(self, block: BulletList | NumberedList, out: BaseOxmlElement, depth: int) -> None:
         num_id = ""

@@ -2,7 +2,7 @@
 
 Word shows a field's last result until the field is updated, so the entries are written as
 that result: one hyperlinked paragraph per title or heading, each with a PAGEREF field whose
-cached number is the page the PDF writer found (TableOfContents.pages), when known. Updating
+cached number is the page the PDF writer found (its Layout, passed in), when known. Updating
 the field in Word rebuilds the same list from the same bookmarked range and styles.
 """
 
@@ -30,11 +30,13 @@ def _w(tag: str) -> str:
 
 
 def fill_contents(word: WordDocument, items: Sequence[tuple[TableOfContents, BaseOxmlElement]],
-                  text_width: int) -> None:
-    """Replace each placeholder paragraph by the contents of what follows it."""
+                  text_width: int, pages_found: Sequence[Sequence[int]] = ()) -> None:
+    """Replace each placeholder paragraph by the contents of what follows it; `pages_found`
+    has the page of each entry per contents, as a PDF of the same document laid them out."""
     body = word.element.body
     bookmark = _FIRST_BOOKMARK_ID
-    for block, placeholder in items:
+    for index, (block, placeholder) in enumerate(items):
+        found = pages_found[index] if index < len(pages_found) else ()
         children = list(body)
         after = children[children.index(placeholder) + 1:]
         targets: list[tuple[int, str, str]] = []  # level, text, bookmark
@@ -53,7 +55,7 @@ def fill_contents(word: WordDocument, items: Sequence[tuple[TableOfContents, Bas
         styles = ",".join(f"{_NAMES[s]},{lvl + 1}" for s, lvl in _LEVELS.items()
                           if lvl <= block.depth)
         instruction = f' TOC \\b {RANGE} \\h \\z \\t "{styles}" '
-        pages = block.pages if len(block.pages) == len(targets) else ()
+        pages = found if len(found) == len(targets) else ()
         entries = [_entry(level, text, name, str(pages[i]) if pages else "")
                    for i, (level, text, name) in enumerate(targets)] or [_paragraph("TOC1")]
         _field_start(entries[0], instruction)

@@ -1,9 +1,10 @@
-"""The DOCX reference document: python-docx's default template restyled from a theme, cached."""
+"""The DOCX reference document: python-docx's default template restyled from a theme."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import partial
 
 import docx
 from docx.document import Document as WordDocument
@@ -18,6 +19,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Emu, Inches, Mm, Pt, RGBColor, Twips
 
+from briefgen.cache import Cache, cached
 from briefgen.theme import Theme
 from briefgen.writers.docx.reference import adopt_reference
 from briefgen.writers.docx.roles import ALIGN, BUILTIN_ROLES, CUSTOM_ROLES
@@ -43,16 +45,11 @@ class Reference:
     number_abstracts: tuple[int, ...]  # abstractNumId behind List Number, List Number 2, ...
 
 
-_CACHE: dict[str, Reference] = {}
-
-
-def reference(theme: Theme) -> Reference:
-    """The theme's reference document, built once per process and theme."""
-    key = theme.model_dump_json() + repr(files_stamp(theme))
-    ref = _CACHE.get(key)
-    if ref is None:
-        ref = _CACHE[key] = _build(theme)
-    return ref
+def reference(theme: Theme, cache: Cache | None = None) -> Reference:
+    """The theme's reference document, built once per theme and state of its files (in
+    `cache`, a Project's), or afresh without a cache."""
+    key = ("docx-reference", theme.model_dump_json(), files_stamp(theme))
+    return cached(cache, key, partial(_build, theme))
 
 
 def _build(theme: Theme) -> Reference:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 from collections.abc import Sequence
 from functools import partial
-from typing import Any, NoReturn
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab import platypus as rl
@@ -17,22 +16,24 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from typing_extensions import assert_never
 
 from briefgen import document as d
 from briefgen.errors import WriterError
 from briefgen.theme import Theme
+from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.pdf.contents import contents_flowables
 from briefgen.writers.pdf.fonts import Fonts, register_fonts
-from briefgen.writers.pdf.page import BriefCanvas, BriefTemplate, Chrome, KeepWithNext
+from briefgen.writers.pdf.page import (
+    BriefCanvas,
+    BriefTemplate,
+    Chrome,
+    KeepWithNext,
+    OutlineEntry,
+    Para,
+)
 from briefgen.writers.pdf.theme import header_chrome, table_commands, title_logo
 from briefgen.writers.pdf.timeline import landscape_template, timeline_flowables
-
-if sys.version_info >= (3, 11):
-    from typing import assert_never
-else:  # same effect at run time; mypy still checks that every node type is handled
-    def assert_never(arg: NoReturn, /) -> NoReturn:
-        raise TypeError(f"unhandled node {arg!r}")
-
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _BULLETS = ("\u2022", "\u2013", "\u25e6")  # by nesting depth, like a word processor's defaults
@@ -43,26 +44,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MIN_ROOM = 0.2  # share of a page below which a heading moves on to stay with its text
 
 
-class _Para(rl.Paragraph):  # type: ignore[misc]
-    """A Paragraph that breaks its lines once per width: tables and keep-with-next groups wrap
-    a cell three or four times at one width, and line breaking dominates the layout time."""
-
-    _wrapped_at: float | None = None
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        # A failed split() deletes blPara to force the next wrap; honour that.
-        if availWidth == self._wrapped_at and "blPara" in self.__dict__:
-            return self.width, self.height
-        self._wrapped_at = availWidth
-        return super().wrap(availWidth, availHeight)  # type: ignore[no-any-return]
-
-
 class _Writer:
     """Turns blocks into flowables with the theme's styles; one instance per PDF."""
 
     def __init__(self, theme: Theme, fonts: Fonts) -> None:
         self.theme, self.fonts, self.colours = theme, fonts, theme.colours
-        self.outlined: list[_Para] = []  # in document order, for a table of contents
+        self.outlined: list[OutlineEntry] = []  # in document order, for a table of contents
+        self.contents_pages: list[list[int]] = []  # per table of contents, filled at save
         c = theme.colours
         colours = {"title": c.heading, "heading-1": c.heading, "heading-2": c.heading,
                    "heading-3": c.heading, "table-header": theme.table_header_colour}
@@ -103,12 +91,12 @@ class _Writer:
                     assert_never(node)
         return "".join(out)
 
-    def para(self, inlines: Sequence[d.Inline], role: str, outline: int | None = None) -> _Para:
-        p = _Para(self.markup(inlines), self.styles[role])
-        if outline is not None:  # read back by _BriefTemplate.afterFlowable
-            p._briefgen_outline = (d.plain_text(tuple(inlines)), outline)
-            self.outlined.append(p)
-            p._briefgen_key = f"outline{len(self.outlined)}"  # in the file: no id() here
+    def para(self, inlines: Sequence[d.Inline], role: str, outline: int | None = None) -> Para:
+        p = Para(self.markup(inlines), self.styles[role])
+        if outline is not None:  # read back by BriefTemplate.afterFlowable
+            key = f"outline{len(self.outlined) + 1}"
+            p.entry = OutlineEntry(d.plain_text(tuple(inlines)), outline, key)
+            self.outlined.append(p.entry)
         return p
 
     def rule(self, space_before: float, space_after: float) -> rl.HRFlowable:
@@ -170,7 +158,7 @@ class _Writer:
         size = style.fontSize
         common: dict[str, Any] = dict(bulletFontName=self.fonts.regular, bulletFontSize=size,
                                       bulletColor=style.textColor, spaceAfter=style.spaceAfter)
-        items = [rl.ListItem(self.blocks(item.blocks, depth + 1) or [_Para("", style)])
+        items = [rl.ListItem(self.blocks(item.blocks, depth + 1) or [Para("", style)])
                  for item in block.items]
         if isinstance(block, d.NumberedList):
             last = f"{block.start + len(block.items) - 1}."
@@ -204,8 +192,12 @@ class _Writer:
                         splitInRow=1, hAlign="LEFT", style=style, spaceBefore=2, spaceAfter=10)
 
 
-def write_pdf(document: d.Document, theme: Theme) -> bytes:
-    """Render the document as PDF with the theme's fonts, colours and page set-up."""
+def write_pdf(
+    document: d.Document, theme: Theme, options: WriterOptions | None = None
+) -> Written:
+    """Render the document as PDF with the theme's fonts, colours and page set-up; the layout
+    returned has the page of every contents entry."""
+    options = options or WriterOptions()
     fonts = register_fonts(theme)
     info, page = document.info, theme.page
     width, height = A4 if page.size == "A4" else LETTER
@@ -221,7 +213,7 @@ def write_pdf(document: d.Document, theme: Theme) -> bytes:
     chrome = Chrome(info, theme.footer_text or info.title, (width, height),
                      (top, right, bottom, left), marking,
                      chrome_font("footer", theme.colours.text),
-                     header_chrome(theme, chrome_font("header", theme.colours.text)))
+                     header_chrome(theme, chrome_font("header", theme.colours.text), options.cache))
     body_height = height - top - bottom
     frame = rl.Frame(left, bottom, width - left - right, body_height, id="body",
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
@@ -236,10 +228,12 @@ def write_pdf(document: d.Document, theme: Theme) -> bytes:
         initialFontName=fonts.regular, initialFontSize=theme.role("body").size,
         keepTogetherClass=partial(KeepWithNext, room=body_height * _MIN_ROOM),
     )
-    story = [*title_logo(theme), *_Writer(theme, fonts).blocks(document.blocks)]
+    writer = _Writer(theme, fonts)
+    story = [*title_logo(theme, options.cache), *writer.blocks(document.blocks)]
     try:
         doc.build(story, canvasmaker=partial(BriefCanvas, chrome=chrome))
     except rl.LayoutError as exc:
         hint = "something is too large for one page; split it or use smaller margins"
         raise WriterError(f"the PDF layout failed: {exc}", hint=hint) from exc
-    return out.getvalue()
+    pages = tuple(tuple(entries) for entries in writer.contents_pages)
+    return Written(out.getvalue(), Layout(contents_pages=pages))

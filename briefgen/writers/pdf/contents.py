@@ -8,9 +8,6 @@ link to the same destinations as the outline.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any, Protocol
 from xml.sax.saxutils import escape
 
@@ -20,32 +17,22 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 
 from briefgen import document as d
+from briefgen.writers.pdf.page import OutlineEntry
 
 _NUMBER_WIDTH = 30.0  # points kept for the page number at the right
 _INDENT = 14.0  # points per level
-# The page of each entry, in order, for whoever asked (see recording_pages).
-_PAGES: ContextVar[list[int] | None] = ContextVar("briefgen_contents_pages", default=None)
 
 
 class Writer(Protocol):
-    """What the PDF writer offers: its styles, the outlined paragraphs so far, a paragraph."""
+    """What the PDF writer offers: its styles, the outline entries so far, a paragraph, and
+    where each table of contents records the pages of its entries."""
 
     styles: dict[str, ParagraphStyle]
-    outlined: list[rl.Paragraph]
+    outlined: list[OutlineEntry]
+    contents_pages: list[list[int]]
 
     def para(self, inlines: tuple[d.Inline, ...], role: str, outline: int | None = None
              ) -> rl.Paragraph: ...
-
-
-@contextmanager
-def recording_pages() -> Iterator[list[int]]:
-    """Collect the page number of every contents entry of the PDFs written inside the block."""
-    pages: list[int] = []
-    token = _PAGES.set(pages)
-    try:
-        yield pages
-    finally:
-        _PAGES.reset(token)
 
 
 def contents_flowables(block: d.TableOfContents, writer: Writer) -> list[rl.Flowable]:
@@ -53,8 +40,10 @@ def contents_flowables(block: d.TableOfContents, writer: Writer) -> list[rl.Flow
     out: list[rl.Flowable] = []
     if block.title:
         out.append(writer.para(block.title, "heading-1"))
+    pages: list[int] = []
+    writer.contents_pages.append(pages)
     out.append(_Contents(writer.outlined, len(writer.outlined), block.depth,
-                         writer.styles["body"], _PAGES.get()))
+                         writer.styles["body"], pages))
     return out
 
 
@@ -62,14 +51,14 @@ class _Contents(rl.Flowable):  # type: ignore[misc]
     """Stands in the story for entries that do not exist yet: the headings after it are made
     later. When laid out, it splits into one line per entry, so long contents run on."""
 
-    def __init__(self, outlined: list[rl.Paragraph], start: int, depth: int,
-                 style: ParagraphStyle, pages: list[int] | None) -> None:
+    def __init__(self, outlined: list[OutlineEntry], start: int, depth: int,
+                 style: ParagraphStyle, pages: list[int]) -> None:
         super().__init__()
         self.outlined, self.start, self.depth, self.style = outlined, start, depth, style
         self.pages = pages
 
     def _lines(self) -> list[rl.Flowable]:
-        targets = [p for p in self.outlined[self.start:] if p._briefgen_outline[1] <= self.depth]
+        targets = [e for e in self.outlined[self.start:] if e.level <= self.depth]
         # Form names end up in the file: made from positions, never from id().
         return [_Line(p, f"contents{self.start}-{number}", self.style, self.pages)
                 for number, p in enumerate(targets)]
@@ -86,11 +75,11 @@ class _Contents(rl.Flowable):  # type: ignore[misc]
 
 
 class _Line(rl.Flowable):  # type: ignore[misc]
-    def __init__(self, target: rl.Paragraph, name: str, style: ParagraphStyle,
-                 pages: list[int] | None) -> None:
+    def __init__(self, target: OutlineEntry, name: str, style: ParagraphStyle,
+                 pages: list[int]) -> None:
         super().__init__()
         self.target, self.name, self.pages = target, name, pages
-        text, level = target._briefgen_outline
+        text, level = target.text, target.level
         self.level = level
         markup = escape(text) if level else f"<b>{escape(text)}</b>"  # titles bold, as in DOCX
         self.para = rl.Paragraph(markup, ParagraphStyle(
@@ -125,15 +114,14 @@ class _Line(rl.Flowable):  # type: ignore[misc]
         name = self.name
         canvas.doForm(name)  # the page number, defined at save time
         # The target is laid out later; its destination name is known already.
-        canvas.linkRect("", self.target._briefgen_key, (0, 0, self.width, para.height),
+        canvas.linkRect("", self.target.key, (0, 0, self.width, para.height),
                         relative=1, thickness=0)
         canvas.at_save.append(lambda c: self._number(c, name, baseline, style))
 
     def _number(self, canvas: Canvas, name: str, baseline: float, style: Any) -> None:
         """Define the page-number form; it is drawn where doForm stood, in this line's space."""
-        page = getattr(self.target, "_briefgen_page", 0)
-        if self.pages is not None:
-            self.pages.append(page)
+        page = self.target.page
+        self.pages.append(page)
         canvas.beginForm(name)
         canvas.setFont(style.fontName, style.fontSize)
         canvas.setFillColor(style.textColor)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from briefgen.cache import Stamp, stamp
 from briefgen.errors import ThemeError
 from briefgen.theme import Theme
 
@@ -26,8 +29,10 @@ class Fonts:
         return ((self.regular, self.italic), (self.bold, self.bold_italic))[bold][italic]
 
 
-# Parsing a TTF costs milliseconds and the registry is process-wide, so register once per file set.
-_FONT_CACHE: dict[tuple[str, ...], Fonts] = {}
+# reportlab's font registry is process-wide (the one global cache we keep): parsing a TTF costs
+# milliseconds, so each set of files is registered once per state of those files. The names
+# come from the files' contents, never from which themes this process happened to see first.
+_FONT_CACHE: dict[Stamp, Fonts] = {}
 _FONT_LOCK = threading.Lock()
 
 
@@ -36,14 +41,14 @@ def register_fonts(theme: Theme) -> Fonts:
         paths = tuple(str(theme.font_path(face)) for face in FACES)  # type: ignore[arg-type]
     except FileNotFoundError as exc:
         raise ThemeError(str(exc), hint="set fonts.* in the theme to a .ttf file") from exc
+    key = stamp(paths)
     with _FONT_LOCK:
-        if paths in _FONT_CACHE:
-            return _FONT_CACHE[paths]
+        if key in _FONT_CACHE:
+            return _FONT_CACHE[key]
         # The prefix keeps a family called e.g. "Helvetica" from replacing reportlab's own fonts;
-        # the counter keeps two themes that share a family name but not files apart.
+        # the digest keeps two themes that share a family name but not files apart.
         stem = "briefgen-" + (re.sub(r"[^A-Za-z0-9]", "", theme.fonts.family) or "font")
-        if any(f.regular.startswith(stem + "-") for f in _FONT_CACHE.values()):
-            stem += str(len(_FONT_CACHE))
+        stem += "-" + _digest(paths)
         names = [f"{stem}-{face}" for face in FACES]
         for name, path in zip(names, paths, strict=True):
             try:
@@ -53,5 +58,15 @@ def register_fonts(theme: Theme) -> Fonts:
                 raise ThemeError(f"font {path} cannot be used in a PDF: {exc}", hint=hint) from exc
         pdfmetrics.registerFontFamily(stem, normal=names[0], bold=names[1], italic=names[2],
                                       boldItalic=names[3])
-        _FONT_CACHE[paths] = Fonts(*names)
-        return _FONT_CACHE[paths]
+        _FONT_CACHE[key] = Fonts(*names)
+        return _FONT_CACHE[key]
+
+
+def _digest(paths: tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        try:
+            digest.update(Path(path).read_bytes())
+        except OSError:
+            digest.update(path.encode())  # registering it will report the problem
+    return digest.hexdigest()[:10]

@@ -19,6 +19,32 @@ from briefgen import document as d
 from briefgen.writers.pdf.theme import HeaderChrome
 
 
+@dataclass
+class OutlineEntry:
+    """A title or heading as the outline and a table of contents know it."""
+
+    text: str
+    level: int  # 0 for a title block, else the heading's level
+    key: str  # its destination's name in the file, made from its position (never id())
+    page: int = 0  # filled in when it is laid out
+
+
+class Para(rl.Paragraph):  # type: ignore[misc]
+    """A Paragraph that breaks its lines once per width (tables and keep-with-next groups wrap
+    a cell three or four times at one width, and line breaking dominates the layout time), and
+    that may carry its outline entry."""
+
+    _wrapped_at: float | None = None
+    entry: OutlineEntry | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # A failed split() deletes blPara to force the next wrap; honour that.
+        if availWidth == self._wrapped_at and "blPara" in self.__dict__:
+            return self.width, self.height
+        self._wrapped_at = availWidth
+        return super().wrap(availWidth, availHeight)  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True)
 class Chrome:
     """What every page carries outside the frame: marking banners, footer text, page label."""
@@ -131,19 +157,19 @@ class BriefTemplate(rl.BaseDocTemplate):  # type: ignore[misc]
     _last_written = -1  # the level as written, before the clamp below
 
     def afterFlowable(self, flowable: rl.Flowable) -> None:
-        entry = getattr(flowable, "_briefgen_outline", None)
+        entry = flowable.entry if isinstance(flowable, Para) else None
         if entry is None:
             return
-        title, written = entry
+        title, written = entry.text, entry.level
         # Outline levels may not skip (a heading 3 straight after the title becomes level 1);
         # headings written at one level stay siblings however they were clamped.
         level = (self._last_level if written == self._last_written
                  else min(written, self._last_level + 1))
         self._last_level, self._last_written = level, written
-        key = flowable._briefgen_key  # named when made, so a table of contents can link ahead
+        key = entry.key  # named when made, so a table of contents can link ahead
         # The frame's cursor is below the flowable just drawn; aim the view at its top.
         top = self.frame._y + flowable.height + flowable.getSpaceAfter() + 4
         self.canv.bookmarkPage(key, fit="XYZ", top=top)
-        flowable._briefgen_page = self.page  # read by a table of contents
+        entry.page = self.page  # read by a table of contents
         self.canv.addOutlineEntry(title or "…", key, level=level, closed=False)
         self.canv.showOutline()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from reportlab import platypus as rl
@@ -14,6 +15,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from briefgen.cache import Cache, cached, stamp
 from briefgen.errors import ThemeError
 from briefgen.theme import Theme
 
@@ -45,19 +47,19 @@ def _draw_image(canvas: Canvas, image: _Image, x: float, y: float) -> None:
     canvas._code.append("EMC")
 
 
-@lru_cache(maxsize=16)
-def _read(path: str, mtime_ns: int) -> bytes:
-    with open(path, "rb") as handle:
+def _read(path: Path) -> bytes:
+    with path.open("rb") as handle:
         return handle.read()
 
 
-def _logo(theme: Theme, header: bool) -> _Image | None:
+def _logo(theme: Theme, header: bool, cache: Cache | None) -> _Image | None:
     logo = theme.logo
     if logo is None:
         return None
     path = theme.file_path(logo.file)
     try:
-        reader = ImageReader(io.BytesIO(_read(str(path), path.stat().st_mtime_ns)))
+        blob = cached(cache, ("logo", stamp([path])), partial(_read, path))
+        reader = ImageReader(io.BytesIO(blob))
         pixels = reader.getSize()
     except FileNotFoundError:
         raise ThemeError(f"logo {path} not found", hint="check logo.file in the theme") from None
@@ -102,12 +104,13 @@ class HeaderChrome:
         canvas.restoreState()
 
 
-def header_chrome(theme: Theme, font: tuple[str, float, Color]) -> HeaderChrome | None:
+def header_chrome(theme: Theme, font: tuple[str, float, Color], cache: Cache | None = None
+                  ) -> HeaderChrome | None:
     """What the theme puts in the top margin besides the marking; None when nothing."""
     in_header = theme.logo is not None and theme.logo.placement != "title"
     if not theme.header_text and not in_header:
         return None
-    logo = _logo(theme, header=True) if in_header else None
+    logo = _logo(theme, header=True, cache=cache) if in_header else None
     placement = theme.logo.placement if theme.logo else ""
     return HeaderChrome(theme.header_text, font, logo, placement)
 
@@ -134,11 +137,11 @@ class _LogoFlowable(rl.Flowable):  # type: ignore[misc]
         _draw_image(self.canv, self.image, 0, 0)
 
 
-def title_logo(theme: Theme) -> list[rl.Flowable]:
+def title_logo(theme: Theme, cache: Cache | None = None) -> list[rl.Flowable]:
     """The story's opening logo when the theme places it at the title, else nothing."""
     if theme.logo is None or theme.logo.placement != "title":
         return []
-    image = _logo(theme, header=False)
+    image = _logo(theme, header=False, cache=cache)
     assert image is not None
     return [_LogoFlowable(image, _HALIGN[theme.role("title").align])]
 
