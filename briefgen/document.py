@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from typing_extensions import assert_never
 
@@ -47,16 +48,23 @@ Inline = Text | Strong | Emphasis | Link | LineBreak
 # ---------------------------------------------------------------------------------------------
 # Blocks
 
+# Every block remembers the line of the rendered markup it was read from, so an error found
+# later names where it came from. Not compared: two documents with the same content are equal.
+def _line() -> Any:
+    return field(default=None, compare=False, repr=False, kw_only=True)
+
 
 @dataclass(frozen=True)
 class Heading:
     level: int  # 1..3
     children: tuple[Inline, ...]
+    line: int | None = _line()
 
 
 @dataclass(frozen=True)
 class Paragraph:
     children: tuple[Inline, ...]
+    line: int | None = _line()
 
 
 @dataclass(frozen=True)
@@ -67,12 +75,14 @@ class ListItem:
 @dataclass(frozen=True)
 class BulletList:
     items: tuple[ListItem, ...]
+    line: int | None = _line()
 
 
 @dataclass(frozen=True)
 class NumberedList:
     items: tuple[ListItem, ...]
     start: int = 1
+    line: int | None = _line()
 
 
 @dataclass(frozen=True)
@@ -83,11 +93,12 @@ class Table:
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
     # Relative column widths (sum 1.0), decided by the reader from the content.
     widths: tuple[float, ...] = ()
+    line: int | None = _line()
 
 
 @dataclass(frozen=True)
 class PageBreak:
-    pass
+    line: int | None = _line()
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,7 @@ class TitleBlock:
     title: tuple[Inline, ...]
     subtitle: tuple[Inline, ...] = ()
     fields: tuple[TitleField, ...] = ()
+    line: int | None = _line()
 
 
 @dataclass(frozen=True)
@@ -142,6 +154,7 @@ class Timeline:
     undated_label: str = ""  # introduces the rows without dates
     name_header: str = ""  # header of the column of initiative names
     language: str = "en"  # of the axis labels (month and quarter names)
+    line: int | None = _line()
 
 
 @dataclass(frozen=True)
@@ -151,6 +164,7 @@ class TableOfContents:
 
     title: tuple[Inline, ...]
     depth: int = 0
+    line: int | None = _line()
 
 
 Block = (

@@ -30,10 +30,10 @@ from briefgen.pipeline import (
     page_label,
     portion_mark,
     prepare,
+    read_rendered,
     source_date_epoch,
     write_atomic,
 )
-from briefgen.reader import read_markup
 from briefgen.templating import format_date, to_context
 from briefgen.validation import validate
 from briefgen.writers import write_format
@@ -210,7 +210,7 @@ def _render_meeting(job: _Job, project: Project | None = None) -> list[_Part]:
         audience = project.audience(name)
         prepared = prepare(meeting, audience, project, job.created)
         markup = project.templates.render(audience.template, prepared.context)
-        document = read_markup(markup, prepared.info, audience.template)
+        document = read_rendered(markup, prepared.info, audience.template, project)
         people = tuple({**p.model_dump(), "portion_mark": portion_mark(
             p.classification, audience, project.config)}
             for p in prepared.selection.meeting.participants)
@@ -261,7 +261,8 @@ def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project
 
 def _read(project: Project, template: str, context: dict[str, Any], info: DocumentInfo
           ) -> tuple[Block, ...]:
-    return read_markup(project.templates.render(template, context), info, template).blocks
+    return read_rendered(project.templates.render(template, context), info, template,
+                         project).blocks
 
 
 def _biographies(parts: list[_Part], directory: PeopleDirectory | None

@@ -19,7 +19,7 @@ from briefgen.cache import Cache
 from briefgen.config import ProjectConfig, find_config, load_config
 from briefgen.document import Document, DocumentInfo
 from briefgen.document import dump as dump_document
-from briefgen.errors import UsageError
+from briefgen.errors import MarkupError, UsageError
 from briefgen.model import Meeting
 from briefgen.people import PeopleDirectory, load_people
 from briefgen.reader import read_markup
@@ -198,7 +198,21 @@ def render_document(
     project = project or Project()
     prepared = prepare(meeting, audience, project, created)
     markup = project.templates.render(audience.template, prepared.context)
-    return read_markup(markup, prepared.info, audience.template)
+    return read_rendered(markup, prepared.info, audience.template, project)
+
+
+def read_rendered(markup: str, info: DocumentInfo, template: str, project: Project) -> Document:
+    """Read a template's output; a markup error names the template line that wrote it, where
+    the templates hold that line literally."""
+    try:
+        return read_markup(markup, info, template)
+    except MarkupError as error:
+        line = error.location.line if error.location else None
+        lines = markup.splitlines()
+        found = project.templates.locate(lines[line - 1]) if line and line <= len(lines) else None
+        if found is None:
+            raise
+        raise MarkupError(error.message, location=found, hint=error.hint) from None
 
 
 def render_markup(meeting: Meeting, audience: Audience, project: Project) -> str:

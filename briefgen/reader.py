@@ -7,6 +7,7 @@ is printed literally.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -92,7 +93,8 @@ class _Reader:
     def blocks(self, nodes: list[SyntaxTreeNode]) -> list[Block]:
         out: list[Block] = []
         for node in nodes:
-            out.extend(self.block(node))
+            line = node.map[0] + 1 if node.map else None
+            out.extend(replace(block, line=line) for block in self.block(node))
         return out
 
     def block(self, node: SyntaxTreeNode) -> list[Block]:

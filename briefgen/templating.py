@@ -147,6 +147,26 @@ class TemplateSet:
     def names(self) -> list[str]:
         return sorted(n for n in self.env.list_templates() if n.endswith(".md.j2"))
 
+    def locate(self, rendered_line: str) -> Location | None:
+        """Where a line of rendered markup was written, when the templates hold it literally in
+        exactly one place (a container fence, a fixed heading): errors found after rendering
+        then point at the template's own line. None when it is not literal or not unique."""
+        wanted = rendered_line.strip()
+        if not wanted or self.env.loader is None:
+            return None
+        found: list[Location] = []
+        for name in self.env.list_templates():
+            if not name.endswith(".j2"):
+                continue
+            try:
+                source, filename, _ = self.env.loader.get_source(self.env, name)
+            except jinja2.TemplateNotFound:
+                continue
+            found.extend(Location(_display_path(filename or name), number)
+                         for number, line in enumerate(source.splitlines(), 1)
+                         if line.strip() == wanted)
+        return found[0] if len(found) == 1 else None
+
 
 def _template_location(exc: BaseException, name: str) -> Location:
     """The template file and line where a render error happened.

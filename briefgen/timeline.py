@@ -7,6 +7,7 @@ is turned into a `Timeline` node here too, since its row kinds are a timeline ma
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -259,19 +260,19 @@ def labels(plan: Plan, row: TimelineRow, font_size: float) -> list[Label]:
     column more than its estimated text needs: the milestone may sit anywhere in its column.
     """
     count = len(plan.ticks)
-    placed: list[tuple[str, dt.date, int, int, Literal["left", "right"]]] = []
+    placed: list[Label] = []  # lanes assigned below
     for milestone in row.milestones:
         column = plan.column(milestone.date)
         width = min(math.ceil(_text_width(milestone.label, font_size) / plan.column_width) + 1,
                     count)
         if column + width <= count:
-            placed.append((milestone.label, milestone.date, column, width, "left"))
+            placed.append(Label(milestone.label, milestone.date, column, width, 0, "left"))
         else:  # no room to the right: the label ends at its milestone instead
-            placed.append((milestone.label, milestone.date, max(column + 1 - width, 0), width,
-                           "right"))
-    assigned = lanes([(left, width) for _, _, left, width, _ in placed])
-    out = [Label(text, day, left, width, lane, align)
-           for (text, day, left, width, align), lane in zip(placed, assigned, strict=True)]
+            placed.append(Label(milestone.label, milestone.date, max(column + 1 - width, 0),
+                                width, 0, "right"))
+    assigned = lanes([(label.left, label.columns) for label in placed])
+    out = [dataclasses.replace(label, lane=lane)
+           for label, lane in zip(placed, assigned, strict=True)]
     return sorted(out, key=lambda label: (label.lane, label.left))
 
 
@@ -325,7 +326,16 @@ def timeline_from_rows(rows: Sequence[Sequence[str]]) -> Timeline:
                 f"timeline row {number}: unknown kind {kind!r}; kinds are initiative, milestone "
                 f"(after its initiative), meeting, {', '.join(_SETTINGS)}"
             )
-    return Timeline(rows=tuple(items), marker=marker, **settings)
+    return Timeline(
+        rows=tuple(items),
+        marker=marker,
+        title=settings.get("title", ""),
+        marker_label=settings.get("marker_label", ""),
+        milestone_label=settings.get("milestone_label", ""),
+        undated_label=settings.get("undated_label", ""),
+        name_header=settings.get("name_header", ""),
+        language=settings.get("language", "en"),
+    )
 
 
 def _day(text: str, number: int) -> dt.date | None:

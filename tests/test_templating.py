@@ -136,3 +136,31 @@ def test_unknown_template_lists_the_available_ones(tmp_path: Path) -> None:
     with pytest.raises(TemplateError) as error:
         templates.render("b.md.j2", {})
     assert error.value.hint and "a.md.j2" in error.value.hint
+
+
+def test_a_markup_error_names_the_template_line_that_wrote_it(tmp_path: Path) -> None:
+    from briefgen.errors import MarkupError
+    from briefgen.pipeline import Project, render_document
+    from briefgen.validation import load_meeting
+    from tests.conftest import EXAMPLE
+
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "staff.md.j2").write_text(
+        "# {{ labels.purpose }}\n\n{{ purpose }}\n\n::: pagebrak\n:::\n", encoding="utf-8"
+    )
+    project = Project(extra_template_dirs=(folder,))
+    meeting, _ = load_meeting(EXAMPLE)
+    with pytest.raises(MarkupError, match="unknown container 'pagebrak'") as caught:
+        render_document(meeting, project.audience("staff"), project)
+    location = caught.value.location
+    assert location is not None
+    assert Path(location.file).resolve() == (folder / "staff.md.j2").resolve()
+    assert location.line == 5  # the template's own line, not the rendered text's
+
+
+def test_a_markup_error_from_data_keeps_the_rendered_line() -> None:
+    # A line that no template holds literally cannot be traced back; the rendered line stays.
+    templates = TemplateSet(())
+    assert templates.locate("::: certainly-not-in-any-template") is None
+    assert templates.locate("   ") is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from xml.sax.saxutils import escape
 
 from reportlab import platypus as rl
@@ -96,6 +96,13 @@ class _Look:
         return HexColor(self.colours[name])
 
 
+class _PlacedLabel(NamedTuple):
+    text: str
+    tick: float  # the milestone's x
+    left: float  # where the text starts
+    lane: int
+
+
 @dataclass(frozen=True)
 class _Row:
     """A dated row laid out: its name, bar, milestone labels and height."""
@@ -103,7 +110,7 @@ class _Row:
     row: d.TimelineRow
     name: rl.Paragraph
     name_height: float
-    labels: tuple[tuple[str, float, float, int], ...]  # text, tick x, left x, lane
+    labels: tuple[_PlacedLabel, ...]
     ticks: tuple[float, ...]  # the milestones' x
     height: float
 
@@ -125,14 +132,15 @@ class _Chart(rl.Flowable):  # type: ignore[misc]
         name = rl.Paragraph(escape(row.label), look.style())
         _, name_height = name.wrap(plan.name_width - 2 * _NAME_PAD, 10_000)
         size, room = look.size * 0.92, plan.width - plan.name_width
-        labels = []
+        labels: list[_PlacedLabel] = []
         # Lanes and order as the DOCX has them; the text starts (or ends) at its milestone.
         for label in tl.labels(plan, row, look.size):
             tick = self.tick(label.date)
             width = stringWidth(label.text, look.regular, size)
             left = tick + 2 if label.align == "left" else tick - 2 - width
-            labels.append((label.text, tick, min(max(left, 0.0), room - width), label.lane))
-        lanes = max((label[3] + 1 for label in labels), default=0)
+            labels.append(_PlacedLabel(label.text, tick, min(max(left, 0.0), room - width),
+                                       label.lane))
+        lanes = max((label.lane + 1 for label in labels), default=0)
         band = look.size * 1.3 + lanes * size * 1.2
         height = _PAD * 2 + max(name_height, band)
         ticks = tuple(self.tick(m.date) for m in row.milestones)
