@@ -58,12 +58,33 @@ class RoleStyle(_Strict):
         return None if value is None else check_colour(value)
 
 
+PAGE_SIZES_MM = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
+POINTS_PER_MM = 72 / 25.4
+# The title block's label column: as wide as its longest label plus this, at most the maximum.
+FIELD_LABEL_PADDING, FIELD_LABEL_MAX = 12.0, 170.0  # points
+
+
 class PageSetup(_Strict):
     size: Literal["A4", "Letter"] = "A4"
     margin_top: float = Field(25, ge=5, le=80, description="Millimetres.")
     margin_bottom: float = Field(22, ge=5, le=80)
     margin_left: float = Field(22, ge=5, le=80)
     margin_right: float = Field(22, ge=5, le=80)
+
+    @property
+    def size_mm(self) -> tuple[float, float]:
+        """Width and height of a portrait page, in millimetres."""
+        return PAGE_SIZES_MM[self.size]
+
+    @property
+    def size_points(self) -> tuple[float, float]:
+        width, height = self.size_mm
+        return width * POINTS_PER_MM, height * POINTS_PER_MM
+
+
+def field_label_width(longest_label: float) -> float:
+    """The title block's label column for a longest label this many points wide."""
+    return min(longest_label + FIELD_LABEL_PADDING, FIELD_LABEL_MAX)
 
 
 class FontSet(_Strict):
@@ -214,6 +235,18 @@ class Theme(_Strict):
         if header and height > limit:
             width, height = width * limit / height, limit
         return width, height
+
+    def role_colour(self, role: str) -> str:
+        """A role's colour: its own when the theme sets one, else the theme colour it takes by
+        default (headings and the title the heading colour, the marking its colour, …)."""
+        own = self.role(role).colour
+        if own:
+            return own
+        c = self.colours
+        defaults = {"title": c.heading, "heading-1": c.heading, "heading-2": c.heading,
+                    "heading-3": c.heading, "table-header": self.table_header_colour,
+                    "marking": c.marking}
+        return defaults.get(role, c.text)
 
     @property
     def table_header_colour(self) -> str:

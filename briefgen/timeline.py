@@ -95,7 +95,7 @@ class Plan:
 
 def text_widths(page: PageSetup) -> tuple[float, float]:
     """The text width of a portrait and of a landscape page, in points."""
-    width, height = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}[page.size]
+    width, height = page.size_mm
     sides = page.margin_left + page.margin_right
     return (width - sides) * 72 / 25.4, (height - sides) * 72 / 25.4
 

@@ -38,7 +38,7 @@ from briefgen.document import (
     Timeline,
     TitleBlock,
 )
-from briefgen.theme import Theme
+from briefgen.theme import Theme, field_label_width
 from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.docx.blocks import (
     CONTROL,
@@ -210,10 +210,10 @@ class _Writer:
             self.paragraph(out, "Subtitle", block.subtitle)
         if not block.fields:
             return
-        # Label column as wide as the longest label (estimated: bold sans ~0.6 em a character)
-        # plus 12 pt, at most 170 pt, as in the PDF.
-        longest = max(len(f.label) for f in block.fields)
-        label = min(round(longest * self.label_size * 12 + 240), 3400)
+        # Label column by the theme's rule, the longest label estimated (bold sans ~0.6 em a
+        # character; the PDF measures it); twips are twentieths of a point.
+        longest = max(len(f.label) for f in block.fields) * self.label_size * 0.6
+        label = round(field_label_width(longest) * 20)
         tbl = grid(out, "FieldTable", [label, self.ref.text_width - label], 0)
         for item in block.fields:
             tr = SubElement(tbl, w("tr"))

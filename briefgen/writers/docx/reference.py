@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.parts.numbering import NumberingPart
-from docx.shared import Emu, Inches, Mm, Pt, RGBColor, Twips
+from docx.shared import Emu, Mm, Pt, RGBColor, Twips
 from docx.styles.style import StyleFactory
 
 from briefgen.errors import Location, ThemeError
@@ -296,9 +296,8 @@ def _page(user: WordDocument, theme: Theme, themed: WordDocument) -> int:
             setattr(section, distance, getattr(themed.sections[0], distance))
     given = page.model_fields_set
     if "size" in given or section.page_width is None or section.page_height is None:
-        a4 = page.size == "A4"
-        section.page_width, section.page_height = (Mm(210), Mm(297)) if a4 else (
-            Inches(8.5), Inches(11))
+        width, height = page.size_mm
+        section.page_width, section.page_height = Mm(width), Mm(height)
     for side in ("top", "bottom", "left", "right"):
         if f"margin_{side}" in given or getattr(section, f"{side}_margin") is None:
             setattr(section, f"{side}_margin", Mm(getattr(page, f"margin_{side}")))

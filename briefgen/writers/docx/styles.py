@@ -17,7 +17,7 @@ from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Emu, Inches, Mm, Pt, RGBColor, Twips
+from docx.shared import Emu, Mm, Pt, RGBColor, Twips
 
 from briefgen.cache import Cache, cached
 from briefgen.theme import Theme
@@ -92,10 +92,8 @@ def _prune(doc: WordDocument) -> None:
 def _page_setup(doc: WordDocument, theme: Theme) -> int:
     page = theme.page
     section = doc.sections[0]
-    if page.size == "A4":
-        section.page_width, section.page_height = Mm(210), Mm(297)
-    else:
-        section.page_width, section.page_height = Inches(8.5), Inches(11)
+    width, height = page.size_mm
+    section.page_width, section.page_height = Mm(width), Mm(height)
     section.top_margin, section.bottom_margin = Mm(page.margin_top), Mm(page.margin_bottom)
     section.left_margin, section.right_margin = Mm(page.margin_left), Mm(page.margin_right)
     # Marking and footer sit midway in the margins, as in the PDF.
@@ -105,11 +103,7 @@ def _page_setup(doc: WordDocument, theme: Theme) -> int:
 
 
 def _colour(theme: Theme, role: str) -> str:
-    c = theme.colours
-    default = {"title": c.heading, "heading-1": c.heading, "heading-2": c.heading,
-               "heading-3": c.heading, "table-header": theme.table_header_colour,
-               "marking": c.marking}.get(role, c.text)
-    return (theme.role(role).colour or default)[1:]
+    return theme.role_colour(role)[1:]
 
 
 def _run_properties(theme: Theme, role: str) -> BaseOxmlElement:

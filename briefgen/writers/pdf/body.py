@@ -12,7 +12,6 @@ from xml.sax.saxutils import escape
 from reportlab import platypus as rl
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -20,7 +19,7 @@ from typing_extensions import assert_never
 
 from briefgen import document as d
 from briefgen.errors import WriterError
-from briefgen.theme import Theme
+from briefgen.theme import Theme, field_label_width
 from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.pdf.contents import contents_flowables
 from briefgen.writers.pdf.fonts import Fonts, register_fonts
@@ -51,10 +50,7 @@ class _Writer:
         self.theme, self.fonts, self.colours = theme, fonts, theme.colours
         self.outlined: list[OutlineEntry] = []  # in document order, for a table of contents
         self.contents_pages: list[list[int]] = []  # per table of contents, filled at save
-        c = theme.colours
-        colours = {"title": c.heading, "heading-1": c.heading, "heading-2": c.heading,
-                   "heading-3": c.heading, "table-header": theme.table_header_colour}
-        self.styles = {role: self._style(role, colours.get(role, c.text)) for role in (
+        self.styles = {role: self._style(role, theme.role_colour(role)) for role in (
             "title", "subtitle", "field-label", "field-value", "heading-1", "heading-2",
             "heading-3", "body", "list-item", "table-header", "table-cell")}
         # Heading 1 is underlined by a rule; the role's space below goes under the rule instead.
@@ -64,7 +60,7 @@ class _Writer:
         r = self.theme.role(role)
         return ParagraphStyle(
             role, fontName=self.fonts.face(r.bold, r.italic), fontSize=r.size,
-            leading=r.size * r.leading, textColor=HexColor(r.colour or colour),
+            leading=r.size * r.leading, textColor=HexColor(colour),
             spaceBefore=r.space_before, spaceAfter=r.space_after, alignment=_ALIGN[r.align],
             # Long words and URLs break mid-word rather than overflow. (uriWasteReduce would
             # break at '/' first, but reportlab 5.1 then leaves the rest unsplit and overflowing.)
@@ -144,7 +140,7 @@ class _Writer:
                          for t in labels)
             rows = [[self.para((t,), "field-label"), self.para(f.value, "field-value")]
                     for t, f in zip(labels, block.fields, strict=True)]
-            out.append(rl.Table(rows, colWidths=[min(widest + 12, 170), "*"], hAlign="LEFT",
+            out.append(rl.Table(rows, colWidths=[field_label_width(widest), "*"], hAlign="LEFT",
                                 style=[("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
                                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -200,7 +196,7 @@ def write_pdf(
     options = options or WriterOptions()
     fonts = register_fonts(theme)
     info, page = document.info, theme.page
-    width, height = A4 if page.size == "A4" else LETTER
+    width, height = page.size_points
     top, right, bottom, left = (m * mm for m in (page.margin_top, page.margin_right,
                                                  page.margin_bottom, page.margin_left))
 

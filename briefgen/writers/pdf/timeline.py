@@ -8,7 +8,6 @@ from xml.sax.saxutils import escape
 
 from reportlab import platypus as rl
 from reportlab.lib.colors import HexColor
-from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -30,7 +29,7 @@ class Fonts(Protocol):
 def landscape_template(theme: Theme) -> rl.PageTemplate:
     """The landscape page: the paper turned, each margin staying on its side."""
     page = theme.page
-    width, height = A4 if page.size == "A4" else LETTER
+    width, height = page.size_points
     left, right, top, bottom = (m * mm for m in (page.margin_left, page.margin_right,
                                                  page.margin_top, page.margin_bottom))
     frame = rl.Frame(left, bottom, height - left - right, width - top - bottom, id=LANDSCAPE,
