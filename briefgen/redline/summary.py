@@ -75,8 +75,10 @@ def moved(pairs: list[tuple[int, int]]) -> set[int]:
         options = [best[m] for m in range(k) if olds[m] < value]
         longest = max(options, key=lambda run: len(run), default=[])  # earliest of the longest
         best.append([*longest, k])
-    empty: list[int] = []
-    keep = set(max(best, key=lambda run: len(run), default=empty))
+    keep: set[int] = set()
+    for run in best:
+        if len(run) > len(keep):
+            keep = set(run)
     return {pairs[k][1] for k in range(len(pairs)) if k not in keep}
 
 
