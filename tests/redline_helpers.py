@@ -17,25 +17,34 @@ MIXED = next(p for p in INPUTS if p.name.startswith("mixed-levels"))
 # it is, is OLD.
 EDITS = {
     "word": ("no figures today", "no numbers today"),
-    "time": ("10:30–11:45 CET", "11:30–12:45 CET"),
+    "time": ("10:30\u201311:45 CET", "11:30\u201312:45 CET"),
     "end": ("    end: 2025-12-15\n", "    end: 2026-03\n"),
-    "milestone": ("{date: 2025-06-30, label: Survey complete}",
-                  "{date: 2025-07-31, label: Survey complete}"),
+    "milestone": (
+        "{date: 2025-06-30, label: Survey complete}",
+        "{date: 2025-07-31, label: Survey complete}",
+    ),
     "cell": ("Acknowledge; Türkiye is kept informed", "Acknowledge; Türkiye is briefed"),
-    "participant": ("  - name: Tomás Ó Briain\n    role: Note-taker\n"
-                    "    organisation: Host delegation\n    side: Host\n", ""),
-    "classification": ("  - heading: Issues likely to be raised\n",
-                       "  - heading: Issues likely to be raised\n"
-                       "    classification: RESTRICTED\n"),
-    "outcome": ("  - title: Follow-up\n",
-                "  - Greek and Ukrainian navies to exchange survey data.\n  - title: Follow-up\n"),
-    "removed": ("  - Avoid commitments on the insurance facility until the Commission has "
-                "reported.\n", ""),
+    "participant": (
+        "  - name: Tomás Ó Briain\n    role: Note-taker\n"
+        "    organisation: Host delegation\n    side: Host\n",
+        "",
+    ),
+    "classification": (
+        "  - heading: Issues likely to be raised\n",
+        "  - heading: Issues likely to be raised\n    classification: RESTRICTED\n",
+    ),
+    "outcome": (
+        "  - title: Follow-up\n",
+        "  - Greek and Ukrainian navies to exchange survey data.\n  - title: Follow-up\n",
+    ),
+    "removed": (
+        "  - Avoid commitments on the insurance facility until the Commission has reported.\n",
+        "",
+    ),
 }
 
 
-def edited(tmp_path: Path, *names: str, source: Path = BLACK_SEA, file: str = "new.yaml"
-           ) -> Path:
+def edited(tmp_path: Path, *names: str, source: Path = BLACK_SEA, file: str = "new.yaml") -> Path:
     text = source.read_text(encoding="utf-8")
     for name in names:
         old, new = EDITS[name]
@@ -82,8 +91,9 @@ def resolve(root: etree._Element, accept: bool) -> etree._Element:
     return root
 
 
-def paragraphs(root: etree._Element, after_title: bool = False, timeline: bool = False
-               ) -> list[str]:
+def paragraphs(
+    root: etree._Element, after_title: bool = False, timeline: bool = False
+) -> list[str]:
     """Each body paragraph's text in order (table cells included), timeline grid left out:
     the chart is NEW's picture, its dates are tracked in the tables beside it."""
     out: list[str] = []
@@ -95,7 +105,9 @@ def paragraphs(root: etree._Element, after_title: bool = False, timeline: bool =
             started = True
         if not started or (name == "TimelineText" and not timeline):
             continue
-        text = "".join(t.text or "" if t.tag != f"{W}tab" else "\t"
-                       for t in p.iter(f"{W}t", f"{W}delText", f"{W}tab"))
+        text = "".join(
+            t.text or "" if t.tag != f"{W}tab" else "\t"
+            for t in p.iter(f"{W}t", f"{W}delText", f"{W}tab")
+        )
         out.append(text)
     return out

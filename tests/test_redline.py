@@ -11,7 +11,6 @@ from click.testing import CliRunner
 from briefgen.cli import main
 from briefgen.document import Deletion, Insertion, Link, Strong, Text
 from briefgen.pipeline import BuildOptions, build
-from briefgen.redline import build_redline
 from briefgen.redline.inlines import accept, atoms, diff_inlines, reject
 from tests.redline_helpers import (
     BLACK_SEA,
@@ -58,8 +57,11 @@ def test_accept_and_reject_give_each_version_back() -> None:
     # The same words with the same formatting (the nodes may be split differently).
     assert atoms(accept(marked)) == atoms(new)
     assert atoms(reject(marked)) == atoms(old)
-    assert any(isinstance(node, Deletion) and Link("https://a.example", (Text("task group"),))
-               in node.children for node in marked)
+    assert any(
+        isinstance(node, Deletion)
+        and Link("https://a.example", (Text("task group"),)) in node.children
+        for node in marked
+    )
 
 
 def test_short_values_are_replaced_whole(tmp_path: Path) -> None:
@@ -67,8 +69,10 @@ def test_short_values_are_replaced_whole(tmp_path: Path) -> None:
     out = run_redline(BLACK_SEA, new, tmp_path / "out", "-f", "docx")
     root = document_xml(out[0])
     deleted = ["".join(t.text for t in d.iter(f"{W}delText")) for d in root.iter(f"{W}del")]
-    assert "10:30–11:45 CET" in deleted
-    assert summary(out[0])[2:] == ["Meeting time changed from 10:30–11:45 CET to 11:30–12:45 CET"]
+    assert "10:30\u201311:45 CET" in deleted
+    assert summary(out[0])[2:] == [
+        "Meeting time changed from 10:30\u201311:45 CET to 11:30\u201312:45 CET"
+    ]
 
 
 def test_summary_reads_in_the_users_words_and_document_order(tmp_path: Path) -> None:
@@ -80,7 +84,7 @@ def test_summary_reads_in_the_users_words_and_document_order(tmp_path: Path) -> 
         "Compared with black-sea-maritime-security-2025-03-12.yaml.",
     ]
     lines = summary(out[0])[2:]
-    assert lines[0] == "Meeting time changed from 10:30–11:45 CET to 11:30–12:45 CET"
+    assert lines[0] == "Meeting time changed from 10:30\u201311:45 CET to 11:30\u201312:45 CET"
     assert lines[1] == "Overall marking raised from INTERNAL to RESTRICTED"
     assert lines[2:] == [
         "Key point removed: Avoid commitments on the insurance facility…",
@@ -90,17 +94,17 @@ def test_summary_reads_in_the_users_words_and_document_order(tmp_path: Path) -> 
         "Initiative 'Grain corridor mine clearance' milestone 'Survey complete' moved from "
         "2025-06-30 to 2025-07-31",
         "Section 'Issues likely to be raised' table 2 cells edited",
-        "Classification of section 'Issues likely to be raised' raised from INTERNAL to "
-        "RESTRICTED",
+        "Classification of section 'Issues likely to be raised' raised from INTERNAL to RESTRICTED",
     ]
 
 
 def test_a_reordered_item_reads_as_a_move(tmp_path: Path) -> None:
     text = BLACK_SEA.read_text(encoding="utf-8")
     first = "  - title: Open with solidarity\n"
-    block = text[text.index(first):text.index("  - title: Mine clearance first\n")]
+    block = text[text.index(first) : text.index("  - title: Mine clearance first\n")]
     moved = text.replace(block, "").replace(
-        "  - Avoid commitments", block + "  - Avoid commitments")
+        "  - Avoid commitments", block + "  - Avoid commitments"
+    )
     new = tmp_path / "new.yaml"
     new.write_text(moved, encoding="utf-8")
     out = run_redline(BLACK_SEA, new, tmp_path / "out", "-f", "docx")
@@ -113,7 +117,8 @@ def test_old_values_stay_visible_in_tables(tmp_path: Path) -> None:
     root = document_xml(out[0])
     deleted_rows = [tr for tr in root.iter(f"{W}tr") if tr.find(f"{W}trPr/{W}del") is not None]
     assert ["".join(t.text for t in tr.iter(f"{W}delText")) for tr in deleted_rows] == [
-        "Tomás Ó BriainNote-takerHost delegationHost"]
+        "Tomás Ó BriainNote-takerHost delegationHost"
+    ]
     deleted = {"".join(t.text for t in d.iter(f"{W}delText")) for d in root.iter(f"{W}del")}
     inserted = {"".join(t.text for t in i.iter(f"{W}t")) for i in root.iter(f"{W}ins")}
     # The initiatives' timeline column, the milestones table, an issue's response.
@@ -128,14 +133,14 @@ def test_classification_change_shows_in_portion_marks_and_marking(tmp_path: Path
     assert "(I)(R) Issues likely to be raised" in texts  # old mark struck, new one inserted
     assert summary(out[0])[2:] == [
         "Overall marking raised from INTERNAL to RESTRICTED",
-        "Classification of section 'Issues likely to be raised' raised from INTERNAL to "
-        "RESTRICTED",
+        "Classification of section 'Issues likely to be raised' raised from INTERNAL to RESTRICTED",
     ]
 
 
 def test_identical_inputs_say_no_changes_and_still_write(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["redline", str(BLACK_SEA), str(BLACK_SEA),
-                                       "-o", str(tmp_path)])
+    result = CliRunner().invoke(
+        main, ["redline", str(BLACK_SEA), str(BLACK_SEA), "-o", str(tmp_path)]
+    )
     assert result.exit_code == 0
     assert result.stderr == "staff: no changes\n"
     paths = [Path(p) for p in result.stdout.splitlines()]
@@ -147,19 +152,33 @@ def test_identical_inputs_say_no_changes_and_still_write(tmp_path: Path) -> None
 
 def test_a_public_redline_never_shows_what_the_public_may_not_see(tmp_path: Path) -> None:
     text = MIXED.read_text(encoding="utf-8")
-    changed = (text.replace("behind the February incident", "behind the March incident")
-               .replace("Do not raise the attribution", "Never raise the attribution")
-               .replace("  - text: Access to the partner's malware sandbox for the Joint Cyber "
-                        "Command.\n    classification: CONFIDENTIAL\n", ""))
+    changed = (
+        text.replace("behind the February incident", "behind the March incident")
+        .replace("Do not raise the attribution", "Never raise the attribution")
+        .replace(
+            "  - text: Access to the partner's malware sandbox for the Joint Cyber "
+            "Command.\n    classification: CONFIDENTIAL\n",
+            "",
+        )
+    )
     new = tmp_path / "new.yaml"
     new.write_text(changed, encoding="utf-8")
     out = run_redline(MIXED, new, tmp_path / "out", "-a", "public")
     assert summary(out[1])[2:] == ["No changes: this version says the same as the earlier one."]
     body = " ".join(paragraphs(document_xml(out[1])))
-    pdf = subprocess.run(["pdftotext", str(out[0]), "-"], capture_output=True, text=True,
-                         check=True).stdout
-    for secret in ("Glass Harbour", "attribution", "sandbox", "March", "February", "RESTRICTED",
-                   "CONFIDENTIAL", "Bracci"):
+    pdf = subprocess.run(
+        ["pdftotext", str(out[0]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for secret in (
+        "Glass Harbour",
+        "attribution",
+        "sandbox",
+        "March",
+        "February",
+        "RESTRICTED",
+        "CONFIDENTIAL",
+        "Bracci",
+    ):
         assert secret not in body and secret not in pdf, secret
     staff = run_redline(MIXED, new, tmp_path / "staff", "-f", "docx")
     assert "Outcome removed: Access to the partner's malware sandbox…" in summary(staff[0])
@@ -172,10 +191,12 @@ def _plain(path: Path) -> list[str]:
 @pytest.mark.parametrize("audience", ["staff", "principal", "public", "archive"])
 def test_accept_all_gives_new_and_reject_all_gives_old(tmp_path: Path, audience: str) -> None:
     new = edited(tmp_path, *EDITS)
-    plain_new = build(new, BuildOptions(audiences=(audience,), formats=("docx",),
-                                        out_dir=tmp_path / "new"))[0]
-    plain_old = build(BLACK_SEA, BuildOptions(audiences=(audience,), formats=("docx",),
-                                              out_dir=tmp_path / "old"))[0]
+    plain_new = build(
+        new, BuildOptions(audiences=(audience,), formats=("docx",), out_dir=tmp_path / "new")
+    )[0]
+    plain_old = build(
+        BLACK_SEA, BuildOptions(audiences=(audience,), formats=("docx",), out_dir=tmp_path / "old")
+    )[0]
     out = run_redline(BLACK_SEA, new, tmp_path / "out", "-a", audience, "-f", "docx")
     accepted = [p for p in paragraphs(resolve(document_xml(out[0]), True), True) if p]
     rejected = [p for p in paragraphs(resolve(document_xml(out[0]), False), True) if p]
@@ -185,9 +206,9 @@ def test_accept_all_gives_new_and_reject_all_gives_old(tmp_path: Path, audience:
     assert (accepted == rejected) == (audience == "public")
 
 
-def test_tracked_changes_carry_author_and_reproducible_date(tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch
-                                                            ) -> None:
+def test_tracked_changes_carry_author_and_reproducible_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
     new = edited(tmp_path, "word", "removed")
     first = run_redline(BLACK_SEA, new, tmp_path / "a", "--author", "Policy Unit")
@@ -195,7 +216,8 @@ def test_tracked_changes_carry_author_and_reproducible_date(tmp_path: Path,
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in again]
     marks = [*document_xml(first[1]).iter(f"{W}ins", f"{W}del")]
     assert marks and {(m.get(f"{W}author"), m.get(f"{W}date")) for m in marks} == {
-        ("Policy Unit", "2026-01-01T00:00:00Z")}
+        ("Policy Unit", "2026-01-01T00:00:00Z")
+    }
     ids = [m.get(f"{W}id") for m in marks]
     assert len(set(ids)) == len(ids)
     # The removed key point goes with its paragraph mark, so Reject All restores a list item.
@@ -205,8 +227,9 @@ def test_tracked_changes_carry_author_and_reproducible_date(tmp_path: Path,
 def test_pdf_marks_and_legend(tmp_path: Path) -> None:
     new = edited(tmp_path, "word")
     out = run_redline(BLACK_SEA, new, tmp_path / "out", "-f", "pdf")
-    text = subprocess.run(["pdftotext", "-layout", str(out[0]), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out[0]), "-"], capture_output=True, text=True, check=True
+    ).stdout
     # The deleted word is still there (struck), straight before the inserted one.
     assert "ministerial; no figuresnumbers today." in " ".join(text.split())
     assert text.count("Inserted") == text.count("Deleted") == 3  # the legend on every page

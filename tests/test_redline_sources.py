@@ -27,13 +27,22 @@ def invoke(*args: str) -> tuple[int, list[str], str]:
 
 
 def pdftotext(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                          capture_output=True, text=True, timeout=60).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
 
 
 def git(folder: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-                   cwd=folder, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_git_revision_as_old(tmp_path: Path) -> None:
@@ -72,8 +81,9 @@ def test_git_errors_are_reported_not_raised(tmp_path: Path) -> None:
 def attach_source(pdf_path: Path, yaml_bytes: bytes, name: str = "source.yaml") -> None:
     """Embed a YAML file as an associated file with /AFRelationship /Source, as archives do."""
     with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
-        spec = pikepdf.AttachedFileSpec(pdf, yaml_bytes, filename=name,
-                                        mime_type="application/yaml")
+        spec = pikepdf.AttachedFileSpec(
+            pdf, yaml_bytes, filename=name, mime_type="application/yaml"
+        )
         spec.obj.AFRelationship = pikepdf.Name.Source
         pdf.attachments[name] = spec
         pdf.Root.AF = pikepdf.Array([spec.obj])
@@ -90,17 +100,26 @@ def test_embedded_source_reads_the_yaml_back(tmp_path: Path) -> None:
 def archived(folder: Path, source: Path, version: int, audience: str = "archive") -> Path:
     """An archive folder entry by hand: the PDF with its source embedded, and its manifest line."""
     folder.mkdir(exist_ok=True)
-    built = build(source, BuildOptions(audiences=("staff",), formats=("pdf",),
-                                       out_dir=folder / "tmp"))[0]
+    built = build(
+        source, BuildOptions(audiences=("staff",), formats=("pdf",), out_dir=folder / "tmp")
+    )[0]
     target = folder / f"2025-03-12_black-sea-maritime-security_{audience}_v{version}.pdf"
     shutil.move(built, target)
     attach_source(target, source.read_bytes())
     data = target.read_bytes()
-    entry = {"file": target.name, "sha256": hashlib.sha256(data).hexdigest(),
-             "size": len(data), "version": version, "audience": audience,
-             "source": source.name, "source_sha256": "0" * 64, "templates_sha256": "0" * 64,
-             "briefgen_version": "0", "created": "2025-03-12T00:00:00Z",
-             "source_date_epoch": 0}
+    entry = {
+        "file": target.name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+        "version": version,
+        "audience": audience,
+        "source": source.name,
+        "source_sha256": "0" * 64,
+        "templates_sha256": "0" * 64,
+        "briefgen_version": "0",
+        "created": "2025-03-12T00:00:00Z",
+        "source_date_epoch": 0,
+    }
     with (folder / "manifest.jsonl").open("a", encoding="utf-8") as manifest:
         manifest.write(json.dumps(entry) + "\n")
     return target
@@ -114,8 +133,9 @@ def test_against_an_archived_pdf_and_the_latest_in_a_folder(tmp_path: Path) -> N
     code, paths, err = invoke("--against", str(first), str(new), "-o", str(tmp_path / "a"))
     assert code == 0, err
     assert err == "staff: 2 changes\n"
-    code, paths, err = invoke("--against", str(folder), str(new), "-o", str(tmp_path / "b"),
-                              "-f", "pdf")
+    code, paths, err = invoke(
+        "--against", str(folder), str(new), "-o", str(tmp_path / "b"), "-f", "pdf"
+    )
     assert code == 0, err
     text = pdftotext(Path(paths[0]))
     assert f"Compared with {second.name} (version 2)." in text
@@ -142,21 +162,34 @@ def test_libreoffice_opens_every_redline_docx_and_shows_deletions(tmp_path: Path
     new = edited(tmp_path, *EDITS)
     docs = tmp_path / "docx"
     for audience in ("staff", "principal", "public", "archive"):
-        code, paths, err = invoke(str(BLACK_SEA), str(new), "-a", audience, "-f", "docx",
-                                  "-o", str(docs))
+        code, _paths, err = invoke(
+            str(BLACK_SEA), str(new), "-a", audience, "-f", "docx", "-o", str(docs)
+        )
         assert code == 0, err
     files = sorted(docs.glob("*.docx"))
     assert len(files) == 4
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"),
-                    *map(str, files)], check=True, capture_output=True, timeout=240)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
     for file in files:
         text = " ".join(pdftotext(tmp_path / "pdf" / f"{file.stem}.pdf").split())
         assert "Trilateral on Black Sea Maritime Security" in text
         if ".public." in file.name:
             assert "No changes" in text
             continue
-        assert "10:30–11:45 CET" in text  # the old time, deleted
-        assert "11:30–12:45 CET" in text
+        assert "10:30\u201311:45 CET" in text  # the old time, deleted
+        assert "11:30\u201312:45 CET" in text
         if ".staff." in file.name or ".archive." in file.name:
             assert "kept informed" in text  # a deleted table cell's words

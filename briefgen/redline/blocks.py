@@ -135,11 +135,21 @@ def marked_block(block: Block, mark: Mark) -> tuple[Block, ...]:
         case BulletList(items=items) | NumberedList(items=items):
             return (replace(block, items=tuple(_marked_item(item, mark) for item in items)),)
         case Table():
-            return (replace(block, header=tuple(mark(c) for c in block.header),
-                            rows=tuple(tuple(mark(c) for c in row) for row in block.rows)),)
+            return (
+                replace(
+                    block,
+                    header=tuple(mark(c) for c in block.header),
+                    rows=tuple(tuple(mark(c) for c in row) for row in block.rows),
+                ),
+            )
         case TitleBlock():
-            return (TitleBlock(mark(block.title), mark(block.subtitle),
-                               tuple(TitleField(f.label, mark(f.value)) for f in block.fields)),)
+            return (
+                TitleBlock(
+                    mark(block.title),
+                    mark(block.subtitle),
+                    tuple(TitleField(f.label, mark(f.value)) for f in block.fields),
+                ),
+            )
         case Timeline() | PageBreak() | TableOfContents():
             return (block,) if mark is inserted else ()
     raise TypeError(f"unknown block {block!r}")
@@ -166,8 +176,7 @@ def merge_block(old: Block, new: Block) -> Block:
 
 def _merge_items(old: tuple[ListItem, ...], new: tuple[ListItem, ...]) -> tuple[ListItem, ...]:
     out: list[ListItem] = []
-    pairs = align(old, new, item_text,
-                  lambda a, b: _text_similarity(item_text(a), item_text(b)))
+    pairs = align(old, new, item_text, lambda a, b: _text_similarity(item_text(a), item_text(b)))
     for before, after in pairs:
         if before is None and after is not None:
             out.append(_marked_item(after, inserted))
@@ -191,8 +200,9 @@ Row = tuple[tuple[Inline, ...], ...]
 
 def merge_table(old: Table, new: Table) -> Table:
     """Columns aligned by header, rows by their first cell (a name, a date) or by likeness."""
-    columns = _align_columns([plain_text(c) for c in old.header],
-                             [plain_text(c) for c in new.header])
+    columns = _align_columns(
+        [plain_text(c) for c in old.header], [plain_text(c) for c in new.header]
+    )
 
     def pick(row: Row, index: int | None) -> tuple[Inline, ...]:
         return row[index] if index is not None and index < len(row) else ()
@@ -220,14 +230,23 @@ def merge_table(old: Table, new: Table) -> Table:
             return 1.0  # same name, same date: the same row edited
         return _text_similarity(row_key(a), row_key(b))
 
-    rows = [merged_row(before, after)
-            for before, after in align(old.rows, new.rows, row_key, row_alike)]
-    widths = [new.widths[nc] if nc is not None and nc < len(new.widths)
-              else old.widths[oc] if oc is not None and oc < len(old.widths) else 0.0
-              for oc, nc in columns]
+    rows = [
+        merged_row(before, after) for before, after in align(old.rows, new.rows, row_key, row_alike)
+    ]
+    widths = [
+        new.widths[nc]
+        if nc is not None and nc < len(new.widths)
+        else old.widths[oc]
+        if oc is not None and oc < len(old.widths)
+        else 0.0
+        for oc, nc in columns
+    ]
     total = sum(widths)
-    return Table(merged_row(old.header, new.header), tuple(rows),
-                 tuple(w / total for w in widths) if total > 0 else ())
+    return Table(
+        merged_row(old.header, new.header),
+        tuple(rows),
+        tuple(w / total for w in widths) if total > 0 else (),
+    )
 
 
 def _align_columns(old: list[str], new: list[str]) -> list[tuple[int | None, int | None]]:
@@ -251,8 +270,9 @@ def _merge_title(old: TitleBlock, new: TitleBlock) -> TitleBlock:
             fields.append(TitleField(before.label, deleted(before.value)))
         elif before is not None and after is not None:
             fields.append(TitleField(after.label, _cell(before.value, after.value)))
-    return TitleBlock(diff_inlines(old.title, new.title), diff_inlines(old.subtitle, new.subtitle),
-                      tuple(fields))
+    return TitleBlock(
+        diff_inlines(old.title, new.title), diff_inlines(old.subtitle, new.subtitle), tuple(fields)
+    )
 
 
 def has_changes(blocks: Sequence[Block]) -> bool:

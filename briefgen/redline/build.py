@@ -79,8 +79,7 @@ def redline_document(
     new_doc = render_document(new, audience, project, created)
     blocks = diff_blocks(old_doc.blocks, new_doc.blocks)
     shown = " ".join(words(block_text(b)) for b in (*old_doc.blocks, *new_doc.blocks))
-    changes = [c.text for c in summarise(before.meeting, after.meeting, levels)
-               if _shown(c, shown)]
+    changes = [c.text for c in summarise(before.meeting, after.meeting, levels) if _shown(c, shown)]
     labels = load_labels(new.meeting.language, project.folders)
     if not changes and has_changes(blocks):  # a template's wording, say: still not "none"
         changes = [labels["redline_other"]]
@@ -95,8 +94,11 @@ def redline_document(
     rank = {level: index for index, level in enumerate(levels)}
     # The redline holds OLD's words too: it is marked as the higher of the two.
     marking = max(old_doc.info.marking, new_doc.info.marking, key=lambda m: rank.get(m, -1))
-    info = replace(new_doc.info, marking=marking, revisions=Revisions(
-        author, labels["redline_inserted"], labels["redline_deleted"]))
+    info = replace(
+        new_doc.info,
+        marking=marking,
+        revisions=Revisions(author, labels["redline_inserted"], labels["redline_deleted"]),
+    )
     document = Document(info, (*head, PageBreak(), *blocks))
     return Redline(audience.name, document, tuple(changes))
 
@@ -106,8 +108,9 @@ def _shown(change: Change, shown: str) -> bool:
     return not evidence or evidence in shown
 
 
-def old_source(old: str | None, new_path: Path, against: Path | None, new: Meeting,
-               audience: str) -> Source:
+def old_source(
+    old: str | None, new_path: Path, against: Path | None, new: Meeting, audience: str
+) -> Source:
     if against is not None:
         if against.is_dir():
             return read_archive_folder(against, new, audience)
@@ -115,7 +118,7 @@ def old_source(old: str | None, new_path: Path, against: Path | None, new: Meeti
     if old is None:
         raise UsageError("give the old version: OLD NEW, git:REV NEW or --against ARCHIVE")
     if old.startswith(GIT_PREFIX):
-        return read_git(old[len(GIT_PREFIX):], new_path)
+        return read_git(old[len(GIT_PREFIX) :], new_path)
     return read_file(Path(old))
 
 
@@ -153,8 +156,15 @@ def build_redline(
             sources[key] = old_source(old, path, against, new, audience.name)
         source = sources[key]
         old_meeting = load_source(source, project.config.levels, project.people)
-        result = redline_document(old_meeting, new, audience, project,
-                                  compared=source.description, author=author, created=created)
+        result = redline_document(
+            old_meeting,
+            new,
+            audience,
+            project,
+            compared=source.description,
+            author=author,
+            created=created,
+        )
         redlines.append(result)
         theme = project.theme(audience)
         for fmt in options.formats:
@@ -165,4 +175,3 @@ def build_redline(
     for target, data in outputs:
         write_atomic(target, data)
     return RedlineResult([target for target, _ in outputs], redlines)
-

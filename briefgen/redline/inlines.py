@@ -106,12 +106,15 @@ def diff_inlines(
     # (tag, old atoms, new atoms); whitespace alone between two changes joins them, so
     # "a b" → "x y" reads as one replacement rather than two with a kept space between.
     segments: list[tuple[str, list[Atom], list[Atom]]] = [
-        (tag, old_atoms[i1:i2], new_atoms[j1:j2])
-                for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
+        (tag, old_atoms[i1:i2], new_atoms[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
     merged: list[tuple[str, list[Atom], list[Atom]]] = []
     for index, (tag, o, n) in enumerate(segments):
-        if (tag == "equal" and 0 < index < len(segments) - 1
-                and all(not word.strip() for word, _ in n)):
+        if (
+            tag == "equal"
+            and 0 < index < len(segments) - 1
+            and all(not word.strip() for word, _ in n)
+        ):
             tag = "replace"
         if tag != "equal" and merged and merged[-1][0] != "equal":
             _, po, pn = merged.pop()

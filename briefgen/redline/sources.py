@@ -39,15 +39,18 @@ def read_file(path: Path) -> Source:
     try:
         return Source(path.read_bytes(), str(path), path.name)
     except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}",
-                         location=Location(str(path))) from None
+        raise InputError(
+            f"cannot read the file: {exc.strerror}", location=Location(str(path))
+        ) from None
 
 
 def read_git(revision: str, new_path: Path) -> Source:
     """NEW's path as it was at a git revision, via `git show` in its repository: no checkout."""
     if not revision or revision.startswith("-"):
-        raise UsageError(f"{GIT_PREFIX}{revision} does not name a revision",
-                         hint="e.g. git:HEAD~1, git:main or git:v1.2")
+        raise UsageError(
+            f"{GIT_PREFIX}{revision} does not name a revision",
+            hint="e.g. git:HEAD~1, git:main or git:v1.2",
+        )
     folder = new_path.resolve().parent
     top = Path(_git(["rev-parse", "--show-toplevel"], folder, str(new_path)).decode().strip())
     relative = new_path.resolve().relative_to(top.resolve()).as_posix()
@@ -58,18 +61,23 @@ def read_git(revision: str, new_path: Path) -> Source:
 
 def _git(args: list[str], folder: Path, what: str) -> bytes:
     try:
-        done = subprocess.run(["git", *args], cwd=folder, capture_output=True,
-                              timeout=_GIT_TIMEOUT, check=False)
+        done = subprocess.run(
+            ["git", *args], cwd=folder, capture_output=True, timeout=_GIT_TIMEOUT, check=False
+        )
     except FileNotFoundError:
-        raise UsageError("git is not installed, so git: sources cannot be read",
-                         hint="install git, or give the old meeting file's path") from None
+        raise UsageError(
+            "git is not installed, so git: sources cannot be read",
+            hint="install git, or give the old meeting file's path",
+        ) from None
     except subprocess.TimeoutExpired:
         raise InputError(f"git took more than {_GIT_TIMEOUT} s", location=Location(what)) from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"git: {message[-1] if message else 'failed'}",
-                         location=Location(what),
-                         hint="is the file committed at that revision, in a git repository?")
+        raise InputError(
+            f"git: {message[-1] if message else 'failed'}",
+            location=Location(what),
+            hint="is the file committed at that revision, in a git repository?",
+        )
     return done.stdout
 
 
@@ -107,8 +115,7 @@ def read_archived_pdf(pdf_path: Path, description: str = "") -> Source:
             location=Location(str(pdf_path)),
             hint="archive PDFs from briefgen embed their source; otherwise pass the old YAML",
         )
-    return Source(data, f"{pdf_path}:embedded source", description or pdf_path.name,
-                  snapshot=True)
+    return Source(data, f"{pdf_path}:embedded source", description or pdf_path.name, snapshot=True)
 
 
 def read_archive_folder(folder: Path, meeting: Meeting, audience: str) -> Source:
@@ -127,15 +134,18 @@ def read_archive_folder(folder: Path, meeting: Meeting, audience: str) -> Source
         kept = sorted({e["file"] for e in entries}) or ["(none)"]
         raise ArchiveError(
             f"{folder} holds no archived version of {meeting.file_stem} for {audience!r}",
-            hint=f"archived there: {', '.join(kept[:5])}; or pass an archived PDF itself")
+            hint=f"archived there: {', '.join(kept[:5])}; or pass an archived PDF itself",
+        )
     path = folder / entry["file"]
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
         raise ArchiveError(f"cannot read {path}: {exc.strerror}") from None
     if digest != entry["sha256"]:
-        raise ArchiveError(f"{path} does not match its manifest entry (sha256 differs)",
-                           hint="run `briefgen verify` on the folder")
+        raise ArchiveError(
+            f"{path} does not match its manifest entry (sha256 differs)",
+            hint="run `briefgen verify` on the folder",
+        )
     return read_archived_pdf(path, f"{entry['file']} (version {entry['version']})")
 
 
@@ -157,6 +167,8 @@ def load_source(source: Source, levels: list[str], people: PeopleDirectory | Non
 def _without_refs(data: Any) -> Any:
     if not isinstance(data, dict) or not isinstance(data.get("participants"), list):
         return data
-    people = [{k: v for k, v in p.items() if k != "ref"} if isinstance(p, dict) and "name" in p
-              else p for p in data["participants"]]
+    people = [
+        {k: v for k, v in p.items() if k != "ref"} if isinstance(p, dict) and "name" in p else p
+        for p in data["participants"]
+    ]
     return {**data, "participants": people}

@@ -55,10 +55,14 @@ def match(
                 free_old.discard(found)
                 free_new.discard(j)
     scored = sorted(
-        ((SequenceMatcher(None, text(old[i]).split(), text(new[j]).split()).ratio(), i, j)
-         for i in free_old for j in free_new
-         if ident(old[i]) is None or ident(new[j]) is None),  # two titled items differ
-        reverse=True)
+        (
+            (SequenceMatcher(None, text(old[i]).split(), text(new[j]).split()).ratio(), i, j)
+            for i in free_old
+            for j in free_new
+            if ident(old[i]) is None or ident(new[j]) is None
+        ),  # two titled items differ
+        reverse=True,
+    )
     for score, i, j in scored:
         if score >= _ALIKE and i in free_old and j in free_new:
             pairs.append((i, j))
@@ -132,33 +136,62 @@ def summarise(old: Meeting, new: Meeting, levels: Sequence[str]) -> list[Change]
     """Every change from OLD to NEW, in the order a staff brief shows them."""
     out: list[Change] = []
     a, b = old.meeting, new.meeting
-    for field, name in (("title", "Title"), ("date", "Meeting date"), ("time", "Meeting time"),
-                        ("location", "Location"), ("organiser", "Organiser"),
-                        ("language", "Language")):
+    for field, name in (
+        ("title", "Title"),
+        ("date", "Meeting date"),
+        ("time", "Meeting time"),
+        ("location", "Location"),
+        ("organiser", "Organiser"),
+        ("language", "Language"),
+    ):
         before, after = getattr(a, field), getattr(b, field)
         if before != after:
             out.append(Change(_value(name, before, after), str(after or before)))
     if a.classification != b.classification:
         rank = {level: index for index, level in enumerate(levels)}
-        way = "raised" if rank.get(b.classification or "", 0) > rank.get(
-            a.classification or "", 0) else "lowered"
+        way = (
+            "raised"
+            if rank.get(b.classification or "", 0) > rank.get(a.classification or "", 0)
+            else "lowered"
+        )
         out.append(Change(f"Overall marking {way} from {a.classification} to {b.classification}"))
     out.extend(_text_change("Purpose", old.purpose, new.purpose))
     out.extend(_items("Key point", old.key_points, new.key_points, levels))
     out.extend(_items("Outcome", old.outcomes, new.outcomes, levels))
-    out.extend(_list_changes(
-        "Participant", old.participants, new.participants, lambda p: p.name,
-        lambda p: p.name, lambda p: p.name,
-        lambda x, y, name: _participant(x, y, name, levels)))
+    out.extend(
+        _list_changes(
+            "Participant",
+            old.participants,
+            new.participants,
+            lambda p: p.name,
+            lambda p: p.name,
+            lambda p: p.name,
+            lambda x, y, name: _participant(x, y, name, levels),
+        )
+    )
     out.extend(_text_change("Background", old.summary, new.summary))
-    out.extend(_list_changes(
-        "Initiative", old.initiatives, new.initiatives, lambda i: i.name,
-        lambda i: " ".join(filter(None, (i.name, i.objective, i.description))),
-        lambda i: i.name, lambda x, y, name: _initiative(x, y, name, levels)))
-    out.extend(_list_changes(
-        "Section", old.sections, new.sections, lambda s: s.heading,
-        lambda s: " ".join(filter(None, (s.heading, s.body))), lambda s: s.heading,
-        lambda x, y, name: _section(x, y, name, levels)))
+    out.extend(
+        _list_changes(
+            "Initiative",
+            old.initiatives,
+            new.initiatives,
+            lambda i: i.name,
+            lambda i: " ".join(filter(None, (i.name, i.objective, i.description))),
+            lambda i: i.name,
+            lambda x, y, name: _initiative(x, y, name, levels),
+        )
+    )
+    out.extend(
+        _list_changes(
+            "Section",
+            old.sections,
+            new.sections,
+            lambda s: s.heading,
+            lambda s: " ".join(filter(None, (s.heading, s.body))),
+            lambda s: s.heading,
+            lambda x, y, name: _section(x, y, name, levels),
+        )
+    )
     return out
 
 
@@ -185,12 +218,17 @@ def _items(kind: str, old: list[Item], new: list[Item], levels: Sequence[str]) -
         if x.text != y.text:
             out.append(Change(f"{kind} '{name}' reworded", name))
         if x.classification != y.classification:
-            out.append(Change(_level_change(f"{kind.lower()} '{name}'", x.classification,
-                                            y.classification, levels), name))
+            out.append(
+                Change(
+                    _level_change(
+                        f"{kind.lower()} '{name}'", x.classification, y.classification, levels
+                    ),
+                    name,
+                )
+            )
         return out
 
-    return _list_changes(kind, old, new, lambda i: i.title, lambda i: i.text, _item_label,
-                         details)
+    return _list_changes(kind, old, new, lambda i: i.title, lambda i: i.text, _item_label, details)
 
 
 def _fields(kind: str, name: str, x: Any, y: Any, names: dict[str, str]) -> list[Change]:
@@ -204,20 +242,27 @@ def _fields(kind: str, name: str, x: Any, y: Any, names: dict[str, str]) -> list
     return out
 
 
-def _participant(x: Participant, y: Participant, name: str, levels: Sequence[str]
-                 ) -> list[Change]:
-    out = _fields("Participant", name, x, y, {"role": "role", "organisation": "organisation",
-                                              "side": "delegation"})
+def _participant(x: Participant, y: Participant, name: str, levels: Sequence[str]) -> list[Change]:
+    out = _fields(
+        "Participant",
+        name,
+        x,
+        y,
+        {"role": "role", "organisation": "organisation", "side": "delegation"},
+    )
     if x.bio != y.bio:
         out.append(Change(f"Participant '{name}' biography reworded", name))
     if x.classification != y.classification:
-        out.append(Change(_level_change(f"participant '{name}'", x.classification,
-                                        y.classification, levels), name))
+        out.append(
+            Change(
+                _level_change(f"participant '{name}'", x.classification, y.classification, levels),
+                name,
+            )
+        )
     return out
 
 
-def _initiative(x: Initiative, y: Initiative, name: str, levels: Sequence[str]
-                ) -> list[Change]:
+def _initiative(x: Initiative, y: Initiative, name: str, levels: Sequence[str]) -> list[Change]:
     out = []
     for field in ("start", "end"):
         before, after = getattr(x, field), getattr(y, field)
@@ -229,37 +274,52 @@ def _initiative(x: Initiative, y: Initiative, name: str, levels: Sequence[str]
     paired = match(old_ms, new_ms, lambda m: m.label, lambda m: m.label)
     for i, j in paired:
         if old_ms[i].date != new_ms[j].date:
-            out.append(Change(f"Initiative '{name}' milestone '{new_ms[j].label}' moved from "
-                              f"{old_ms[i].date} to {new_ms[j].date}", name))
+            out.append(
+                Change(
+                    f"Initiative '{name}' milestone '{new_ms[j].label}' moved from "
+                    f"{old_ms[i].date} to {new_ms[j].date}",
+                    name,
+                )
+            )
     for j, m in enumerate(new_ms):
         if j not in {p[1] for p in paired}:
-            out.append(Change(f"Initiative '{name}' milestone added: '{m.label}' ({m.date})",
-                              name))
+            out.append(Change(f"Initiative '{name}' milestone added: '{m.label}' ({m.date})", name))
     for i, m in enumerate(old_ms):
         if i not in {p[0] for p in paired}:
-            out.append(Change(f"Initiative '{name}' milestone removed: '{m.label}' ({m.date})",
-                              name))
+            out.append(
+                Change(f"Initiative '{name}' milestone removed: '{m.label}' ({m.date})", name)
+            )
     for field, label in (("objective", "objective"), ("description", "description")):
         if getattr(x, field) != getattr(y, field):
             out.append(Change(f"Initiative '{name}' {label} reworded", name))
-    out += _fields("Initiative", name, x, y, {"timeline": "cadence", "owner": "owner",
-                                              "status": "status"})
+    out += _fields(
+        "Initiative", name, x, y, {"timeline": "cadence", "owner": "owner", "status": "status"}
+    )
     if x.classification != y.classification:
-        out.append(Change(_level_change(f"initiative '{name}'", x.classification,
-                                        y.classification, levels), name))
+        out.append(
+            Change(
+                _level_change(f"initiative '{name}'", x.classification, y.classification, levels),
+                name,
+            )
+        )
     return out
 
 
 def _section(x: Section, y: Section, name: str, levels: Sequence[str]) -> list[Change]:
     out: list[Change] = []
     if x.body != y.body:
-        out.extend(Change(f"Section '{name}' {c.text.split(' ', 1)[1].lower()}", name)
-                   for c in _text_change("Text", x.body, y.body))
+        out.extend(
+            Change(f"Section '{name}' {c.text.split(' ', 1)[1].lower()}", name)
+            for c in _text_change("Text", x.body, y.body)
+        )
     if x.table != y.table:
         out.append(Change(f"Section '{name}' table {_table_change(x, y)}", name))
     if x.classification != y.classification:
-        out.append(Change(_level_change(f"section '{name}'", x.classification,
-                                        y.classification, levels), name))
+        out.append(
+            Change(
+                _level_change(f"section '{name}'", x.classification, y.classification, levels), name
+            )
+        )
     return out
 
 
@@ -273,8 +333,9 @@ def _table_change(x: Section, y: Section) -> str:
         parts.append("columns changed")
     old_rows, new_rows = x.table.rows, y.table.rows
     pairs = match(old_rows, new_rows, lambda r: r[0] if r else None, lambda r: " ".join(r))
-    edited = sum(sum(a != b for a, b in zip(old_rows[i], new_rows[j], strict=False))
-                 for i, j in pairs)
+    edited = sum(
+        sum(a != b for a, b in zip(old_rows[i], new_rows[j], strict=False)) for i, j in pairs
+    )
     added, removed = len(new_rows) - len(pairs), len(old_rows) - len(pairs)
     for count, what in ((edited, "cell edited"), (added, "row added"), (removed, "row removed")):
         if count:
