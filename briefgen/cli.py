@@ -342,6 +342,80 @@ def archive_command(
     sys.exit(run_each(inputs, action))
 
 
+@main.command("redline")
+@click.argument("sources", metavar="[OLD] NEW", nargs=-1, required=True)
+@click.option(
+    "--against",
+    type=click.Path(exists=True),
+    help="An archive folder (its latest version of the meeting) or an archived PDF, as OLD.",
+)
+@click.option(
+    "-a",
+    "--audience",
+    "audiences",
+    multiple=True,
+    help="Audience to compare for (repeatable; default staff).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["pdf", "docx"]),
+    help="Output format (repeatable; default both).",
+)
+@_OUT
+@_TEMPLATES
+@_CONFIG
+@click.option("--author", default="briefgen", show_default=True,
+              help="Author of the DOCX tracked changes.")
+def redline_command(
+    sources: tuple[str, ...],
+    against: str | None,
+    audiences: tuple[str, ...],
+    formats: tuple[str, ...],
+    out_dir: str,
+    template_dirs: tuple[str, ...],
+    config: str | None,
+    author: str,
+) -> None:
+    """Mark what changed from OLD to NEW: DOCX tracked changes and a marked PDF, after a change
+    summary. OLD is a meeting file, git:REV (NEW's path at a git revision) or --against.
+    Prints each written path."""
+    from briefgen.errors import UsageError
+    from briefgen.pipeline import BuildOptions
+    from briefgen.redline import build_redline
+    from briefgen.writers import FORMATS
+
+    options = BuildOptions(
+        audiences=audiences or ("staff",),
+        formats=formats or FORMATS,
+        out_dir=Path(out_dir),
+        template_dirs=tuple(Path(d) for d in template_dirs),
+        config=Path(config) if config else None,
+    )
+
+    def action(new: str) -> None:
+        wanted = 1 if against else 2
+        if len(sources) != wanted:
+            raise UsageError(
+                f"redline takes {'NEW' if against else 'OLD NEW'}, not {len(sources)} file(s)",
+                hint="briefgen redline OLD.yaml NEW.yaml, git:HEAD~1 NEW.yaml, "
+                "or --against ARCHIVE NEW.yaml",
+            )
+        old = None if against else sources[0]
+        result = build_redline(old, new, options, against=Path(against) if against else None,
+                               author=author)
+        for path in result.paths:
+            click.echo(str(path))
+        for redline in result.redlines:
+            count = len(redline.changes)
+            news = "no changes" if redline.unchanged else f"{count} change{'s' * (count != 1)}"
+            click.echo(f"{redline.audience}: {news}", err=True)
+
+    sys.exit(run_each([sources[-1]], action))
+
+
 @main.command("verify")
 @click.argument("folder", type=click.Path(file_okay=False, exists=True))
 def verify_command(folder: str) -> None:

@@ -43,7 +43,24 @@ class LineBreak:
     """A hard line break inside a paragraph."""
 
 
-Inline = Text | Strong | Emphasis | Link | LineBreak
+@dataclass(frozen=True)
+class Insertion:
+    """Text that a later version added (a redline): tracked as inserted in DOCX, underlined in
+    colour in PDF. Never nested in another Insertion or Deletion."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """Text that a later version removed (a redline): tracked as deleted in DOCX, struck
+    through in PDF. A paragraph, list item or table row made only of one of these two was
+    inserted or deleted whole."""
+
+    children: tuple[Inline, ...]
+
+
+Inline = Text | Strong | Emphasis | Link | LineBreak | Insertion | Deletion
 
 # ---------------------------------------------------------------------------------------------
 # Blocks
@@ -181,6 +198,15 @@ Block = (
 
 
 @dataclass(frozen=True)
+class Revisions:
+    """Set on a redline: who the tracked changes are by, and the PDF footer's legend words."""
+
+    author: str = "briefgen"
+    inserted_label: str = "Inserted"
+    deleted_label: str = "Deleted"
+
+
+@dataclass(frozen=True)
 class DocumentInfo:
     """Metadata carried by both formats (PDF info dictionary, DOCX core properties)."""
 
@@ -194,6 +220,8 @@ class DocumentInfo:
     # The footer's page label in the document's language; {page} and {pages} are replaced by
     # the writers (fields in DOCX, numbers in PDF).
     page_label: str = "Page {page} of {pages}"
+    revisions: Revisions | None = None  # a redline's; dumped only when set
+
 
 
 @dataclass(frozen=True)
@@ -219,11 +247,22 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
     return "".join(out)
 
 
+def change_of(inlines: tuple[Inline, ...]) -> type[Insertion] | type[Deletion] | None:
+    """Insertion or Deletion when the inlines are nothing but that (a paragraph, item or row
+    added or removed whole), else None."""
+    kinds = {type(node) for node in inlines}
+    if len(kinds) == 1 and kinds <= {Insertion, Deletion}:
+        return Insertion if Insertion in kinds else Deletion
+    return None
+
+
 def dump(document: Document) -> str:
     """A readable, stable text form of a document (like Pandoc's `native`), for golden tests."""
     lines: list[str] = []
     info = document.info
     for f in fields(info):
+        if f.name == "revisions" and info.revisions is None:
+            continue  # added with redlines: briefs without them dump as before
         lines.append(f"{f.name}: {getattr(info, f.name)!r}")
     for block in document.blocks:
         _dump_block(block, 0, lines)

@@ -21,11 +21,13 @@ from typing_extensions import assert_never
 from briefgen.document import (
     Block,
     BulletList,
+    Deletion,
     Document,
     DocumentInfo,
     Emphasis,
     Heading,
     Inline,
+    Insertion,
     LineBreak,
     Link,
     NumberedList,
@@ -37,6 +39,7 @@ from briefgen.document import (
     Text,
     Timeline,
     TitleBlock,
+    change_of,
 )
 from briefgen.theme import Theme, field_label_width
 from briefgen.writers import Layout, WriterOptions, Written
@@ -54,6 +57,7 @@ from briefgen.writers.docx.blocks import (
     w,
 )
 from briefgen.writers.docx.contents import fill_contents
+from briefgen.writers.docx.revisions import Revisions
 from briefgen.writers.docx.sections import ends_section, finish_sections
 from briefgen.writers.docx.styles import CELL_PADDING, LIST_DEPTH, Reference, list_style, reference
 from briefgen.writers.docx.theme import has_header, title_logo, write_footer_marking, write_header
@@ -80,7 +84,7 @@ def write_docx(
     section = body.sectPr
     body.remove(section)  # blocks are appended; the section properties must stay last
     title_logo(body, word.part, theme)
-    writer = _Writer(word, ref, theme)
+    writer = _Writer(word, ref, theme, Revisions(info))
     writer.blocks(document.blocks, body, 0)
     body.append(section)
     if writer.contents:  # needs every heading written, to list and bookmark them
@@ -97,7 +101,9 @@ def write_docx(
 class _Writer:
     """Appends blocks as WordprocessingML; one instance per document."""
 
-    def __init__(self, word: WordDocument, ref: Reference, theme: Theme) -> None:
+    def __init__(self, word: WordDocument, ref: Reference, theme: Theme,
+                 revisions: Revisions) -> None:
+        self.revisions = revisions  # tracked changes: ids, author, date
         self.part = word.part
         self.numbering = word.part.numbering_part.element
         self.ref = ref
@@ -138,30 +144,42 @@ class _Writer:
     def paragraph(self, out: BaseOxmlElement, style_id: str, inlines: Sequence[Inline]
                   ) -> BaseOxmlElement:
         p = paragraph(out, style_id)
+        self.revisions.mark_paragraph(p, change_of(tuple(inlines)))
         self.inlines(p, inlines, bold=False, italic=False, link=False)
         return p
 
     def inlines(self, parent: BaseOxmlElement, inlines: Sequence[Inline], *, bold: bool,
-                italic: bool, link: bool) -> None:
+                italic: bool, link: bool, change: str = "") -> None:
         for node in inlines:
             match node:
                 case Text(text=text):
-                    run(parent, text, "Hyperlink" if link else "", bold, italic)
+                    self.revisions.track(run(self.revisions.holder(parent, change), text,
+                                             "Hyperlink" if link else "", bold, italic), change)
                 case Strong(children=children):
-                    self.inlines(parent, children, bold=True, italic=italic, link=link)
+                    self.inlines(parent, children, bold=True, italic=italic, link=link,
+                                 change=change)
                 case Emphasis(children=children):
-                    self.inlines(parent, children, bold=bold, italic=True, link=link)
+                    self.inlines(parent, children, bold=bold, italic=True, link=link,
+                                 change=change)
                 case Link(url=url, children=children):
                     label = children or (Text(url),)
                     if link:  # Word cannot nest hyperlinks; the outer one wins
-                        self.inlines(parent, label, bold=bold, italic=italic, link=True)
+                        self.inlines(parent, label, bold=bold, italic=italic, link=True,
+                                     change=change)
                         continue
                     rid = self.part.relate_to(CONTROL.sub("", url), RT.HYPERLINK,
                                               is_external=True)
                     hyperlink = SubElement(parent, w("hyperlink"), {qn("r:id"): rid})
-                    self.inlines(hyperlink, label, bold=bold, italic=italic, link=True)
+                    self.inlines(hyperlink, label, bold=bold, italic=italic, link=True,
+                                 change=change)
                 case LineBreak():
-                    SubElement(run(parent, ""), w("br"))
+                    SubElement(run(self.revisions.holder(parent, change), ""), w("br"))
+                case Insertion(children=children):
+                    self.inlines(parent, children, bold=bold, italic=italic, link=link,
+                                 change="ins")
+                case Deletion(children=children):
+                    self.inlines(parent, children, bold=bold, italic=italic, link=link,
+                                 change="del")
                 case _:
                     assert_never(node)
 
@@ -182,8 +200,9 @@ class _Writer:
                 p = self.paragraph(out, style, first.children)
             else:  # an item opening with, say, a nested list still needs its bullet
                 p, rest = paragraph(out, style), [first, *rest]
-            if num_id:
-                num_pr = SubElement(p.find(PPR), w("numPr"))
+            if num_id:  # numPr right after pStyle: a tracked paragraph mark (rPr) comes last
+                num_pr = p.makeelement(w("numPr"), {})
+                p.find(PPR).insert(1, num_pr)
                 SubElement(num_pr, w("ilvl"), {VAL: "0"})
                 SubElement(num_pr, w("numId"), {VAL: num_id})
             self.blocks(rest, out, depth + 1)
@@ -197,6 +216,7 @@ class _Writer:
             SubElement(tr_pr, w("cantSplit"))  # a short row moves whole to the next page
             if index == 0:  # repeated at the top of every page the table continues on
                 SubElement(tr_pr, w("tblHeader"))
+            self.revisions.mark_row(tr, cells)
             style = "TableHeader" if index == 0 else "TableText"
             # A row short of cells (against the contract) gets empty ones, never a ragged grid.
             for column, width in enumerate(widths):
@@ -217,7 +237,10 @@ class _Writer:
         tbl = grid(out, "FieldTable", [label, self.ref.text_width - label], 0)
         for item in block.fields:
             tr = SubElement(tbl, w("tr"))
-            run(paragraph(cell(tr, label), "FieldLabel"), item.label)
+            kind = self.revisions.mark_row(tr, (item.value,))
+            label_p = paragraph(cell(tr, label), "FieldLabel")
+            self.inlines(label_p, (kind((Text(item.label),)),) if kind else (Text(item.label),),
+                         bold=False, italic=False, link=False)
             p = paragraph(cell(tr, self.ref.text_width - label), "FieldValue")
             self.inlines(p, item.value, bold=False, italic=False, link=False)
 

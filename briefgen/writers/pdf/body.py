@@ -24,6 +24,10 @@ from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.pdf.contents import contents_flowables
 from briefgen.writers.pdf.fonts import Fonts, register_fonts
 from briefgen.writers.pdf.page import (
+    CHANGE_BAR,
+    CHANGE_BAR_GAP,
+    DELETED,
+    INSERTED,
     BriefCanvas,
     BriefTemplate,
     Chrome,
@@ -41,6 +45,40 @@ _QUOTES = {'"': "&quot;", "'": "&#39;"}
 # C0 controls cannot be drawn and some make reportlab's markup parser fail.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MIN_ROOM = 0.2  # share of a page below which a heading moves on to stay with its text
+
+
+def _changed(inlines: Sequence[d.Inline]) -> bool:
+    return any(isinstance(n, (d.Insertion, d.Deletion)) or (
+        isinstance(n, (d.Strong, d.Emphasis, d.Link)) and _changed(n.children)) for n in inlines)
+
+
+def _marked_as(value: tuple[d.Inline, ...], label: tuple[d.Inline, ...]) -> tuple[d.Inline, ...]:
+    """A field's label, inserted or deleted with its value when that went whole."""
+    kind = d.change_of(value)
+    return (kind(label),) if kind is not None else label
+
+
+class _ChangedPara(Para):
+    """A paragraph with a redline's changes: a bar in the left margin beside every line that
+    holds inserted (underlined) or deleted (struck) text."""
+
+    def draw(self) -> None:
+        super().draw()
+        lines = getattr(self.blPara, "lines", ())
+        if getattr(self.blPara, "kind", 0) != 1:
+            return  # a paragraph with no markup at all has no changes either
+        canvas, leading = self.canv, self.style.leading
+        # Just left of the frame, wherever the paragraph sits (a list item, a table cell).
+        frame_left = self.canv._doctemplate.frame._x1
+        x = frame_left - CHANGE_BAR_GAP - canvas.absolutePosition(0, 0)[0]
+        canvas.saveState()
+        canvas.setStrokeColor(HexColor(CHANGE_BAR))
+        canvas.setLineWidth(1.6)
+        for index, line in enumerate(lines):
+            if any(getattr(frag, "us_lines", None) for frag in line.words):
+                top = self.height - index * leading
+                canvas.line(x, top - leading, x, top)
+        canvas.restoreState()
 
 
 class _Writer:
@@ -83,12 +121,20 @@ class _Writer:
                     out.append(f'<a href="{href}" color="{self.colours.link}">{label}</a>')
                 case d.LineBreak():
                     out.append("<br/>")
+                case d.Insertion(children=children):
+                    out.append(f'<font color="{INSERTED}"><u color="{INSERTED}" width="0.8" '
+                               f'offset="-1.6">{self.markup(children)}</u></font>')
+                case d.Deletion(children=children):
+                    out.append(f'<font color="{DELETED}"><strike color="{DELETED}" width="0.8">'
+                               f"{self.markup(children)}</strike></font>")
                 case _:
                     assert_never(node)
         return "".join(out)
 
     def para(self, inlines: Sequence[d.Inline], role: str, outline: int | None = None) -> Para:
-        p = Para(self.markup(inlines), self.styles[role])
+        # A changed paragraph draws change bars; the class test is cheaper than every draw.
+        kind = _ChangedPara if _changed(inlines) else Para
+        p = kind(self.markup(inlines), self.styles[role])
         if outline is not None:  # read back by BriefTemplate.afterFlowable
             key = f"outline{len(self.outlined) + 1}"
             p.entry = OutlineEntry(d.plain_text(tuple(inlines)), outline, key)
@@ -138,7 +184,8 @@ class _Writer:
             style = self.styles["field-label"]
             widest = max(pdfmetrics.stringWidth(t.text, style.fontName, style.fontSize)
                          for t in labels)
-            rows = [[self.para((t,), "field-label"), self.para(f.value, "field-value")]
+            rows = [[self.para(_marked_as(f.value, (t,)), "field-label"),
+                     self.para(f.value, "field-value")]
                     for t, f in zip(labels, block.fields, strict=True)]
             out.append(rl.Table(rows, colWidths=[field_label_width(widest), "*"], hAlign="LEFT",
                                 style=[("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),

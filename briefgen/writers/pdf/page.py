@@ -11,12 +11,16 @@ from functools import lru_cache
 from typing import Any
 
 from reportlab import platypus as rl
-from reportlab.lib.colors import Color
+from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from briefgen import document as d
 from briefgen.writers.pdf.theme import HeaderChrome
+
+# A redline's marks: inserted text underlined, deleted struck through, a bar beside each line.
+INSERTED, DELETED, CHANGE_BAR = "#1d5fbf", "#c0262d", "#6b6b6b"
+CHANGE_BAR_GAP = 7  # points left of the text frame
 
 
 @dataclass
@@ -87,7 +91,30 @@ class Chrome:
         if self.header is not None:
             mark_w = canvas.stringWidth(text, mark_font, mark_size) if text else 0
             self.header.draw(canvas, (width, height), self.margins, mark_w)
+        if self.info.revisions is not None:
+            legend_y = max(y, mark_y) + size * 1.6
+            draw_legend(canvas, self.info.revisions, (font, size), left, legend_y)
         canvas.restoreState()
+
+
+def draw_legend(canvas: Canvas, revisions: d.Revisions, font: tuple[str, float], x: float,
+                y: float) -> None:
+    """A redline's key, above the footer line: the bar, inserted and deleted text as drawn."""
+    name, size = font
+    canvas.setFont(name, size)
+    canvas.setStrokeColor(HexColor(CHANGE_BAR))
+    canvas.setLineWidth(1.6)
+    canvas.line(x, y - size * 0.25, x, y + size * 0.85)
+    x += 6
+    for label, colour, offset in ((revisions.inserted_label, INSERTED, -1.6),
+                                  (revisions.deleted_label, DELETED, size * 0.3)):
+        width = canvas.stringWidth(label, name, size)
+        canvas.setFillColor(HexColor(colour))
+        canvas.setStrokeColor(HexColor(colour))
+        canvas.setLineWidth(0.8)
+        canvas.drawString(x, y, label)
+        canvas.line(x, y + offset, x + width, y + offset)
+        x += width + 10
 
 
 @lru_cache(maxsize=256)  # every page draws the same footer
