@@ -132,3 +132,10 @@ def _labels_file(code: str, folders: tuple[Path, ...]) -> dict[str, str]:
                 raise ThemeError(f"{path}: labels must be a mapping of names to text")
             return {str(k): v for k, v in data.items()}
     return {}
+
+
+def forget_cached_files() -> None:
+    """Drop the process-wide theme and label caches, for a long-lived process (preview) whose
+    project files changed on disk; stands in until those caches belong to `Project`."""
+    _load_theme_cached.cache_clear()
+    _labels_file.cache_clear()

@@ -227,3 +227,9 @@ def _babel_locale(language: str) -> str:
     # Plain `en` would give American month-first dates; briefs are written day-first.
     normalised = language.replace("-", "_")
     return "en_GB" if normalised == "en" else normalised
+
+
+def forget_cached_templates() -> None:
+    """Drop the cached Jinja environments (they never reload templates), for a long-lived
+    process (preview) whose template files changed; stands in until the cache is `Project`'s."""
+    _environment.cache_clear()
