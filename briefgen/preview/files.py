@@ -13,8 +13,9 @@ from briefgen.config import CONFIG_NAME
 from briefgen.pipeline import write_atomic
 
 YAML_SUFFIXES = (".yaml", ".yml")
-# A meeting file has a top-level `meeting:` block; packs, themes, people and labels do not.
-_MEETING_KEY = re.compile(rb"^meeting\s*:", re.MULTILINE)
+# A meeting file has a top-level `meeting:` mapping; packs, themes and people have none, and a
+# label file's `meeting:` is a word.
+_MEETING_KEY = re.compile(rb"^meeting\s*:\s*(#.*)?\r?$|^meeting\s*:\s*\{", re.MULTILINE)
 _SKIPPED_DIRS = {".git", ".venv", "node_modules", "__pycache__", "out"}
 
 

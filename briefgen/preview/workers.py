@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,7 @@ class Failed(Exception):
     """Bad input: the text, a template or a theme; carries the diagnostics for the page."""
 
     def __init__(self, diagnostics: list[DiagnosticJson]) -> None:
-        super().__init__(diagnostics[0]["message"] if diagnostics else "failed")
+        super().__init__(diagnostics)  # the only argument, so it crosses back from the worker
         self.diagnostics = diagnostics
 
 
@@ -182,11 +183,14 @@ class RenderPool:
     """A process pool warmed at start; `call` awaits a worker function without blocking."""
 
     def __init__(self, workers: int) -> None:
+        self.size = workers
+        self.executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
         # spawn: forking a process that already runs threads (the server's) is unsafe.
         context = multiprocessing.get_context("spawn")
-        self.size = workers
-        self.executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_ignore_interrupts
+        return ProcessPoolExecutor(
+            max_workers=self.size, mp_context=context, initializer=_ignore_interrupts
         )
 
     def warm(self, root: str) -> None:
@@ -197,7 +201,16 @@ class RenderPool:
 
     async def call(self, function: Any, *args: Any) -> Any:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, function, *args)
+        executor = self.executor
+        try:
+            return await loop.run_in_executor(executor, function, *args)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): start a fresh pool and try once more,
+            # so one crash does not leave the preview unable to render until restarted.
+            if self.executor is executor:
+                executor.shutdown(wait=False, cancel_futures=True)
+                self.executor = self._start()
+            return await loop.run_in_executor(self.executor, function, *args)
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
