@@ -154,3 +154,4 @@ def test_a_foreign_page_cannot_use_the_api(server: Running, browser: object) -> 
         assert target.read_bytes() == before
     finally:
         foreign.shutdown()
+        foreign.server_close()
