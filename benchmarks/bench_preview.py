@@ -48,8 +48,9 @@ def rss_kb(pid: int) -> int:
         current = pending.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines()
-                              if line.startswith("VmRSS:")))
+            total += int(
+                next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
+            )
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending.extend(int(c) for c in (task / "children").read_text().split())
         except (FileNotFoundError, StopIteration, ProcessLookupError):
@@ -59,8 +60,9 @@ def rss_kb(pid: int) -> int:
 
 def render(client: httpx.Client, path: str, text: str) -> tuple[float, bytes]:
     start = time.perf_counter()
-    answer = client.post("/api/render", json={"path": path, "text": text,
-                                              "audience": "staff", "format": "pdf"})
+    answer = client.post(
+        "/api/render", json={"path": path, "text": text, "audience": "staff", "format": "pdf"}
+    )
     elapsed = (time.perf_counter() - start) * 1000
     assert answer.status_code == 200, answer.text
     return elapsed, answer.content
@@ -77,8 +79,11 @@ def main() -> None:
         shutil.copy(EXAMPLE, folder / name)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "briefgen.cli", "preview", str(folder), "--port", "0",
-         "--no-open"], stdout=subprocess.PIPE, text=True, env=env)
+        [sys.executable, "-m", "briefgen.cli", "preview", str(folder), "--port", "0", "--no-open"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         assert process.stdout is not None
         url = process.stdout.readline().split(": ", 1)[1].strip()
@@ -89,16 +94,19 @@ def main() -> None:
         for i in range(5):  # warm: each worker renders this file once or more
             render(client, names[0], edit(TEXT, f"warm {i}"))
         times = [render(client, names[0], edit(TEXT, f"edit {i}"))[0] for i in range(50)]
-        print(f"1. render PDF staff, 50 edits: median {statistics.median(times):.1f} ms, "
-              f"p95 {percentile(times, 0.95):.1f} ms (target: median <= 60 ms)")
+        print(
+            f"1. render PDF staff, 50 edits: median {statistics.median(times):.1f} ms, "
+            f"p95 {percentile(times, 0.95):.1f} ms (target: median <= 60 ms)"
+        )
 
         latencies: list[float] = []
         answers: list[tuple[str, bytes]] = []
         lock = threading.Lock()
 
         def client_edits(name: str) -> None:
-            with httpx.Client(base_url=base, headers={"X-Briefgen-Token": token},
-                              timeout=60) as own:
+            with httpx.Client(
+                base_url=base, headers={"X-Briefgen-Token": token}, timeout=60
+            ) as own:
                 for i in range(20):
                     marker = f"{name.split('.')[0]} edit {i}"
                     elapsed, data = render(own, name, edit(TEXT, marker))
@@ -113,9 +121,11 @@ def main() -> None:
             thread.join()
         # Read the PDFs afterwards: pypdf in the clients would compete with the workers.
         wrong = [marker for marker, data in answers if f"Room {marker}" not in words(data)]
-        print(f"2. 8 concurrent clients x 20 edits: {len(latencies) - len(wrong)}/"
-              f"{len(latencies)} responses correct; median {statistics.median(latencies):.1f} ms,"
-              f" p95 {percentile(latencies, 0.95):.1f} ms (target: p95 <= 400 ms)")
+        print(
+            f"2. 8 concurrent clients x 20 edits: {len(latencies) - len(wrong)}/"
+            f"{len(latencies)} responses correct; median {statistics.median(latencies):.1f} ms,"
+            f" p95 {percentile(latencies, 0.95):.1f} ms (target: p95 <= 400 ms)"
+        )
 
         marks = []
         for i in range(1000):

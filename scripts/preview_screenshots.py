@@ -18,24 +18,37 @@ from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
 MEETING = REPO / "inputs" / "black-sea-maritime-security-2025-03-12.yaml"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="preview-shots-"))
     shutil.copy(MEETING, folder / MEETING.name)
     process = subprocess.Popen(
-        [sys.executable, "-m", "briefgen.cli", "preview", str(folder), "--port", "0",
-         "--no-open"], stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)})
+        [sys.executable, "-m", "briefgen.cli", "preview", str(folder), "--port", "0", "--no-open"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     try:
         assert process.stdout is not None
         url = process.stdout.readline().split(": ", 1)[1].strip()
         with sync_playwright() as playwright:
             context = playwright.chromium.launch_persistent_context(
-                str(folder / "profile"), executable_path="/usr/bin/chromium", args=ARGS,
-                viewport={"width": 1400, "height": 860})
+                str(folder / "profile"),
+                executable_path="/usr/bin/chromium",
+                args=ARGS,
+                viewport={"width": 1400, "height": 860},
+            )
             page = context.new_page()
             page.goto(url)
             page.wait_for_selector("#pages-main canvas", timeout=30000)
