@@ -20,13 +20,14 @@ from briefgen.config import ProjectConfig, find_config, load_config
 from briefgen.document import Document, DocumentInfo
 from briefgen.document import dump as dump_document
 from briefgen.errors import MarkupError, UsageError
+from briefgen.loader import load_yaml_text
 from briefgen.model import Meeting
 from briefgen.people import PeopleDirectory, load_people
 from briefgen.reader import read_markup
 from briefgen.resources import load_labels, load_theme, template_folders
 from briefgen.templating import TemplateSet, to_context
 from briefgen.theme import Theme
-from briefgen.validation import load_meeting
+from briefgen.validation import load_meeting, validate_meeting
 from briefgen.writers import FORMATS, Layout, WriterOptions, write_format
 
 DEFAULT_AUDIENCE = "staff"
@@ -77,6 +78,11 @@ class Project:
     def load_meeting(self, path: Path, display_name: str | None = None) -> tuple[Meeting, Any]:
         """A meeting file validated with this project's marking levels and people directory."""
         return load_meeting(path, display_name, levels=self.config.levels, people=self.people)
+
+    def load_meeting_text(self, text: str, display_name: str) -> tuple[Meeting, Any]:
+        """Unsaved text (an editor's buffer) validated like `load_meeting` validates a file."""
+        loaded = load_yaml_text(text, display_name)
+        return validate_meeting(loaded, levels=self.config.levels, people=self.people)
 
     def audience(self, name: str) -> Audience:
         return get_audience(name, self.audiences)

@@ -247,3 +247,4 @@ def _babel_locale(language: str) -> str:
     # Plain `en` would give American month-first dates; briefs are written day-first.
     normalised = language.replace("-", "_")
     return "en_GB" if normalised == "en" else normalised
+

@@ -34,9 +34,19 @@ def load_meeting(
     `levels` are the marking levels of the project (briefgen.yaml), lowest first; `people`
     is the directory `{ref: id}` participants are filled from.
     """
+    return validate_meeting(load_yaml_file(path, display_name), levels=levels, people=people)
+
+
+def validate_meeting(
+    loaded: LoadedYaml,
+    *,
+    levels: Sequence[str] | None = None,
+    people: PeopleDirectory | None = None,
+) -> tuple[Meeting, LoadedYaml]:
+    """Validate loaded YAML (a file, or unsaved text from an editor) as a meeting."""
     from briefgen.people import resolve_refs
 
-    loaded, problems = resolve_refs(load_yaml_file(path, display_name), people)
+    loaded, problems = resolve_refs(loaded, people)
     try:
         meeting = validate(Meeting, loaded, context={"levels": tuple(levels or ())})
     except ValidationError as exc:

@@ -96,3 +96,35 @@ def test_console_script_builds_the_example_from_another_folder(
     expected = {f.name: f.read_bytes() for a in audiences
                 for f in built_briefs[(EXAMPLE.name, a)].values()}
     assert {f.name: f.read_bytes() for f in written} == expected
+
+
+def test_installed_package_serves_the_preview_bundle(installed: Path, tmp_path: Path) -> None:
+    # The page and its bundle come from the installed copy, byte for byte what is committed.
+    probe = (
+        "import json\n"
+        "from starlette.testclient import TestClient\n"
+        "from briefgen.preview.app import STATIC, Preview, create_app\n"
+        "from briefgen.preview.files import Folder\n"
+        "from briefgen.preview.guard import Gate\n"
+        "from briefgen.preview.workers import RenderPool\n"
+        "import pathlib\n"
+        "pool = RenderPool(1)\n"  # no worker starts: nothing here renders
+        "app = create_app(Preview(Folder(pathlib.Path.cwd()), Gate(port=8765), pool))\n"
+        "client = TestClient(app, base_url='http://127.0.0.1:8765')\n"
+        "names = ['app.js', 'app.css', 'pdf.worker.min.mjs', 'THIRD-PARTY-LICENSES.txt']\n"
+        "got = {n: client.get('/static/' + n) for n in names}\n"
+        "page = client.get('/')\n"
+        "print(json.dumps({'static': str(STATIC), 'page': page.status_code,\n"
+        "                  'sizes': {n: [r.status_code, len(r.content)] for n, r in got.items()},\n"
+        "                  'app': got['app.js'].content.decode()[:200]}))\n"
+        "pool.close()\n"
+    )
+    result = run_installed(installed, [sys.executable, "-c", probe], tmp_path)
+    assert result.returncode == 0, result.stderr
+    served = json.loads(result.stdout)
+    static = REPO / "briefgen" / "preview" / "static"
+    assert Path(served["static"]).resolve() == (installed / "briefgen/preview/static").resolve()
+    assert served["page"] == 200
+    assert served["sizes"] == {name: [200, (static / name).stat().st_size]
+                               for name in served["sizes"]}
+    assert served["app"] == (static / "app.js").read_text(encoding="utf-8")[:200]

@@ -13,6 +13,16 @@ from briefgen.lint.checks import (
     lint_file,
     lint_text,
     safe_fix,
+    user_words,
 )
 
-__all__ = ["FixResult", "LintWarning", "fix_file", "fix_text", "lint_file", "lint_text", "safe_fix"]
+__all__ = [
+    "FixResult",
+    "LintWarning",
+    "fix_file",
+    "fix_text",
+    "lint_file",
+    "lint_text",
+    "safe_fix",
+    "user_words",
+]
