@@ -8,9 +8,38 @@ means: the dataclass, both writers, and a parity test.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, fields
 
 from typing_extensions import assert_never
+
+# ---------------------------------------------------------------------------------------------
+# Characters
+
+# What neither format can carry: XML 1.0 refuses C0 controls (but tab and line ends), U+FFFE,
+# U+FFFF and lone surrogates; PDF fonts draw DEL and the C1 controls as boxes. The model drops
+# them as it is built, so the writers receive only text they can write (issue 14: one place).
+_UNCARRIABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def carriable(text: str) -> str:
+    """The text without the characters no output format can carry."""
+    return _UNCARRIABLE.sub("", text)
+
+
+def _drop_uncarriable(node: object) -> None:
+    """Clean every text field of a frozen node in place (str and tuples of str)."""
+    for f in fields(node):  # type: ignore[arg-type]
+        value = getattr(node, f.name)
+        if isinstance(value, str):
+            cleaned: object = carriable(value)
+        elif isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
+            cleaned = tuple(carriable(v) for v in value)
+        else:
+            continue
+        if cleaned != value:
+            object.__setattr__(node, f.name, cleaned)
+
 
 # ---------------------------------------------------------------------------------------------
 # Inlines
@@ -19,6 +48,9 @@ from typing_extensions import assert_never
 @dataclass(frozen=True)
 class Text:
     text: str
+
+    def __post_init__(self) -> None:
+        _drop_uncarriable(self)
 
 
 @dataclass(frozen=True)
@@ -35,6 +67,9 @@ class Emphasis:
 class Link:
     url: str
     children: tuple[Inline, ...]
+
+    def __post_init__(self) -> None:
+        _drop_uncarriable(self)
 
 
 @dataclass(frozen=True)
@@ -62,6 +97,11 @@ class Paragraph:
 @dataclass(frozen=True)
 class ListItem:
     blocks: tuple[Block, ...]
+
+
+# Lists nest at most this deep: the reader lifts the items of deeper lists into the list at this
+# depth, in order, so no item is lost and no writer has to indent past the page.
+MAX_LIST_DEPTH = 6
 
 
 @dataclass(frozen=True)
@@ -95,6 +135,9 @@ class TitleField:
     label: str
     value: tuple[Inline, ...]
 
+    def __post_init__(self) -> None:
+        _drop_uncarriable(self)
+
 
 @dataclass(frozen=True)
 class TitleBlock:
@@ -110,6 +153,9 @@ class TimelineMilestone:
     date: dt.date
     label: str
 
+    def __post_init__(self) -> None:
+        _drop_uncarriable(self)
+
 
 @dataclass(frozen=True)
 class TimelineRow:
@@ -123,6 +169,9 @@ class TimelineRow:
     end: dt.date | None = None  # inclusive: the bar covers the whole of its last day
     milestones: tuple[TimelineMilestone, ...] = ()
     cadence: str = ""
+
+    def __post_init__(self) -> None:
+        _drop_uncarriable(self)
 
     @property
     def dated(self) -> bool:
@@ -142,6 +191,9 @@ class Timeline:
     undated_label: str = ""  # introduces the rows without dates
     name_header: str = ""  # header of the column of initiative names
     language: str = "en"  # of the axis labels (month and quarter names)
+
+    def __post_init__(self) -> None:
+        _drop_uncarriable(self)
 
 
 @dataclass(frozen=True)
@@ -180,6 +232,9 @@ class DocumentInfo:
     # The footer's page label in the document's language; {page} and {pages} are replaced by
     # the writers (fields in DOCX, numbers in PDF).
     page_label: str = "Page {page} of {pages}"
+
+    def __post_init__(self) -> None:
+        _drop_uncarriable(self)
 
 
 @dataclass(frozen=True)

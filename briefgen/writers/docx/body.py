@@ -41,7 +41,6 @@ from briefgen.document import (
 from briefgen.theme import Theme
 from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.docx.blocks import (
-    CONTROL,
     PPR,
     PRESERVE,
     VAL,
@@ -156,7 +155,7 @@ class _Writer:
                     if link:  # Word cannot nest hyperlinks; the outer one wins
                         self.inlines(parent, label, bold=bold, italic=italic, link=True)
                         continue
-                    rid = self.part.relate_to(CONTROL.sub("", url), RT.HYPERLINK,
+                    rid = self.part.relate_to(url, RT.HYPERLINK,
                                               is_external=True)
                     hyperlink = SubElement(parent, w("hyperlink"), {qn("r:id"): rid})
                     self.inlines(hyperlink, label, bold=bold, italic=italic, link=True)

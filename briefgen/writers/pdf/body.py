@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
@@ -39,8 +38,6 @@ _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA
 _BULLETS = ("\u2022", "\u2013", "\u25e6")  # by nesting depth, like a word processor's defaults
 # Paragraph markup is XML: quotes matter inside attribute values such as href.
 _QUOTES = {'"': "&quot;", "'": "&#39;"}
-# C0 controls cannot be drawn and some make reportlab's markup parser fail.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MIN_ROOM = 0.2  # share of a page below which a heading moves on to stay with its text
 
 
@@ -76,13 +73,13 @@ class _Writer:
         for node in inlines:
             match node:
                 case d.Text(text=text):
-                    out.append(escape(_CONTROL.sub("", text), _QUOTES))
+                    out.append(escape(text, _QUOTES))
                 case d.Strong(children=children):
                     out.append(f"<b>{self.markup(children)}</b>")
                 case d.Emphasis(children=children):
                     out.append(f"<i>{self.markup(children)}</i>")
                 case d.Link(url=url, children=children):
-                    href = escape(_CONTROL.sub("", url), _QUOTES)
+                    href = escape(url, _QUOTES)
                     label = self.markup(children) or href
                     out.append(f'<a href="{href}" color="{self.colours.link}">{label}</a>')
                 case d.LineBreak():

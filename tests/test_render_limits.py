@@ -1,0 +1,148 @@
+"""Hostile and unusual text in both formats (issue 16): deep lists, huge paragraphs, characters
+no format can carry. Nothing is lost, nothing takes minutes, nothing breaks a writer."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefgen.document import (
+    MAX_LIST_DEPTH,
+    BulletList,
+    Document,
+    DocumentInfo,
+    Link,
+    ListItem,
+    Paragraph,
+    Text,
+)
+from briefgen.errors import InputError, MarkupError
+from briefgen.pipeline import BuildOptions, build
+from briefgen.reader import read_markup
+from briefgen.theme import default_theme
+from briefgen.validation import load_meeting
+from briefgen.writers.docx import write_docx
+from briefgen.writers.pdf import write_pdf
+
+INFO = DocumentInfo(title="t")
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def docx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as package:
+        return package.read("word/document.xml").decode()
+
+
+def deep_list(levels: int) -> str:
+    return "\n".join("  " * i + f"- level {i + 1}" for i in range(levels)) + "\n"
+
+
+def list_depth(blocks: tuple[object, ...]) -> int:
+    deepest = 0
+    for block in blocks:
+        if isinstance(block, BulletList):
+            for item in block.items:
+                deepest = max(deepest, 1 + list_depth(item.blocks))
+    return deepest
+
+
+def item_texts(blocks: tuple[object, ...]) -> list[str]:
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append("".join(c.text for c in block.children if isinstance(c, Text)))
+        elif isinstance(block, BulletList):
+            for item in block.items:
+                out.extend(item_texts(item.blocks))
+    return out
+
+
+# --- Item 7: deep lists are flattened, never dropped ------------------------------------------
+
+
+def test_lists_deeper_than_the_maximum_are_flattened_in_order() -> None:
+    document = read_markup(deep_list(14) + "\nafter\n", INFO)
+    assert MAX_LIST_DEPTH == 6
+    assert list_depth(document.blocks) == 6
+    assert item_texts(document.blocks) == [f"level {i}" for i in range(1, 15)] + ["after"]
+
+
+def test_a_paragraph_after_a_flattened_list_stays_after_its_items() -> None:
+    markup = deep_list(7) + "\n" + "  " * 5 + "  tail of level 6\n"
+    texts = item_texts(read_markup(markup, INFO).blocks)
+    assert texts == [*(f"level {i}" for i in range(1, 8)), "tail of level 6"]
+
+
+def test_nesting_past_the_parser_limit_is_refused_at_its_line() -> None:
+    with pytest.raises(MarkupError) as caught:
+        read_markup("# H\n\n" + "- " * 150 + "x\n", INFO)
+    assert caught.value.location is not None and caught.value.location.line == 3
+    assert "nested more than 98 levels" in caught.value.message
+
+
+def test_deep_lists_keep_every_item_in_both_formats(
+    write_yaml: Callable[[str], Path], tmp_path: Path
+) -> None:
+    body = "".join(f"    {'  ' * i}- level {i + 1}\n" for i in range(14))
+    path = write_yaml("meeting:\n  title: Deep\n  date: 2025-03-12\npurpose: |\n" + body)
+    pdf, docx = build(path, BuildOptions(formats=("pdf", "docx"), out_dir=tmp_path / "out"))
+    for text in (pdf_text(pdf), docx_text(docx)):
+        for i in range(1, 15):
+            assert f"level {i}" in text
+
+
+# --- Item 16: size ----------------------------------------------------------------------------
+
+
+def test_a_text_value_over_the_limit_is_refused_at_its_line(
+    write_yaml: Callable[[str], Path],
+) -> None:
+    path = write_yaml(
+        "meeting:\n  title: Big\n  date: 2025-03-12\npurpose: " + "word " * 20_001 + "\n"
+    )
+    with pytest.raises(InputError) as caught:
+        load_meeting(path)
+    [diagnostic] = caught.value.diagnostics
+    assert diagnostic.location is not None
+    assert (diagnostic.location.line, diagnostic.location.column) == (4, 10)
+    assert "100,000" in diagnostic.message
+
+
+def test_a_paragraph_over_many_pages_keeps_every_word_in_order() -> None:
+    words = [f"w{i:05d}" for i in range(6000)]  # about twelve pages
+    document = Document(INFO, (Paragraph((Text(" ".join(words)),)),))
+    reader = PdfReader(io.BytesIO(write_pdf(document, default_theme()).data))
+    assert len(reader.pages) > 5
+    found = " ".join(page.extract_text() for page in reader.pages).split()
+    assert [w for w in found if w.startswith("w")] == words
+
+
+# --- Issue 14: characters no format can carry are dropped once, in the model ------------------
+
+
+def test_the_model_drops_characters_no_format_can_carry() -> None:
+    assert Text("a\x0bb\x1fc\x7fd\x85e\ufffff").text == "abcdef"
+    assert Text("tab\tand\nline").text == "tab\tand\nline"
+    assert Link("https://x.org/\x0b", ()).url == "https://x.org/"
+    assert DocumentInfo(title="T\x0bitle", keywords=("a\x1f",)).title == "Title"
+    assert DocumentInfo(title="t", keywords=("a\x1f",)).keywords == ("a",)
+
+
+def test_both_writers_accept_text_with_control_characters() -> None:
+    info = DocumentInfo(title="Ti\x0btle", author="Or\x1fg")
+    item = ListItem((Paragraph((Text("x\x0by"), Link("https://e.org/\x01", (Text("l\x02"),)))),))
+    document = Document(info, (BulletList((item,)),))
+    pdf = write_pdf(document, default_theme()).data
+    assert "xy" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    docx = write_docx(document, default_theme()).data
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        assert "<w:t>xy</w:t>" in package.read("word/document.xml").decode()
+        assert "<dc:title>Title</dc:title>" in package.read("docProps/core.xml").decode()
