@@ -146,3 +146,35 @@ def test_both_writers_accept_text_with_control_characters() -> None:
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
         assert "<w:t>xy</w:t>" in package.read("word/document.xml").decode()
         assert "<dc:title>Title</dc:title>" in package.read("docProps/core.xml").decode()
+
+
+# --- Also found: one font mapping for both writers ---------------------------------------------
+
+
+def test_a_theme_naming_only_a_family_gets_it_in_both_formats(tmp_path: Path) -> None:
+    import re
+    import subprocess
+
+    from briefgen.theme import Theme
+
+    theme = Theme.model_validate({"fonts": {"family": "Liberation Serif"}})
+    document = Document(INFO, (Paragraph((Text("Serif text"),)),))
+    pdf = tmp_path / "serif.pdf"
+    pdf.write_bytes(write_pdf(document, theme).data)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    names = {line.split()[0].split("+")[-1] for line in fonts.stdout.splitlines()[2:]}
+    assert names and all(name.startswith("LiberationSerif") for name in names), names
+    with zipfile.ZipFile(io.BytesIO(write_docx(document, theme).data)) as package:
+        styles = package.read("word/styles.xml").decode()
+    defaults = styles[styles.index("<w:docDefaults>") : styles.index("</w:docDefaults>")]
+    assert set(re.findall(r'w:ascii="([^"]+)"', defaults)) == {"Liberation Serif"}
+    assert "Liberation Sans" not in styles
+
+
+def test_an_unbundled_family_without_files_is_a_theme_error() -> None:
+    from pydantic import ValidationError
+
+    from briefgen.theme import Theme
+
+    with pytest.raises(ValidationError, match="not bundled"):
+        Theme.model_validate({"fonts": {"family": "Noto Sans Arabic"}})
