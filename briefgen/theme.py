@@ -83,7 +83,8 @@ class FontSet(_Strict):
     family: str = Field(
         "Liberation Sans",
         description="Font family of the text in both formats. A bundled family (Liberation Sans, "
-        "Liberation Serif) needs no files; any other needs its four .ttf files below.",
+        "Liberation Serif) needs no files; any other needs at least its regular .ttf file "
+        "(faces not given use it).",
     )
     docx_name: str | None = Field(
         None,
@@ -99,21 +100,23 @@ class FontSet(_Strict):
 
     @model_validator(mode="after")
     def _faces_known(self) -> FontSet:
-        missing = [face for face in FACES if getattr(self, face) is None]
-        if missing and bundled_family(self.family) is None:
+        if self.regular is None and bundled_family(self.family) is None:
             raise ValueError(
-                f"font family {self.family!r} is not bundled, so fonts.{missing[0]} must name its "
+                f"font family {self.family!r} is not bundled, so fonts.regular must name its "
                 f".ttf file (bundled families: {', '.join(BUNDLED_FAMILIES)})"
             )
         return self
 
     def file(self, face: Literal["regular", "bold", "italic", "bold_italic"]) -> str:
-        """The file of one face: the theme's own, else the bundled family's."""
+        """The file of one face: the theme's own, else the bundled family's, else (a family
+        with one file, as many non-Latin fonts are) the regular file: never another family's."""
         name: str | None = getattr(self, face)
         if name is not None:
             return name
         files = bundled_family(self.family)
-        assert files is not None  # _faces_known
+        if files is None:
+            assert self.regular is not None  # _faces_known
+            return self.regular
         return files[FACES.index(face)]
 
 

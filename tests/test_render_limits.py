@@ -4,6 +4,7 @@ no format can carry. Nothing is lost, nothing takes minutes, nothing breaks a wr
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -178,3 +179,90 @@ def test_an_unbundled_family_without_files_is_a_theme_error() -> None:
 
     with pytest.raises(ValidationError, match="not bundled"):
         Theme.model_validate({"fonts": {"family": "Noto Sans Arabic"}})
+
+
+# --- Item 19: a table too wide for the page is split into column groups -----------------------
+
+
+def wide_table(columns: int = 40) -> Document:
+    from briefgen.document import Table
+
+    header = tuple((Text(f"Col{i}"),) for i in range(columns))
+    rows = tuple(tuple((Text(f"{r * 100 + i}"),) for i in range(columns)) for r in range(3))
+    widths = tuple(1 / columns for _ in range(columns))
+    return Document(INFO, (Table(header=header, rows=rows, widths=widths),))
+
+
+def test_a_wide_table_keeps_every_column_legible_in_the_pdf(tmp_path: Path) -> None:
+    from tests.test_writer_pdf import bbox_pages
+
+    [page] = bbox_pages(write_pdf(wide_table(), default_theme()).data, tmp_path)
+    headers = [w for w in page.words if w.text.startswith("Col")]
+    # Every column once, the first one leading each of the four groups.
+    assert sorted(w.text for w in headers if w.text != "Col0") == sorted(
+        f"Col{i}" for i in range(1, 40)
+    )
+    assert [w.text for w in headers].count("Col0") == 4
+    lines: dict[float, list[float]] = {}
+    for word in headers:
+        lines.setdefault(round(word.y0), []).append(word.x0)
+    for starts in lines.values():
+        starts.sort()
+        # A legible column: its header starts at least 30 pt after the one before.
+        assert min(b - a for a, b in itertools.pairwise(starts)) >= 30
+
+
+def test_a_wide_table_keeps_every_column_legible_in_the_docx() -> None:
+    import re
+
+    with zipfile.ZipFile(io.BytesIO(write_docx(wide_table(), default_theme()).data)) as package:
+        xml = package.read("word/document.xml").decode()
+    grids = re.findall(r"<w:tblGrid>(.*?)</w:tblGrid>", xml)
+    widths = [int(w) for grid in grids for w in re.findall(r'w:gridCol w:w="(\d+)"', grid)]
+    assert len(grids) == 4 and len(widths) == 40 + 3  # the first column in every group
+    assert min(widths) >= 600  # twips: 30 pt
+    labels = re.findall(r"<w:t>(Col\d+)</w:t>", xml)
+    assert labels.count("Col0") == 4 and sorted(set(labels)) == sorted(f"Col{i}" for i in range(40))
+
+
+def test_a_table_that_fits_is_not_split() -> None:
+    from briefgen.document import Table
+    from briefgen.tables import column_groups
+
+    table = Table(
+        header=tuple((Text(f"Heading {i}"),) for i in range(5)),
+        rows=((*((Text("x"),) for _ in range(5)),),),
+    )
+    assert column_groups(table, 470, 9.5) == [table]
+
+
+# --- Item 15: a heading longer than a page is broken across pages, not refused -----------------
+
+
+def test_a_heading_longer_than_a_page_is_broken_across_pages() -> None:
+    from briefgen.document import Heading
+
+    words = [f"h{i:04d}" for i in range(1500)]
+    document = Document(INFO, (Heading(1, (Text(" ".join(words)),)), Paragraph((Text("After"),))))
+    reader = PdfReader(io.BytesIO(write_pdf(document, default_theme()).data))
+    assert len(reader.pages) >= 3
+    found = " ".join(page.extract_text() for page in reader.pages).split()
+    assert [w for w in found if w.startswith("h")] == words and "After" in found
+    # Its outline entry points at its first page.
+    [entry] = reader.outline
+    assert isinstance(entry, dict) and entry["/Title"].startswith("h0000 h0001")
+    assert reader.get_destination_page_number(entry) == 0  # type: ignore[arg-type]
+
+
+def test_a_layout_error_names_no_python_objects(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportlab import platypus
+
+    from briefgen.errors import WriterError
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise platypus.LayoutError("Flowable <Para at 0x7f449cd07f10> too large on page 3 in")
+
+    monkeypatch.setattr(platypus.BaseDocTemplate, "build", fail)
+    with pytest.raises(WriterError) as caught:
+        write_pdf(Document(INFO, ()), default_theme())
+    assert "0x" not in str(caught.value) and "on page 3" in str(caught.value)

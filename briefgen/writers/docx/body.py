@@ -38,6 +38,7 @@ from briefgen.document import (
     Timeline,
     TitleBlock,
 )
+from briefgen.tables import column_groups
 from briefgen.theme import Theme
 from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.docx.blocks import (
@@ -118,7 +119,13 @@ class _Writer:
                 case BulletList() | NumberedList():
                     self.list(block, out, depth)
                 case Table():
-                    self.table(block, out)
+                    size = self.theme.role("table-cell").size
+                    for index, part in enumerate(
+                        column_groups(block, self.ref.text_width / 20, size)
+                    ):
+                        if index:  # tables with nothing between them merge into one in Word
+                            paragraph(out, "Normal")
+                        self.table(part, out)
                 case PageBreak():
                     if not ends_section(out):  # a section break already starts a new page
                         r = SubElement(paragraph(out, "Normal"), R)

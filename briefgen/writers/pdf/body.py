@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
@@ -19,6 +20,7 @@ from typing_extensions import assert_never
 
 from briefgen import document as d
 from briefgen.errors import WriterError
+from briefgen.tables import column_groups
 from briefgen.theme import Theme
 from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.pdf.contents import contents_flowables
@@ -48,6 +50,7 @@ class _Writer:
         self.theme, self.fonts, self.colours = theme, fonts, theme.colours
         self.outlined: list[OutlineEntry] = []  # in document order, for a table of contents
         self.contents_pages: list[list[int]] = []  # per table of contents, filled at save
+        self.text_width = 0.0  # of the portrait page, in points: where wide tables split
         c = theme.colours
         colours = {"title": c.heading, "heading-1": c.heading, "heading-2": c.heading,
                    "heading-3": c.heading, "table-header": theme.table_header_colour}
@@ -118,8 +121,9 @@ class _Writer:
                     if block.items:
                         out.append(self.list(block, depth))
                 case d.Table():
-                    if block.header:
-                        out.append(self.table(block))
+                    size = self.theme.role("table-cell").size
+                    for part in column_groups(block, self.text_width, size) if block.header else []:
+                        out.append(self.table(part))
                 case d.PageBreak():  # not at a page's top: no blank page after a landscape one
                     out.append(rl.PageBreakIfNotEmpty())
                 case d.Timeline():
@@ -141,7 +145,9 @@ class _Writer:
                          for t in labels)
             rows = [[self.para((t,), "field-label"), self.para(f.value, "field-value")]
                     for t, f in zip(labels, block.fields, strict=True)]
+            # splitInRow: a field value longer than a page breaks across pages, like a cell.
             out.append(rl.Table(rows, colWidths=[min(widest + 12, 170), "*"], hAlign="LEFT",
+                                splitInRow=1,
                                 style=[("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
                                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -226,11 +232,17 @@ def write_pdf(
         keepTogetherClass=partial(KeepWithNext, room=body_height * _MIN_ROOM),
     )
     writer = _Writer(theme, fonts)
+    writer.text_width = width - left - right
     story = [*title_logo(theme, options.cache), *writer.blocks(document.blocks)]
     try:
         doc.build(story, canvasmaker=partial(BriefCanvas, chrome=chrome))
     except rl.LayoutError as exc:
+        # reportlab's message names Python objects by address: useless to a reader, and it
+        # would make the message differ from run to run.
+        where = re.search(r"on page (\d+)", str(exc))
+        page_no = f" on page {where.group(1)}" if where else ""
         hint = "something is too large for one page; split it or use smaller margins"
-        raise WriterError(f"the PDF layout failed: {exc}", hint=hint) from exc
+        raise WriterError(f"the PDF layout failed{page_no}: a block does not fit on a page",
+                          hint=hint) from None
     pages = tuple(tuple(entries) for entries in writer.contents_pages)
     return Written(out.getvalue(), Layout(contents_pages=pages))

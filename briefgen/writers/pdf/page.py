@@ -47,6 +47,12 @@ class Para(rl.Paragraph):  # type: ignore[misc]
         return super().wrap(availWidth, availHeight)  # type: ignore[no-any-return]
 
     def split(self, availWidth: float, availHeight: float) -> list[rl.Flowable]:
+        parts = self._split(availWidth, availHeight)
+        if parts and parts[0] is not self:  # a heading broken across pages: its first part
+            parts[0].entry = self.entry  # is where the outline and the contents point
+        return parts
+
+    def _split(self, availWidth: float, availHeight: float) -> list[rl.Flowable]:
         # reportlab's rest-of-paragraph breaks its lines again on every page, and is built from
         # all the words left: a one-megabyte paragraph took minutes (issue 16). The lines broken
         # at this width are the rest's lines, so the rest keeps them, and reportlab only sees
@@ -196,7 +202,9 @@ class KeepWithNext(rl.KeepTogether):  # type: ignore[misc]
         if getattr(self, "_wrapInfo", None) != (aW, aH):
             self.wrap(aW, aH)
         if self._room < aH < self._H:
-            return list(self._content)
+            # Through the queue, not drawn here: a heading taller than the room left (even than
+            # a page) is then split like any paragraph instead of failing the layout.
+            return [rl.NullActionFlowable(), *self._content]
         return super().split(aW, aH)  # type: ignore[no-any-return]
 
 
