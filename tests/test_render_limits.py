@@ -266,3 +266,64 @@ def test_a_layout_error_names_no_python_objects(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(WriterError) as caught:
         write_pdf(Document(INFO, ()), default_theme())
     assert "0x" not in str(caught.value) and "on page 3" in str(caught.value)
+
+
+# --- Item 18: text the fonts cannot show is reported; invisible characters are not drawn ------
+
+SCRIPTS_MEETING = """\
+meeting:
+  title: Scripts
+  date: 2025-03-12
+purpose: |
+  Arabic مرحبا and CJK 中文 here.
+summary: Hebrew שלום only.
+key_points:
+  - Joined a\u200db and a\u200cb, marked a\u200eb.
+"""
+
+
+def test_a_build_warns_at_the_line_of_a_character_the_font_lacks(
+    write_yaml: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = write_yaml(SCRIPTS_MEETING)
+    built = build(path, BuildOptions(out_dir=tmp_path / "out"))
+    assert len(built) == 2  # still built: a warning, not an error
+    found = [(w.location.line, w.location.column, w.message) for w in built.warnings]  # type: ignore[attr-defined, union-attr]
+    assert [(line, column) for line, column, _ in found] == [(5, 10), (6, 17)]
+    assert "no glyph for 'م' (U+0645 ARABIC LETTER MEEM)" in found[0][2]
+    assert "right-to-left" in found[1][2]
+
+
+def test_the_cli_prints_font_warnings_on_stderr_and_lint_reports_them(
+    write_yaml: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from briefgen.cli import main
+
+    path = write_yaml(SCRIPTS_MEETING)
+    built = CliRunner().invoke(main, ["build", str(path), "-o", str(tmp_path / "o"), "-j", "1"])
+    assert built.exit_code == 0
+    assert f"{path}:5:10: warning: the font Liberation Sans has no glyph" in built.stderr
+    assert "warning" not in built.stdout
+    linted = CliRunner().invoke(main, ["lint", str(path)])
+    assert f"{path}:5:10: warning[font]: the font Liberation Sans has no glyph" in linted.stdout
+    assert f"{path}:6:17: warning[font]: right-to-left text" in linted.stdout
+
+
+def test_an_ascii_meeting_has_no_font_warnings(
+    write_yaml: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = write_yaml("meeting:\n  title: Plain\n  date: 2025-03-12\n")
+    assert build(path, BuildOptions(out_dir=tmp_path / "out")).warnings == []  # type: ignore[attr-defined]
+
+
+def test_format_characters_are_not_drawn_in_the_pdf_but_kept_in_the_docx() -> None:
+    text = "a\u200db a\u200cb a\u200eb co\u00adoperation"
+    document = Document(INFO, (Paragraph((Text(text),)),))
+    pdf = PdfReader(io.BytesIO(write_pdf(document, default_theme()).data)).pages[0]
+    drawn = pdf.extract_text()
+    assert "ab ab ab" in drawn
+    assert not any(c in drawn for c in "\u200d\u200c\u200e")
+    with zipfile.ZipFile(io.BytesIO(write_docx(document, default_theme()).data)) as package:
+        assert text in package.read("word/document.xml").decode()

@@ -20,6 +20,7 @@ from typing_extensions import assert_never
 
 from briefgen import document as d
 from briefgen.errors import WriterError
+from briefgen.glyphs import drop_invisible
 from briefgen.tables import column_groups
 from briefgen.theme import Theme
 from briefgen.writers import Layout, WriterOptions, Written
@@ -76,7 +77,8 @@ class _Writer:
         for node in inlines:
             match node:
                 case d.Text(text=text):
-                    out.append(escape(text, _QUOTES))
+                    # Joiners and direction marks serve a shaper reportlab lacks: not drawn.
+                    out.append(escape(drop_invisible(text), _QUOTES))
                 case d.Strong(children=children):
                     out.append(f"<b>{self.markup(children)}</b>")
                 case d.Emphasis(children=children):
