@@ -81,6 +81,8 @@ def run_many(results: Iterable[tuple[str, Any]], total: int, label: str) -> int:
                 report(outcome.error)
                 status = max(status, outcome.error.exit_code)
             else:
+                for warning in getattr(outcome.value, "warnings", ()):
+                    click.echo(f"{clear}{warning.format()}", err=True)
                 for path in outcome.value or ():
                     click.echo(f"{clear}{path}")
             if bar is not None:
@@ -456,6 +458,7 @@ def lint(inputs: tuple[str, ...], fix: bool, word_files: tuple[str, ...]) -> Non
     Prints FILE:LINE:COL: warning[CODE]: message (suggestion) and exits 1 if anything is found.
     """
     from briefgen.lint import fix_file, lint_file
+    from briefgen.lint.fonts import font_lint_warnings
 
     words = tuple(Path(w) for w in word_files)
     found: list[int] = [0, 0]  # warnings, of which fixable
@@ -465,7 +468,9 @@ def lint(inputs: tuple[str, ...], fix: bool, word_files: tuple[str, ...]) -> Non
             fixed = fix_file(Path(path), path, words)
             if fixed:
                 click.echo(f"{path}: fixed {fixed} problem(s)", err=True)
-        for warning in lint_file(Path(path), path, words):
+        warnings = lint_file(Path(path), path, words)
+        warnings += font_lint_warnings(Path(path), path)
+        for warning in warnings:
             click.echo(warning.format())
             found[0] += 1
             found[1] += warning.fixable

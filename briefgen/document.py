@@ -8,10 +8,39 @@ means: the dataclass, both writers, and a parity test.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from typing_extensions import assert_never
+
+# ---------------------------------------------------------------------------------------------
+# Characters
+
+# What neither format can carry: XML 1.0 refuses C0 controls (but tab and line ends), U+FFFE,
+# U+FFFF and lone surrogates; PDF fonts draw DEL and the C1 controls as boxes. The model drops
+# them as it is built, so the writers receive only text they can write (issue 14: one place).
+_UNCARRIABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def carriable(text: str) -> str:
+    """The text without the characters no output format can carry."""
+    return _UNCARRIABLE.sub("", text)
+
+
+def _drop_uncarriable(node: object) -> None:
+    """Clean every text field of a frozen node in place (str and tuples of str)."""
+    for f in fields(node):  # type: ignore[arg-type]
+        value = getattr(node, f.name)
+        if isinstance(value, str):
+            cleaned: object = carriable(value)
+        elif isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
+            cleaned = tuple(carriable(v) for v in value)
+        else:
+            continue
+        if cleaned != value:
+            object.__setattr__(node, f.name, cleaned)
+
 
 # ---------------------------------------------------------------------------------------------
 # Inlines
@@ -20,6 +49,9 @@ from typing_extensions import assert_never
 @dataclass(frozen=True)
 class Text:
     text: str
+
+    def __post_init__(self) -> None:
+        _drop_uncarriable(self)
 
 
 @dataclass(frozen=True)
@@ -36,6 +68,9 @@ class Emphasis:
 class Link:
     url: str
     children: tuple[Inline, ...]
+
+    def __post_init__(self) -> None:
+        _drop_uncarriable(self)
 
 
 @dataclass(frozen=True)
@@ -89,6 +124,11 @@ class ListItem:
     blocks: tuple[Block, ...]
 
 
+# Lists nest at most this deep: the reader lifts the items of deeper lists into the list at this
+# depth, in order, so no item is lost and no writer has to indent past the page.
+MAX_LIST_DEPTH = 6
+
+
 @dataclass(frozen=True)
 class BulletList:
     items: tuple[ListItem, ...]
@@ -123,6 +163,9 @@ class TitleField:
     label: str
     value: tuple[Inline, ...]
 
+    def __post_init__(self) -> None:
+        _drop_uncarriable(self)
+
 
 @dataclass(frozen=True)
 class TitleBlock:
@@ -139,6 +182,9 @@ class TimelineMilestone:
     date: dt.date
     label: str
 
+    def __post_init__(self) -> None:
+        _drop_uncarriable(self)
+
 
 @dataclass(frozen=True)
 class TimelineRow:
@@ -152,6 +198,9 @@ class TimelineRow:
     end: dt.date | None = None  # inclusive: the bar covers the whole of its last day
     milestones: tuple[TimelineMilestone, ...] = ()
     cadence: str = ""
+
+    def __post_init__(self) -> None:
+        _drop_uncarriable(self)
 
     @property
     def dated(self) -> bool:
@@ -172,6 +221,9 @@ class Timeline:
     name_header: str = ""  # header of the column of initiative names
     language: str = "en"  # of the axis labels (month and quarter names)
     line: int | None = _line()
+
+    def __post_init__(self) -> None:
+        _drop_uncarriable(self)
 
 
 @dataclass(frozen=True)
@@ -222,6 +274,9 @@ class DocumentInfo:
     page_label: str = "Page {page} of {pages}"
     revisions: Revisions | None = None  # a redline's; dumped only when set
 
+
+    def __post_init__(self) -> None:
+        _drop_uncarriable(self)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,9 @@ class Location:
         return ":".join(parts)
 
 
+_SHOWN = 120  # characters of a source line an error shows
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """One finding: what is wrong, where, and a hint on how to fix it."""
@@ -43,9 +46,14 @@ class Diagnostic:
         loc = self.location
         if source_lines and loc and loc.line and 0 < loc.line <= len(source_lines):
             text = source_lines[loc.line - 1].rstrip("\n")
-            lines.append(f"    {text}")
+            column = (loc.column or 1) - 1
+            # A very long line (a huge value) is shown as a window around the column.
+            start = max(0, column - 40) if len(text) > _SHOWN else 0
+            shown = text[start : start + _SHOWN]
+            lead, tail = ("…" if start else ""), ("…" if start + _SHOWN < len(text) else "")
+            lines.append(f"    {lead}{shown}{tail}")
             if loc.column:
-                lines.append("    " + " " * (loc.column - 1) + "^")
+                lines.append("    " + " " * (column - start + len(lead)) + "^")
         if self.hint:
             lines.append(f"  hint: {self.hint}")
         return "\n".join(lines)
@@ -68,9 +76,7 @@ class BriefgenError(Exception):
         self.message = message
         self.location = location
         self.hint = hint
-        self.diagnostics: list[Diagnostic] = diagnostics or [
-            Diagnostic(message, location, hint)
-        ]
+        self.diagnostics: list[Diagnostic] = diagnostics or [Diagnostic(message, location, hint)]
 
     def __str__(self) -> str:
         return "\n".join(d.format() for d in self.diagnostics)

@@ -20,6 +20,10 @@ from briefgen.errors import Diagnostic, InputError, Location
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ALIASES = 50
 MAX_NODES = 200_000
+# One text value at most: reportlab's line breaking is quadratic in a paragraph's words (its
+# breakLines pops words from the front of a list), so a 1 MB paragraph took 10 s even with the
+# PDF writer's per-page work made linear; 100,000 characters (some 30 pages) lays out in < 1 s.
+MAX_TEXT_CHARS = 100_000
 
 KeyPath = tuple[str | int, ...]
 
@@ -199,6 +203,13 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             if node.tag == "tag:yaml.org,2002:null":
                 return None
+            if len(node.value) > MAX_TEXT_CHARS:
+                self._error(
+                    node,
+                    f"this text is {len(node.value):,} characters long; the limit for one "
+                    f"value is {MAX_TEXT_CHARS:,}",
+                    "split it into several items or sections",
+                )
             return node.value
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]

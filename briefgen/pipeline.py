@@ -19,7 +19,7 @@ from briefgen.cache import Cache
 from briefgen.config import ProjectConfig, find_config, load_config
 from briefgen.document import Document, DocumentInfo
 from briefgen.document import dump as dump_document
-from briefgen.errors import MarkupError, UsageError
+from briefgen.errors import Diagnostic, MarkupError, UsageError
 from briefgen.loader import load_yaml_text
 from briefgen.model import Meeting
 from briefgen.people import PeopleDirectory, load_people
@@ -272,6 +272,7 @@ def build(
     meeting, _ = project.load_meeting(path, str(input_path))
     created = source_date_epoch()
 
+    warnings = font_warnings(path, str(input_path), [project.theme(a) for a in audiences])
     # Render everything first, so a failure leaves no partial set of files behind.
     outputs: list[tuple[Path, bytes]] = []
     for audience in audiences:
@@ -283,7 +284,41 @@ def build(
             outputs.append((output_path(meeting, audience, fmt, options.out_dir), written.data))
     for target, data in outputs:
         write_atomic(target, data)
-    return [target for target, _ in outputs]
+    return Built([target for target, _ in outputs], warnings)
+
+
+class Built(list[Path]):
+    """The paths a build wrote, and the warnings it found (the CLI prints them)."""
+
+    def __init__(self, paths: list[Path], warnings: list[Diagnostic]) -> None:
+        super().__init__(paths)
+        self.warnings = warnings
+
+
+def font_warnings_for(path: Path, display_name: str, options: BuildOptions | None = None
+                      ) -> list[Diagnostic]:
+    """font_warnings with the themes of the audiences `options` asks for (`briefgen lint`)."""
+    options = options or BuildOptions()
+    project = Project.for_input(path, options)
+    themes = [project.theme(project.audience(name)) for name in options.audiences]
+    return font_warnings(path, display_name, themes)
+
+
+def font_warnings(path: Path, display_name: str, themes: list[Theme]) -> list[Diagnostic]:
+    """Text of the meeting file that the themes' fonts cannot show, or that runs right to left
+    (see briefgen.glyphs): warnings at the characters' lines."""
+    from briefgen.glyphs import check_source
+    from briefgen.schema import meeting_schema
+
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    if text.isascii():
+        return []
+    found: dict[str, Diagnostic] = {}  # themes sharing a font report once
+    for theme in themes:
+        font = theme.font_path("regular")
+        for warning in check_source(text, display_name, meeting_schema(), font, theme.fonts.family):
+            found.setdefault(warning.format(), warning)
+    return list(found.values())
 
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:

@@ -16,6 +16,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 
 from briefgen.document import (
+    MAX_LIST_DEPTH,
     Block,
     BulletList,
     Document,
@@ -56,11 +57,18 @@ _DISABLED_RULES = [
     "linkify",
 ]
 _SAFE_URL_SCHEMES = ("http://", "https://", "mailto:")
+# markdown-it silently drops everything below its nesting limit (20 in the commonmark preset,
+# about nine list levels). 200 is far above MAX_LIST_DEPTH, which the reader flattens to, and far
+# below Python's recursion limit; markup that reaches it is refused, never cut short.
+_MAX_NESTING = 200
 
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md = MarkdownIt(
+        "commonmark",
+        {"html": False, "linkify": False, "typographer": False, "maxNesting": _MAX_NESTING},
+    )
     md.enable("table")
     md.disable(_DISABLED_RULES, ignoreInvalid=True)
     for name in CONTAINERS:
@@ -74,8 +82,18 @@ def _parser() -> MarkdownIt:
 
 def read_markup(markup: str, info: DocumentInfo, source_name: str = "<markup>") -> Document:
     """Parse rendered markup into a Document; unsupported constructs raise MarkupError."""
-    tree = SyntaxTreeNode(_parser().parse(markup))
+    tokens = _parser().parse(markup)
     reader = _Reader(source_name)
+    for token in tokens:
+        # A block opened at the last level has its content skipped by markdown-it.
+        if token.nesting == 1 and token.level >= _MAX_NESTING - 2:
+            line = token.map[0] + 1 if token.map else None
+            raise MarkupError(
+                f"a list nested more than {(_MAX_NESTING - 4) // 2} levels deep",
+                location=Location(f"{source_name} (rendered)", line),
+                hint=f"lists deeper than {MAX_LIST_DEPTH} levels are flattened anyway; indent less",
+            )
+    tree = SyntaxTreeNode(tokens)
     blocks = reader.blocks(tree.children)
     return Document(info=info, blocks=tuple(blocks))
 
@@ -83,6 +101,7 @@ def read_markup(markup: str, info: DocumentInfo, source_name: str = "<markup>") 
 class _Reader:
     def __init__(self, source_name: str) -> None:
         self.source_name = source_name
+        self.list_depth = 0  # of the list being read; 1 for a list at the top
 
     def error(self, node: SyntaxTreeNode, message: str, hint: str | None = None) -> MarkupError:
         line = node.map[0] + 1 if node.map else None
@@ -130,7 +149,14 @@ class _Reader:
         raise self.error(node, f"unsupported markup {kind!r}")
 
     def items(self, node: SyntaxTreeNode) -> tuple[ListItem, ...]:
-        return tuple(ListItem(tuple(self.blocks(item.children))) for item in node.children)
+        self.list_depth += 1
+        try:
+            items = [ListItem(tuple(self.blocks(item.children))) for item in node.children]
+        finally:
+            self.list_depth -= 1
+        if self.list_depth + 1 < MAX_LIST_DEPTH:
+            return tuple(items)
+        return tuple(flat for item in items for flat in _flatten(item))
 
     def table(self, node: SyntaxTreeNode) -> Table:
         header: tuple[tuple[Inline, ...], ...] = ()
@@ -244,6 +270,24 @@ class _Reader:
             else:
                 raise self.error(node, f"unsupported inline markup {kind!r}")
         return out
+
+
+def _flatten(item: ListItem) -> list[ListItem]:
+    """An item of a list at MAX_LIST_DEPTH, its nested lists' items lifted to follow it in
+    reading order (a paragraph after a nested list becomes an item of its own)."""
+    out: list[ListItem] = []
+    pending: list[Block] = []
+    for block in item.blocks:
+        if isinstance(block, (BulletList, NumberedList)):
+            if pending:
+                out.append(ListItem(tuple(pending)))
+                pending = []
+            out.extend(block.items)  # already flat: read before their parent
+        else:
+            pending.append(block)
+    if pending or not out:
+        out.append(ListItem(tuple(pending)))
+    return out
 
 
 def _merge(inlines: list[Inline]) -> tuple[Inline, ...]:

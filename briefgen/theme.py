@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from briefgen.errors import Location, ThemeError
 
@@ -87,17 +87,66 @@ def field_label_width(longest_label: float) -> float:
     return min(longest_label + FIELD_LABEL_PADDING, FIELD_LABEL_MAX)
 
 
+# The one font mapping both writers read: a family name and the files of its four faces. The
+# PDF writer embeds the files, the DOCX writer names the family, so a theme that changes only
+# `fonts.family` gets the new family in both formats.
+FACES = ("regular", "bold", "italic", "bold_italic")
+BUNDLED_FAMILIES: dict[str, tuple[str, str, str, str]] = {
+    family: tuple(
+        f"{family.replace(' ', '')}-{face}.ttf"  # type: ignore[misc]
+        for face in ("Regular", "Bold", "Italic", "BoldItalic")
+    )
+    for family in ("Liberation Sans", "Liberation Serif")
+}
+
+
 class FontSet(_Strict):
-    family: str = Field("Liberation Sans", description="Family name used in the PDF.")
+    family: str = Field(
+        "Liberation Sans",
+        description="Font family of the text in both formats. A bundled family (Liberation Sans, "
+        "Liberation Serif) needs no files; any other needs at least its regular .ttf file "
+        "(faces not given use it).",
+    )
     docx_name: str | None = Field(
         None,
         description="Font name written into the DOCX (e.g. Arial, metric-compatible with "
         "Liberation Sans); the family name if absent.",
     )
-    regular: str = "LiberationSans-Regular.ttf"
-    bold: str = "LiberationSans-Bold.ttf"
-    italic: str = "LiberationSans-Italic.ttf"
-    bold_italic: str = "LiberationSans-BoldItalic.ttf"
+    regular: str | None = Field(
+        None, description="A .ttf file; the family's bundled one if absent."
+    )
+    bold: str | None = None
+    italic: str | None = None
+    bold_italic: str | None = None
+
+    @model_validator(mode="after")
+    def _faces_known(self) -> FontSet:
+        if self.regular is None and bundled_family(self.family) is None:
+            raise ValueError(
+                f"font family {self.family!r} is not bundled, so fonts.regular must name its "
+                f".ttf file (bundled families: {', '.join(BUNDLED_FAMILIES)})"
+            )
+        return self
+
+    def file(self, face: Literal["regular", "bold", "italic", "bold_italic"]) -> str:
+        """The file of one face: the theme's own, else the bundled family's, else (a family
+        with one file, as many non-Latin fonts are) the regular file: never another family's."""
+        name: str | None = getattr(self, face)
+        if name is not None:
+            return name
+        files = bundled_family(self.family)
+        if files is None:
+            assert self.regular is not None  # _faces_known
+            return self.regular
+        return files[FACES.index(face)]
+
+
+def bundled_family(family: str) -> tuple[str, str, str, str] | None:
+    folded = " ".join(family.split()).casefold()
+    for name, files in BUNDLED_FAMILIES.items():
+        if name.casefold() == folded:
+            return files
+    return None
 
 
 class Colours(_Strict):
@@ -185,7 +234,7 @@ class Theme(_Strict):
 
     def font_path(self, which: Literal["regular", "bold", "italic", "bold_italic"]) -> Path:
         """Where a font file is: relative to the theme's folder, else among the bundled fonts."""
-        name = getattr(self.fonts, which)
+        name = self.fonts.file(which)
         if self.base_dir:
             candidate = Path(self.base_dir) / name
             if candidate.is_file():

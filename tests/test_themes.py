@@ -142,7 +142,8 @@ def test_bad_values_are_reported_at_their_line(folder: Path, text: str, line: in
     ("description: x\nlogo: {file: missing.png, alt: Crest}\n", 2, "file not found"),
     ("description: x\nlogo: {file: t.yaml, alt: Crest}\n", 2, "not a PNG or JPEG"),
     ("description: x\n\nreference_docx: logo.png\n", 3, "not a Word (.docx) file"),
-    ("fonts:\n  family: X\n  bold: NoSuchFont.ttf\n", 3, "no bundled font 'NoSuchFont.ttf'"),
+    ("fonts:\n  family: Liberation Sans\n  bold: NoSuchFont.ttf\n", 3,
+     "no bundled font 'NoSuchFont.ttf'"),
 ])
 def test_bad_files_are_theme_errors_at_their_line(folder: Path, text: str, line: int,
                                                   words: str) -> None:

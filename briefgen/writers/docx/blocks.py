@@ -9,8 +9,6 @@ from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from lxml.etree import SubElement
 
-# XML 1.0 cannot carry these at all; the PDF writer drops them too.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 SPECIAL = re.compile("(\t|\r\n|\r|\n)")
 
 
@@ -43,7 +41,7 @@ def run(
         if italic:
             SubElement(rpr, w("i"))
     # Tabs and line ends inside a text become Word's own tab and break elements.
-    for index, piece in enumerate(SPECIAL.split(CONTROL.sub("", text))):
+    for index, piece in enumerate(SPECIAL.split(text)):
         if index % 2:
             SubElement(r, w("tab") if piece == "\t" else w("br"))
         elif piece:

@@ -41,10 +41,10 @@ from briefgen.document import (
     TitleBlock,
     change_of,
 )
+from briefgen.tables import column_groups
 from briefgen.theme import Theme, field_label_width
 from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.docx.blocks import (
-    CONTROL,
     PPR,
     PRESERVE,
     VAL,
@@ -125,7 +125,13 @@ class _Writer:
                 case BulletList() | NumberedList():
                     self.list(block, out, depth)
                 case Table():
-                    self.table(block, out)
+                    size = self.theme.role("table-cell").size
+                    for index, part in enumerate(
+                        column_groups(block, self.ref.text_width / 20, size)
+                    ):
+                        if index:  # tables with nothing between them merge into one in Word
+                            paragraph(out, "Normal")
+                        self.table(part, out)
                 case PageBreak():
                     if not ends_section(out):  # a section break already starts a new page
                         r = SubElement(paragraph(out, "Normal"), R)
@@ -167,7 +173,7 @@ class _Writer:
                         self.inlines(parent, label, bold=bold, italic=italic, link=True,
                                      change=change)
                         continue
-                    rid = self.part.relate_to(CONTROL.sub("", url), RT.HYPERLINK,
+                    rid = self.part.relate_to(url, RT.HYPERLINK,
                                               is_external=True)
                     hyperlink = SubElement(parent, w("hyperlink"), {qn("r:id"): rid})
                     self.inlines(hyperlink, label, bold=bold, italic=italic, link=True,

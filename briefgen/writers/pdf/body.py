@@ -19,6 +19,8 @@ from typing_extensions import assert_never
 
 from briefgen import document as d
 from briefgen.errors import WriterError
+from briefgen.glyphs import drop_invisible
+from briefgen.tables import column_groups
 from briefgen.theme import Theme, field_label_width
 from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.pdf.contents import contents_flowables
@@ -42,8 +44,6 @@ _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA
 _BULLETS = ("\u2022", "\u2013", "\u25e6")  # by nesting depth, like a word processor's defaults
 # Paragraph markup is XML: quotes matter inside attribute values such as href.
 _QUOTES = {'"': "&quot;", "'": "&#39;"}
-# C0 controls cannot be drawn and some make reportlab's markup parser fail.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MIN_ROOM = 0.2  # share of a page below which a heading moves on to stay with its text
 
 
@@ -88,6 +88,7 @@ class _Writer:
         self.theme, self.fonts, self.colours = theme, fonts, theme.colours
         self.outlined: list[OutlineEntry] = []  # in document order, for a table of contents
         self.contents_pages: list[list[int]] = []  # per table of contents, filled at save
+        self.text_width = 0.0  # of the portrait page, in points: where wide tables split
         self.styles = {role: self._style(role, theme.role_colour(role)) for role in (
             "title", "subtitle", "field-label", "field-value", "heading-1", "heading-2",
             "heading-3", "body", "list-item", "table-header", "table-cell")}
@@ -110,13 +111,14 @@ class _Writer:
         for node in inlines:
             match node:
                 case d.Text(text=text):
-                    out.append(escape(_CONTROL.sub("", text), _QUOTES))
+                    # Joiners and direction marks serve a shaper reportlab lacks: not drawn.
+                    out.append(escape(drop_invisible(text), _QUOTES))
                 case d.Strong(children=children):
                     out.append(f"<b>{self.markup(children)}</b>")
                 case d.Emphasis(children=children):
                     out.append(f"<i>{self.markup(children)}</i>")
                 case d.Link(url=url, children=children):
-                    href = escape(_CONTROL.sub("", url), _QUOTES)
+                    href = escape(url, _QUOTES)
                     label = self.markup(children) or href
                     out.append(f'<a href="{href}" color="{self.colours.link}">{label}</a>')
                 case d.LineBreak():
@@ -163,8 +165,9 @@ class _Writer:
                     if block.items:
                         out.append(self.list(block, depth))
                 case d.Table():
-                    if block.header:
-                        out.append(self.table(block))
+                    size = self.theme.role("table-cell").size
+                    for part in column_groups(block, self.text_width, size) if block.header else []:
+                        out.append(self.table(part))
                 case d.PageBreak():  # not at a page's top: no blank page after a landscape one
                     out.append(rl.PageBreakIfNotEmpty())
                 case d.Timeline():
@@ -187,7 +190,9 @@ class _Writer:
             rows = [[self.para(_marked_as(f.value, (t,)), "field-label"),
                      self.para(f.value, "field-value")]
                     for t, f in zip(labels, block.fields, strict=True)]
+            # splitInRow: a field value longer than a page breaks across pages, like a cell.
             out.append(rl.Table(rows, colWidths=[field_label_width(widest), "*"], hAlign="LEFT",
+                                splitInRow=1,
                                 style=[("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
                                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -272,11 +277,17 @@ def write_pdf(
         keepTogetherClass=partial(KeepWithNext, room=body_height * _MIN_ROOM),
     )
     writer = _Writer(theme, fonts)
+    writer.text_width = width - left - right
     story = [*title_logo(theme, options.cache), *writer.blocks(document.blocks)]
     try:
         doc.build(story, canvasmaker=partial(BriefCanvas, chrome=chrome))
     except rl.LayoutError as exc:
+        # reportlab's message names Python objects by address: useless to a reader, and it
+        # would make the message differ from run to run.
+        where = re.search(r"on page (\d+)", str(exc))
+        page_no = f" on page {where.group(1)}" if where else ""
         hint = "something is too large for one page; split it or use smaller margins"
-        raise WriterError(f"the PDF layout failed: {exc}", hint=hint) from exc
+        raise WriterError(f"the PDF layout failed{page_no}: a block does not fit on a page",
+                          hint=hint) from None
     pages = tuple(tuple(entries) for entries in writer.contents_pages)
     return Written(out.getvalue(), Layout(contents_pages=pages))

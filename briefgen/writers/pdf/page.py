@@ -42,11 +42,65 @@ class Para(rl.Paragraph):  # type: ignore[misc]
     entry: OutlineEntry | None = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        # A failed split() deletes blPara to force the next wrap; honour that.
+        # A failed split() deletes blPara to force the next wrap; honour that (Para.split keeps
+        # it where the lines are still right).
         if availWidth == self._wrapped_at and "blPara" in self.__dict__:
             return self.width, self.height
+        self._gather()
         self._wrapped_at = availWidth
         return super().wrap(availWidth, availHeight)  # type: ignore[no-any-return]
+
+    def split(self, availWidth: float, availHeight: float) -> list[rl.Flowable]:
+        parts = self._split(availWidth, availHeight)
+        if parts and parts[0] is not self:  # a heading broken across pages: its first part
+            parts[0].entry = self.entry  # is where the outline and the contents point
+        return parts
+
+    def _split(self, availWidth: float, availHeight: float) -> list[rl.Flowable]:
+        # reportlab's rest-of-paragraph breaks its lines again on every page, and is built from
+        # all the words left: a one-megabyte paragraph took minutes (issue 16). The lines broken
+        # at this width are the rest's lines, so the rest keeps them, and reportlab only sees
+        # the lines around the break; the rest's words are gathered if it is wrapped anew.
+        broken = self.__dict__.get("blPara") if availWidth == self._wrapped_at else None
+        lines = getattr(broken, "lines", None)
+        if broken is None or lines is None or not _reusable(self, lines):
+            return super().split(availWidth, availHeight)  # type: ignore[no-any-return]
+        fit = int(availHeight / self.style.leading)
+        if len(lines) > fit + 2:
+            self.blPara = broken.clone(lines=lines[: fit + 2])
+        parts: list[rl.Flowable] = super().split(availWidth, availHeight)
+        self.blPara = broken  # no room here: the lines stay right for the next frame too
+        if len(parts) != 2:
+            return parts
+        first, rest = parts
+        kept = len(first.blPara.lines)
+        rest.blPara = broken.clone(lines=lines[kept:])
+        rest.width, rest._wrapped_at = availWidth, availWidth
+        rest.height = len(rest.blPara.lines) * rest.style.leading
+        rest._words_from = (self._get_split_blParaFunc(), broken, kept)
+        return parts
+
+    _words_from: tuple[Callable[..., Any], Any, int] | None = None
+
+    def _gather(self) -> None:
+        """Give a rest made by split() all its words, before anything reads them."""
+        if self._words_from is not None:
+            func, whole, kept = self._words_from
+            self.frags, self._words_from = func(whole, kept, len(whole.lines)), None
+
+    def minWidth(self) -> float:
+        self._gather()
+        return super().minWidth()  # type: ignore[no-any-return]
+
+
+def _reusable(para: Para, lines: list[Any]) -> bool:
+    """Whether a split paragraph's rest can keep the lines broken for the whole: the widths
+    are the same (no first-line indent), the height is lines times leading, and its lines do not
+    point into the whole's fragment list (which the rest no longer has)."""
+    style = para.style
+    auto = getattr(para, "autoLeading", getattr(style, "autoLeading", ""))
+    return (style.firstLineIndent == 0 and auto in ("", "off")
+            and not (lines and hasattr(lines[0], "sFW")))
 
 
 @dataclass(frozen=True)
@@ -175,7 +229,9 @@ class KeepWithNext(rl.KeepTogether):  # type: ignore[misc]
         if getattr(self, "_wrapInfo", None) != (aW, aH):
             self.wrap(aW, aH)
         if self._room < aH < self._H:
-            return list(self._content)
+            # Through the queue, not drawn here: a heading taller than the room left (even than
+            # a page) is then split like any paragraph instead of failing the layout.
+            return [rl.NullActionFlowable(), *self._content]
         return super().split(aW, aH)  # type: ignore[no-any-return]
 
 
