@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFError, TTFont
 
 from briefgen.errors import ThemeError
 from briefgen.theme import Theme
@@ -24,6 +25,33 @@ class Fonts:
 
     def face(self, bold: bool, italic: bool) -> str:
         return ((self.regular, self.italic), (self.bold, self.bold_italic))[bold][italic]
+
+
+class _TTFont(TTFont):  # type: ignore[misc]
+    """reportlab's subsets map their unused codes to U+0000, which PDF/UA (and PDF/A-2a's
+    Unicode mapping) reject: each subset's ToUnicode CMap lists only the codes it uses."""
+
+    def addObjects(self, doc: Any) -> None:  # noqa: N802
+        subsets = self.state[doc].subsets if doc in self.state else []
+        super().addObjects(doc)  # forgets the document's state
+        for number, subset in enumerate(subsets):
+            name = (b"".join((SUBSETN(number), b"+", self.face.name, self.face.subfontNameX))
+                    ).decode("pdfdoc")
+            stream = doc.idToObject["toUnicodeCMap:" + name]
+            stream.content = _to_unicode(name, subset)
+
+
+def _to_unicode(name: str, subset: list[int]) -> str:
+    used = [(code, value) for code, value in enumerate(subset)
+            if value not in (0, 0xFEFF, 0xFFFE)]
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        f"/CIDSystemInfo << /Registry ({name}) /Ordering ({name}) /Supplement 0 >> def",
+        f"/CMapName /{name} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(used)} beginbfchar", *(f"<{code:02X}> <{value:04X}>" for code, value in used),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
 
 
 # Parsing a TTF costs milliseconds and the registry is process-wide, so register once per file set.
@@ -47,7 +75,7 @@ def register_fonts(theme: Theme) -> Fonts:
         names = [f"{stem}-{face}" for face in FACES]
         for name, path in zip(names, paths, strict=True):
             try:
-                pdfmetrics.registerFont(TTFont(name, path))
+                pdfmetrics.registerFont(_TTFont(name, path))
             except (TTFError, OSError, ValueError) as exc:
                 hint = "use a TrueType (.ttf) font whose licence allows embedding"
                 raise ThemeError(f"font {path} cannot be used in a PDF: {exc}", hint=hint) from exc

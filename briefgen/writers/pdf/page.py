@@ -16,6 +16,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from briefgen import document as d
+from briefgen.writers.pdf.marked import MarkedCanvas
+from briefgen.writers.pdf.structure import Element
 from briefgen.writers.pdf.theme import HeaderChrome
 
 
@@ -30,8 +32,9 @@ class Chrome:
     marking: tuple[str, float, Color]  # font, size, colour
     label: tuple[str, float, Color]
     header: HeaderChrome | None = None  # the theme's header text and logo
+    marking_element: Element | None = None  # the marking said once, as real content
 
-    def draw(self, canvas: Canvas, page: int, pages: int) -> None:
+    def draw(self, canvas: BriefCanvas, page: int, pages: int) -> None:
         # The page's own size: a landscape page (a wide timeline) has its chrome turned with it.
         (width, height), (top, right, bottom, left) = canvas._pagesize, self.margins
         font, size, colour = self.label
@@ -49,18 +52,30 @@ class Chrome:
             else:  # two lines, centred on where the one would be
                 y, mark_y = y + mark_size * 0.8, y - mark_size * 0.8
         canvas.saveState()
-        canvas.setFont(font, size)
-        canvas.setFillColor(colour)
-        canvas.drawRightString(x_right, y, label)
-        canvas.drawString(left, y, _fit(self.footer, font, size, room))
+        with canvas.artifact("Footer"):
+            canvas.setFont(font, size)
+            canvas.setFillColor(colour)
+            canvas.drawRightString(x_right, y, label)
+            canvas.drawString(left, y, _fit(self.footer, font, size, room))
+            if text:
+                canvas.setFont(mark_font, mark_size)
+                canvas.setFillColor(mark_colour)
+                canvas.drawCentredString(centre, mark_y, text)
         if text:
             canvas.setFont(mark_font, mark_size)
             canvas.setFillColor(mark_colour)
-            canvas.drawCentredString(centre, height - top / 2 - mark_size * 0.35, text)
-            canvas.drawCentredString(centre, mark_y, text)
+            # The first page's top banner is the marking as real content, read once.
+            if page == 1 and self.marking_element is not None:
+                canvas.begin_marked(self.marking_element)
+                canvas.drawCentredString(centre, height - top / 2 - mark_size * 0.35, text)
+                canvas.end_marked()
+            else:
+                with canvas.artifact("Header"):
+                    canvas.drawCentredString(centre, height - top / 2 - mark_size * 0.35, text)
         if self.header is not None:
             mark_w = canvas.stringWidth(text, mark_font, mark_size) if text else 0
-            self.header.draw(canvas, (width, height), self.margins, mark_w)
+            with canvas.artifact("Header"):
+                self.header.draw(canvas, (width, height), self.margins, mark_w)
         canvas.restoreState()
 
 
@@ -73,7 +88,7 @@ def _fit(text: str, font: str, size: float, room: float) -> str:  # cut with …
     return text.rstrip() + "…" if text else ""
 
 
-class BriefCanvas(Canvas):  # type: ignore[misc]
+class BriefCanvas(MarkedCanvas):
     """Holds every page until save(), when the page count is known for "Page X of Y"."""
 
     def __init__(self, *args: Any, chrome: Chrome, **kwargs: Any) -> None:
@@ -104,8 +119,11 @@ class BriefCanvas(Canvas):  # type: ignore[misc]
             self.__dict__.update(state)
             for key, kwargs in self._bookmarks:
                 super().bookmarkPage(key, **kwargs)
+            self.close_default()
             self._chrome.draw(self, self._pageNumber, len(self._held))
             super().showPage()
+        self._code = []  # showPage opened the next page's artifact; there is no next page
+        self.finish_structure(len(self._held))
         super().save()
 
 

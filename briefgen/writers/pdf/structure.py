@@ -1,0 +1,165 @@
+"""The PDF structure tree: elements made from the Document, marked content drawn into them.
+
+The writer builds `Element`s from the Document in logical order (so a table split over pages
+is still one Table, and the tree never depends on layout). Drawing only fills them: a tagged
+flowable brackets what it draws with `/Tag <</MCID n>> BDC … EMC`, and everything else on a page
+is inside `/Artifact` (see `MarkedCanvas`). At save, `write_tree` turns the elements into
+reportlab PDF objects: no second pass over the finished file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab import platypus as rl
+from reportlab.pdfbase import pdfdoc
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A marked-content sequence: page index (0-based) and its MCID there."""
+
+    page: int
+    mcid: int
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A link annotation inside an element: its page, reportlab reference and parent key."""
+
+    page: int
+    ref: Any
+    key: LateNumber
+
+
+@dataclass(eq=False)
+class Element:
+    tag: str
+    kids: list[Element | Marked | Annotation] = field(default_factory=list)
+    alt: str = ""
+    scope: str = ""  # a TH's /Scope: Column or Row
+    lang: str = ""
+    links: dict[str, str] = field(default_factory=dict)  # link target -> its words, for /Contents
+
+    def add(self, tag: str, **attrs: str) -> Element:
+        child = Element(tag, **attrs)
+        self.kids.append(child)
+        return child
+
+    def walk(self) -> list[Element]:
+        out = [self]
+        for kid in self.kids:
+            if isinstance(kid, Element):
+                out.extend(kid.walk())
+        return out
+
+
+class LateNumber(pdfdoc.PDFObject):  # type: ignore[misc]
+    """An integer known only at save (a /StructParent key after the pages' keys)."""
+
+    value = 0
+
+    def format(self, document: Any) -> bytes:
+        return str(self.value).encode("ascii")
+
+
+class Tagged:
+    """Mixin for flowables that are one element's content: drawOn brackets the drawing.
+
+    The same flowable drawn twice is a repetition (a table's header row on the next page):
+    the second time it stays an artifact. A split keeps the element on both parts.
+    """
+
+    briefgen_tag: Element | None = None
+    _briefgen_drawn = False
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        tag = self.briefgen_tag
+        if tag is None or self._briefgen_drawn or not hasattr(canvas, "begin_marked"):
+            super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
+            return
+        self._briefgen_drawn = True
+        canvas.begin_marked(tag)
+        super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
+        canvas.end_marked()
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
+        parts: list[Any] = super().split(availWidth, availHeight)  # type: ignore[misc]
+        for part in parts:
+            if isinstance(part, Tagged):
+                part.briefgen_tag = self.briefgen_tag
+        return parts
+
+
+class TaggedParagraph(Tagged, rl.Paragraph):  # type: ignore[misc]
+    pass
+
+
+def tagged(flowable: Any, element: Element) -> Any:
+    flowable.briefgen_tag = element
+    return flowable
+
+
+def pdf_text(text: str) -> str:
+    """A PDF text string in UTF-16 hex: no escaping needed, any script carried."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+def page_ref(page: int) -> Any:
+    return pdfdoc.PDFObjectReference(f"Page{page + 1}")
+
+
+def write_tree(doc: Any, root: Element, pages: int) -> Any:
+    """Register the tree's objects with reportlab's document; returns the StructTreeRoot."""
+    elements = root.walk()
+    dicts = {id(e): pdfdoc.PDFDictionary() for e in elements}
+    refs = {id(e): doc.Reference(dicts[id(e)]) for e in elements}
+    tree = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("StructTreeRoot")})
+    tree_ref = doc.Reference(tree)
+    by_page: list[dict[int, Any]] = [{} for _ in range(pages)]
+    keyed: list[tuple[int, Any]] = []
+    parents: dict[int, Any] = {id(k): refs[id(e)] for e in elements for k in e.kids
+                               if isinstance(k, Element)}
+    for element in elements:
+        entries: dict[str, Any] = {
+            "Type": pdfdoc.PDFName("StructElem"), "S": pdfdoc.PDFName(element.tag),
+            "P": parents.get(id(element), tree_ref),
+        }
+        first = next((k.page for k in element.kids if isinstance(k, Marked)), None)
+        if first is not None:
+            entries["Pg"] = page_ref(first)
+        kids: list[Any] = []
+        for kid in element.kids:
+            if isinstance(kid, Element):
+                kids.append(refs[id(kid)])
+            elif isinstance(kid, Marked):
+                by_page[kid.page][kid.mcid] = refs[id(element)]
+                kids.append(kid.mcid if kid.page == first else pdfdoc.PDFDictionary({
+                    "Type": pdfdoc.PDFName("MCR"), "Pg": page_ref(kid.page), "MCID": kid.mcid}))
+            else:
+                kid.key.value = pages + len(keyed)
+                keyed.append((kid.key.value, refs[id(element)]))
+                kids.append(pdfdoc.PDFDictionary({
+                    "Type": pdfdoc.PDFName("OBJR"), "Obj": kid.ref, "Pg": page_ref(kid.page)}))
+        if kids:
+            entries["K"] = kids[0] if len(kids) == 1 else pdfdoc.PDFArray(kids)
+        if element.alt:
+            entries["Alt"] = pdf_text(element.alt)
+        if element.lang:
+            entries["Lang"] = pdf_text(element.lang)
+        if element.scope:
+            entries["A"] = pdfdoc.PDFDictionary({"O": pdfdoc.PDFName("Table"),
+                                                 "Scope": pdfdoc.PDFName(element.scope)})
+        dicts[id(element)].dict.update(entries)
+    nums: list[Any] = []
+    for index, marked in enumerate(by_page):
+        nums += [index, pdfdoc.PDFArray([marked[m] for m in sorted(marked)])]
+    for key, ref in keyed:
+        nums += [key, ref]
+    tree.dict.update({
+        "K": refs[id(root)],
+        "ParentTree": doc.Reference(pdfdoc.PDFDictionary({"Nums": pdfdoc.PDFArray(nums)})),
+        "ParentTreeNextKey": pages + len(keyed),
+    })
+    return tree_ref
