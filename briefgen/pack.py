@@ -183,7 +183,8 @@ def write_with_pages(document: Document, theme: Any, options: BuildOptions
     from briefgen.writers.pdf.contents import recording_pages
 
     with recording_pages() as pages:
-        data = write_format(document, theme, "pdf", pdfa=options.pdfa)
+        data = write_format(document, theme, "pdf", pdfa=options.pdfa,
+                            standard=options.pdf_standard)
     return data, list(pages)
 
 

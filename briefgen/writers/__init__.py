@@ -25,11 +25,21 @@ def get_writer(fmt: str) -> Writer:
     return writer
 
 
-def write_format(document: Document, theme: Theme, fmt: str, *, pdfa: bool = False) -> bytes:
-    """One output file's bytes; `pdfa` makes a PDF archival (PDF/A-2b), a DOCX is unaffected."""
+def write_format(document: Document, theme: Theme, fmt: str, *, pdfa: bool = False,
+                 standard: str = "") -> bytes:
+    """One output file's bytes. Every PDF is tagged PDF/UA-1; `standard` (briefgen.standards)
+    may add a PDF/A level, and `pdfa` makes a PDF archival (PDF/A-2a unless `standard` names
+    a level). A DOCX is unaffected."""
     data = get_writer(fmt)(document, theme)
-    if pdfa and fmt == "pdf":
+    if fmt != "pdf":
+        return data
+    from briefgen.standards import archival, parse_standard
+
+    chosen = parse_standard(standard or "ua-1")
+    if pdfa:
+        chosen = archival(chosen)
+    if chosen.pdfa is not None:
         from briefgen.pdfa import to_pdfa  # pikepdf loads only for archival builds
 
-        data = to_pdfa(data)
+        data = to_pdfa(data, chosen.pdfa)
     return data
