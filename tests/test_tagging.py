@@ -43,7 +43,7 @@ def test_every_brief_passes_pdf_ua_1_and_archives_their_pdf_a_level(
 
 @pytest.mark.parametrize("audience", ["principal", "staff"])
 def test_the_pack_passes_pdf_ua_1(built_pack: dict[str, Path], audience: str) -> None:
-    assert failed(built_pack[audience].read_bytes(), "ua1") == []
+    assert failed(built_pack[f"{audience}.pdf"].read_bytes(), "ua1") == []
 
 
 @pytest.mark.parametrize("standard", ["a-2a", "a-3a", "a-2b", "a-3b"])
@@ -219,7 +219,7 @@ def test_structure_tree_says_what_the_document_says(
 
 
 def test_links_are_reachable_from_the_structure_and_back(built_pack: dict[str, Path]) -> None:
-    data = built_pack["staff"].read_bytes()
+    data = built_pack["staff.pdf"].read_bytes()
     tree = read_structure(data)
     links = tree.find("Link")
     assert links and all(link.objr for link in links)
