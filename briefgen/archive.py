@@ -1,4 +1,5 @@
-"""The archive folder: PDF/A-2a + PDF/UA-1 briefs (or the level pdf_standard names), never overwritten, listed in an append-only manifest.
+"""The archive folder: PDF/A-2a + PDF/UA-1 briefs (or the level pdf_standard names), never
+overwritten, listed in an append-only manifest.
 
     ARCHIVE_DIR/2024-12-18_nato-sg-bih-presidency_archive_v1.pdf
     ARCHIVE_DIR/manifest.jsonl      one JSON object per line, one line per archived file

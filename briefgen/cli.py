@@ -355,7 +355,8 @@ def archive_command(
     from briefgen.pipeline import BuildOptions
 
     options = BuildOptions(
-        template_dirs=tuple(Path(d) for d in template_dirs), config=Path(config) if config else None,
+        template_dirs=tuple(Path(d) for d in template_dirs),
+        config=Path(config) if config else None,
         pdf_standard=pdf_standard or "",
     )
 

@@ -199,8 +199,13 @@ def build(input_path: str | Path, options: BuildOptions | None = None) -> list[P
         document = render_document(meeting, audience, project, created)
         theme = project.theme(audience)
         for fmt in options.formats:
-            data = write_format(document, theme, fmt, pdfa=options.pdfa or audience.pdfa,
-                                standard=pdf_standard(options, audience, project))
+            data = write_format(
+                document,
+                theme,
+                fmt,
+                pdfa=options.pdfa or audience.pdfa,
+                standard=pdf_standard(options, audience, project),
+            )
             outputs.append((output_path(meeting, audience, fmt, options.out_dir), data))
     for target, data in outputs:
         write_atomic(target, data)

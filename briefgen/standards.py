@@ -11,7 +11,10 @@ from briefgen.errors import UsageError
 # (it predates PDF 1.7 and forbids the transparency a PNG logo may carry), PDF/A-4 and
 # PDF/UA-2 need PDF 2.0, which reportlab does not write.
 PDFA_LEVELS: dict[str, tuple[int, str]] = {
-    "a-2a": (2, "A"), "a-3a": (3, "A"), "a-2b": (2, "B"), "a-3b": (3, "B"),
+    "a-2a": (2, "A"),
+    "a-3a": (3, "A"),
+    "a-2b": (2, "B"),
+    "a-3b": (3, "B"),
 }
 NAMES = ("ua-1", *PDFA_LEVELS)
 ARCHIVE_DEFAULT = "a-2a"  # what `archive` and `--pdfa` write unless told otherwise
@@ -40,13 +43,18 @@ def parse_standard(text: str) -> PdfStandard:
     names = [part.strip().lower() for part in text.split(",") if part.strip()]
     unknown = [name for name in names if name not in NAMES]
     if unknown:
-        raise UsageError(f"PDF standard {unknown[0]!r} is not one briefgen writes",
-                          hint="choose from " + ", ".join(NAMES)
-                          + " (every PDF is ua-1; add at most one PDF/A level)")
+        raise UsageError(
+            f"PDF standard {unknown[0]!r} is not one briefgen writes",
+            hint="choose from "
+            + ", ".join(NAMES)
+            + " (every PDF is ua-1; add at most one PDF/A level)",
+        )
     levels = [PDFA_LEVELS[name] for name in dict.fromkeys(names) if name in PDFA_LEVELS]
     if len(levels) > 1:
-        raise UsageError(f"PDF standard {text!r} asks for {len(levels)} PDF/A levels at once",
-                          hint="a file conforms to one PDF/A part and level; choose one")
+        raise UsageError(
+            f"PDF standard {text!r} asks for {len(levels)} PDF/A levels at once",
+            hint="a file conforms to one PDF/A part and level; choose one",
+        )
     return PdfStandard(levels[0] if levels else None)
 
 

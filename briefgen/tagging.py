@@ -18,8 +18,8 @@ NODE_TAGS: dict[str, str] = {
     "Heading": "H1 … H3 (levels never skip: a heading 3 after a heading 1 is H2)",
     "Paragraph": "P",
     "BulletList, NumberedList": "L > LI > Lbl (bullet or number) + LBody",
-    "Table": "Table > THead > TR > TH (Scope Column); TBody > TR > TD; one Table however many pages",
-    "Timeline": "H (its title, one level below the heading before it), Figure with /Alt, P (legend)",
+    "Table": "Table > THead > TR > TH (Scope Column); TBody > TR > TD; one Table over pages",
+    "Timeline": "H (its title, a level below the heading before it), Figure with /Alt, P (legend)",
     "TableOfContents": "H1 (its title), TOC > TOCI (each with a Link)",
     "Link": "Link (annotation with /StructParent, /Contents and an OBJR)",
     "Text, Strong, Emphasis, LineBreak": "the text of the enclosing element",
@@ -56,9 +56,24 @@ ARTIFACTS = (
 
 # A bare language code gets the region most of our readers mean; a full tag is used as written.
 DEFAULT_REGIONS = {
-    "en": "en-GB", "fr": "fr-FR", "de": "de-DE", "bs": "bs-BA", "hr": "hr-HR", "sr": "sr-RS",
-    "es": "es-ES", "it": "it-IT", "nl": "nl-NL", "pt": "pt-PT", "pl": "pl-PL", "uk": "uk-UA",
-    "ro": "ro-RO", "bg": "bg-BG", "el": "el-GR", "tr": "tr-TR", "sq": "sq-AL", "mk": "mk-MK",
+    "en": "en-GB",
+    "fr": "fr-FR",
+    "de": "de-DE",
+    "bs": "bs-BA",
+    "hr": "hr-HR",
+    "sr": "sr-RS",
+    "es": "es-ES",
+    "it": "it-IT",
+    "nl": "nl-NL",
+    "pt": "pt-PT",
+    "pl": "pl-PL",
+    "uk": "uk-UA",
+    "ro": "ro-RO",
+    "bg": "bg-BG",
+    "el": "el-GR",
+    "tr": "tr-TR",
+    "sq": "sq-AL",
+    "mk": "mk-MK",
 }
 
 
@@ -73,8 +88,13 @@ def language_tag(language: str) -> str:
     return "-".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:])])
 
 
-def timeline_alt(count: int, first: dt.date | None, last: dt.date | None,
-                 marker: dt.date | None, has_table: bool = True) -> str:
+def timeline_alt(
+    count: int,
+    first: dt.date | None,
+    last: dt.date | None,
+    marker: dt.date | None,
+    has_table: bool = True,
+) -> str:
     """The chart's alternative text, written for a person who cannot see it."""
     noun = "initiative" if count == 1 else "initiatives"
     text = f"Timeline chart of {count} {noun}"
@@ -120,8 +140,7 @@ class HeadingLevels:
         return 1
 
     def heading(self, written: int) -> int:
-        level = (self._level if written == self._written
-                 else max(1, min(written, self._level + 1)))
+        level = self._level if written == self._written else max(1, min(written, self._level + 1))
         self._level, self._written, self._base = level, written, level
         return level
 

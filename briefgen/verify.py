@@ -1,4 +1,5 @@
-"""Check an archive folder: each listed file present and unaltered, none unlisted, each PDF/A + PDF/UA-1 (rules the validator fails, by id, when installed)."""
+"""Check an archive folder: each listed file present and unaltered, none unlisted, each PDF/A
++ PDF/UA-1 (with the rules the validator fails, by id, when it is installed)."""
 
 from __future__ import annotations
 

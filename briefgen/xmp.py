@@ -43,7 +43,7 @@ _UA_EXTENSION = """   <pdfaExtension:schemas>
          <pdfaProperty:name>part</pdfaProperty:name>
          <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
          <pdfaProperty:category>internal</pdfaProperty:category>
-         <pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+         <pdfaProperty:description>Part of ISO 14289 followed</pdfaProperty:description>
         </rdf:li>
        </rdf:Seq>
       </pdfaSchema:property>
@@ -52,28 +52,35 @@ _UA_EXTENSION = """   <pdfaExtension:schemas>
    </pdfaExtension:schemas>"""
 
 
-def packet(info: dict[str, str], language: str, *, ua: bool = True,
-           pdfa: tuple[int, str] | None = None) -> str:
+def packet(
+    info: dict[str, str], language: str, *, ua: bool = True, pdfa: tuple[int, str] | None = None
+) -> str:
     """The XMP packet for Info values keyed like `/Title`; empty values are left out."""
     info = {key: value for key, value in info.items() if key in INFO_TO_XMP and value.strip()}
     props: list[str] = []
     if pdfa is not None:
-        props += [f"<pdfaid:part>{pdfa[0]}</pdfaid:part>",
-                  f"<pdfaid:conformance>{pdfa[1]}</pdfaid:conformance>"]
+        props += [
+            f"<pdfaid:part>{pdfa[0]}</pdfaid:part>",
+            f"<pdfaid:conformance>{pdfa[1]}</pdfaid:conformance>",
+        ]
     if ua:
         props.append("<pdfuaid:part>1</pdfuaid:part>")
     props.append("<dc:format>application/pdf</dc:format>")
     for key in ("/Title", "/Subject"):
         if key in info:
             tag = INFO_TO_XMP[key]
-            props.append(f'<{tag}><rdf:Alt><rdf:li xml:lang="x-default">{_xml(info[key])}'
-                         f"</rdf:li></rdf:Alt></{tag}>")
+            props.append(
+                f'<{tag}><rdf:Alt><rdf:li xml:lang="x-default">{_xml(info[key])}'
+                f"</rdf:li></rdf:Alt></{tag}>"
+            )
     if "/Author" in info:
-        props.append(f"<dc:creator><rdf:Seq><rdf:li>{_xml(info['/Author'])}</rdf:li></rdf:Seq>"
-                     "</dc:creator>")
+        props.append(
+            f"<dc:creator><rdf:Seq><rdf:li>{_xml(info['/Author'])}</rdf:li></rdf:Seq></dc:creator>"
+        )
     if language:
-        props.append(f"<dc:language><rdf:Bag><rdf:li>{_xml(language)}</rdf:li></rdf:Bag>"
-                     "</dc:language>")
+        props.append(
+            f"<dc:language><rdf:Bag><rdf:li>{_xml(language)}</rdf:li></rdf:Bag></dc:language>"
+        )
     for key in ("/Keywords", "/Creator", "/Producer"):
         if key in info:
             props.append(f"<{INFO_TO_XMP[key]}>{_xml(info[key])}</{INFO_TO_XMP[key]}>")

@@ -54,7 +54,7 @@ def marked_texts(data: bytes) -> tuple[dict[tuple[int, int], str], list[str]]:
         stack: list[int | None] = []
         found: list[str] = []
 
-        def before(op: bytes, args: Any, *_: Any) -> None:
+        def before(op: bytes, args: Any, *_: Any, stack: list[int | None] = stack) -> None:
             if op == b"BDC":
                 props = args[1] if len(args) > 1 else {}
                 mcid = props.get("/MCID") if hasattr(props, "get") else None
@@ -64,7 +64,13 @@ def marked_texts(data: bytes) -> tuple[dict[tuple[int, int], str], list[str]]:
             elif op == b"EMC" and stack:
                 stack.pop()
 
-        def text(t: str, *_: Any) -> None:
+        def text(
+            t: str,
+            *_: Any,
+            stack: list[int | None] = stack,
+            number: int = number,
+            found: list[str] = found,
+        ) -> None:
             if stack and stack[-1] is not None:
                 key = (number, stack[-1])
                 texts[key] = texts.get(key, "") + t
@@ -85,8 +91,9 @@ def read_structure(data: bytes) -> Node:
     return node
 
 
-def _node(obj: Any, page: int | None, pages: dict[Any, int],
-          texts: dict[tuple[int, int], str]) -> Node:
+def _node(
+    obj: Any, page: int | None, pages: dict[Any, int], texts: dict[tuple[int, int], str]
+) -> Node:
     node = Node(str(obj.S)[1:], obj, texts=texts)
     if "/Pg" in obj:
         page = pages[obj.Pg.objgen]

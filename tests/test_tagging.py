@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import page
@@ -25,16 +26,19 @@ from tests.pdf_structure import marked_texts, read_structure
 
 
 def failed(data: bytes, profile: str) -> list[str]:
-    return [f"{f.rule_id}: {f.message}"
-            for f in page.validate_pdf_bytes(data, profile=profile).failures]
+    return [
+        f"{f.rule_id}: {f.message}" for f in page.validate_pdf_bytes(data, profile=profile).failures
+    ]
 
 
 # --- the oracle --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("audience", builtin_audiences())
 @pytest.mark.parametrize("input_path", INPUTS, ids=lambda p: p.stem)
 def test_every_brief_passes_pdf_ua_1_and_archives_their_pdf_a_level(
-        built_briefs: Briefs, input_path: Path, audience: str) -> None:
+    built_briefs: Briefs, input_path: Path, audience: str
+) -> None:
     data = built_briefs[(input_path.name, audience)]["pdf"].read_bytes()
     assert failed(data, "ua1") == []
     if audience == "archive":  # the archive audience writes PDF/A-2a
@@ -63,8 +67,7 @@ def test_the_self_check_never_passes_what_the_validator_rejects() -> None:
     project = Project()
     meeting, _ = project.load_meeting(INPUTS[0])
     audience = project.audience("staff")
-    data = to_pdfa(write_pdf(render_document(meeting, audience, project),
-                             project.theme(audience)))
+    data = to_pdfa(write_pdf(render_document(meeting, audience, project), project.theme(audience)))
     assert problems(data) == []
     with pikepdf.open(io.BytesIO(data)) as pdf:
         del pdf.Root.StructTreeRoot
@@ -79,13 +82,17 @@ def test_standards_we_cannot_honour_are_refused_by_name() -> None:
     assert parse_standard("ua-1") == PdfStandard(None)
     assert parse_standard("a-3a,ua-1") == PdfStandard((3, "A"))
     assert parse_standard("A-2B").label == "PDF/A-2b + PDF/UA-1"
-    for text, words in (("a-1b", "not one briefgen writes"), ("ua-2", "not one briefgen"),
-                        ("a-2a,a-3a", "2 PDF/A levels")):
+    for text, words in (
+        ("a-1b", "not one briefgen writes"),
+        ("ua-2", "not one briefgen"),
+        ("a-2a,a-3a", "2 PDF/A levels"),
+    ):
         with pytest.raises(UsageError, match=words):
             parse_standard(text)
 
 
 # --- what the catalog, pages and fonts say ----------------------------------------------------
+
 
 def test_catalog_pages_and_metadata_of_a_tagged_pdf(built_briefs: Briefs) -> None:
     data = built_briefs[(INPUTS[0].name, "staff")]["pdf"].read_bytes()
@@ -105,8 +112,12 @@ def test_catalog_pages_and_metadata_of_a_tagged_pdf(built_briefs: Briefs) -> Non
 def test_no_to_unicode_entry_maps_to_u0000(built_briefs: Briefs) -> None:
     data = built_briefs[(INPUTS[0].name, "staff")]["pdf"].read_bytes()
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        cmaps = [font.ToUnicode.read_bytes().decode("latin-1")
-                 for p in pdf.pages for font in p.Resources.Font.values() if "/ToUnicode" in font]
+        cmaps = [
+            font.ToUnicode.read_bytes().decode("latin-1")
+            for p in pdf.pages
+            for font in p.Resources.Font.values()
+            if "/ToUnicode" in font
+        ]
     assert cmaps
     for cmap in cmaps:
         values = re.findall(r"<[0-9A-F]{2}> <([0-9A-F]{4})>", cmap)
@@ -123,6 +134,7 @@ def test_language_tags_are_full() -> None:
 
 
 # --- the structure tree against the Document ---------------------------------------------------
+
 
 def _document(input_path: Path, audience: str) -> d.Document:
     project = Project()
@@ -158,7 +170,8 @@ def _items(blocks: tuple[d.Block, ...]) -> list[d.ListItem]:
 @pytest.mark.parametrize("audience", ["staff", "archive", "public"])
 @pytest.mark.parametrize("input_path", INPUTS, ids=lambda p: p.stem)
 def test_structure_tree_says_what_the_document_says(
-        built_briefs: Briefs, input_path: Path, audience: str) -> None:
+    built_briefs: Briefs, input_path: Path, audience: str
+) -> None:
     data = built_briefs[(input_path.name, audience)]["pdf"].read_bytes()
     tree = read_structure(data)
     document = _document(input_path, audience)
@@ -177,7 +190,7 @@ def test_structure_tree_says_what_the_document_says(
             expected.append(block.title)
     assert [_norm(h.text) for h in headings] == [_norm(t) for t in expected]
     levels = [int(h.tag[1]) for h in headings]
-    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in pairwise(levels))
 
     # Lists: one LI per item, its Lbl and LBody, the body reading as the item's blocks.
     items = _items(document.blocks)
@@ -186,8 +199,9 @@ def test_structure_tree_says_what_the_document_says(
     for li, item in zip(lis, items, strict=True):
         assert [k.tag for k in li.kids] == ["Lbl", "LBody"]
         assert li.kids[0].text  # the bullet or number
-        words = _norm(" ".join(d.plain_text(b.children) for b in item.blocks
-                               if isinstance(b, d.Paragraph)))
+        words = _norm(
+            " ".join(d.plain_text(b.children) for b in item.blocks if isinstance(b, d.Paragraph))
+        )
         assert _norm(li.kids[1].text).startswith(words)
 
     # Tables: one Table per table however many pages; each cell in its row and column.
@@ -226,16 +240,16 @@ def test_links_are_reachable_from_the_structure_and_back(built_pack: dict[str, P
     with pikepdf.open(io.BytesIO(data)) as pdf:
         nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
         parent_tree = dict(zip(map(int, nums[::2]), nums[1::2], strict=True))
-        annots = [a for p in pdf.pages for a in p.get("/Annots", [])
-                  if a.Subtype == "/Link"]
+        annots = [a for p in pdf.pages for a in p.get("/Annots", []) if a.Subtype == "/Link"]
         assert annots
         for annot in annots:
             element = parent_tree[int(annot.StructParent)]
             assert element.S == "/Link"
             assert str(annot.Contents).strip()
-            assert any(k.get("/Type") == "/OBJR" and k.Obj.objgen == annot.objgen
-                       for k in (element.K if isinstance(element.K, pikepdf.Array)
-                                 else [element.K]))
+            assert any(
+                k.get("/Type") == "/OBJR" and k.Obj.objgen == annot.objgen
+                for k in (element.K if isinstance(element.K, pikepdf.Array) else [element.K])
+            )
     # The pack's contents: a TOC of one TOCI per entry, each with its link.
     tocs = tree.find("TOC")
     assert len(tocs) == 1 and tocs[0].kids and {k.tag for k in tocs[0].kids} == {"TOCI"}
@@ -263,4 +277,3 @@ def test_page_chrome_is_artifact_and_the_marking_is_said_once(built_briefs: Brie
 def test_the_readme_prints_the_tag_table() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert markdown_table() in readme
-

@@ -25,8 +25,9 @@ def get_writer(fmt: str) -> Writer:
     return writer
 
 
-def write_format(document: Document, theme: Theme, fmt: str, *, pdfa: bool = False,
-                 standard: str = "") -> bytes:
+def write_format(
+    document: Document, theme: Theme, fmt: str, *, pdfa: bool = False, standard: str = ""
+) -> bytes:
     """One output file's bytes. Every PDF is tagged PDF/UA-1; `standard` (briefgen.standards)
     may add a PDF/A level, and `pdfa` makes a PDF archival (PDF/A-2a unless `standard` names
     a level). A DOCX is unaffected."""

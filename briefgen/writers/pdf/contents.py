@@ -105,7 +105,7 @@ class _Line(Tagged, rl.Flowable):  # type: ignore[misc]
             rightIndent=_NUMBER_WIDTH, spaceBefore=0, spaceAfter=0))
         self.space = style.fontSize * (0.7 if level == 0 else 0.25)
 
-    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         # Entries are made at each layout attempt; only the one drawn becomes a TOCI.
         if self.briefgen_tag is None:
             self.briefgen_tag = self.toc.add("TOCI")

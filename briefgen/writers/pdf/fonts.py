@@ -31,7 +31,7 @@ class _TTFont(TTFont):  # type: ignore[misc]
     """reportlab's subsets map their unused codes to U+0000, which PDF/UA (and PDF/A-2a's
     Unicode mapping) reject: each subset's ToUnicode CMap lists only the codes it uses."""
 
-    def addObjects(self, doc: Any) -> None:  # noqa: N802
+    def addObjects(self, doc: Any) -> None:
         subsets = self.state[doc].subsets if doc in self.state else []
         super().addObjects(doc)  # forgets the document's state
         for number, subset in enumerate(subsets):

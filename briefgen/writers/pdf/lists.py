@@ -15,8 +15,7 @@ class _Label(BulletDrawer):  # type: ignore[misc]
 
     briefgen_tag: Element | None = None
 
-    def drawOn(self, indenter: Any, canv: Any, x: float, y: float,  # noqa: N802
-               _sW: float = 0) -> None:
+    def drawOn(self, indenter: Any, canv: Any, x: float, y: float, _sW: float = 0) -> None:
         tag, self.briefgen_tag = self.briefgen_tag, None  # drawn once: a split item has none
         if tag is None or not hasattr(canv, "begin_marked"):
             super().drawOn(indenter, canv, x, y, _sW)
@@ -33,7 +32,7 @@ class TaggedList(rl.ListFlowable):  # type: ignore[misc]
         self._briefgen_labels = list(labels)
         super().__init__(items, **kwargs)
 
-    def _makeBullet(self, value: Any, params: Any = None) -> Any:  # noqa: N802
+    def _makeBullet(self, value: Any, params: Any = None) -> Any:
         drawer = super()._makeBullet(value, params)
         label = _Label.__new__(_Label)
         label.__dict__.update(drawer.__dict__)

@@ -29,16 +29,24 @@ class _Info(pdfdoc.PDFInfo):  # type: ignore[misc]
     def values(self, document: Any) -> dict[str, str]:
         stamp = pdfdoc.PDFDate(ts=document._timeStamp, dateFormatter=self._dateFormatter)
         date = stamp.format(document).decode("latin-1").strip("()")
-        return {"/Title": self.title, "/Author": self.author, "/Subject": self.subject,
-                "/Keywords": self.keywords, "/Creator": self.creator,
-                "/Producer": self.producer, "/CreationDate": date, "/ModDate": date}
+        return {
+            "/Title": self.title,
+            "/Author": self.author,
+            "/Subject": self.subject,
+            "/Keywords": self.keywords,
+            "/Creator": self.creator,
+            "/Producer": self.producer,
+            "/CreationDate": date,
+            "/ModDate": date,
+        }
 
     def format(self, document: Any) -> bytes:
         entries: dict[str, Any] = {}
         for key, value in self.values(document).items():
             if key.endswith("Date"):
-                entries[key[1:]] = pdfdoc.PDFDate(ts=document._timeStamp,
-                                                  dateFormatter=self._dateFormatter)
+                entries[key[1:]] = pdfdoc.PDFDate(
+                    ts=document._timeStamp, dateFormatter=self._dateFormatter
+                )
             elif value.strip():
                 entries[key[1:]] = pdfdoc.PDFString(value)
         return pdfdoc.PDFDictionary(entries).format(document)  # type: ignore[no-any-return]
@@ -96,7 +104,7 @@ class MarkedCanvas(Canvas):  # type: ignore[misc]
         finally:
             self._code.append("EMC")
 
-    def _startPage(self) -> None:  # noqa: N802
+    def _startPage(self) -> None:
         super()._startPage()
         self._mcid = 0
         self._open_default()
@@ -113,34 +121,59 @@ class MarkedCanvas(Canvas):  # type: ignore[misc]
         ref = self._doc.refAnnotation("NUMBER" + repr(self._annotationCount))
         element.kids.append(Annotation(self._pageNumber - 1, ref, key))
 
-    def linkURL(self, url: str, rect: Any, relative: int = 0, thickness: int = 0,  # noqa: N802
-                color: Any = None, dashArray: Any = None, kind: str = "URI",  # noqa: N803
-                **kw: Any) -> None:
+    def linkURL(
+        self,
+        url: str,
+        rect: Any,
+        relative: int = 0,
+        thickness: int = 0,
+        color: Any = None,
+        dashArray: Any = None,
+        kind: str = "URI",
+        **kw: Any,
+    ) -> None:
         element, key = self._link_element(url), LateNumber()
         host = self._open[-1][0] if self._open else self.root
         text = host.links.get(url, "")
-        kw.update(StructParent=key, F=_PRINT,
-                  Contents=pdfdoc.PDFString(f"{text} ({url})" if text else url))
+        kw.update(
+            StructParent=key,
+            F=_PRINT,
+            Contents=pdfdoc.PDFString(f"{text} ({url})" if text else url),
+        )
         super().linkURL(url, rect, relative, thickness, color, dashArray, kind, **kw)
         self._tag_annotation(element, key)
 
-    def linkRect(self, contents: str, destinationname: str, Rect: Any = None,  # noqa: N802,N803
-                 addtopage: int = 1, name: str | None = None, relative: int = 1,
-                 thickness: int = 0, color: Any = None, dashArray: Any = None,  # noqa: N803
-                 **kw: Any) -> None:
+    def linkRect(
+        self,
+        contents: str,
+        destinationname: str,
+        Rect: Any = None,
+        addtopage: int = 1,
+        name: str | None = None,
+        relative: int = 1,
+        thickness: int = 0,
+        color: Any = None,
+        dashArray: Any = None,
+        **kw: Any,
+    ) -> None:
         element, key = self._link_element("#" + destinationname), LateNumber()
-        annotation = pdfdoc.PDFDictionary({
-            "Type": pdfdoc.PDFName("Annot"), "Subtype": pdfdoc.PDFName("Link"),
-            "Rect": pdfdoc.PDFArray(self._absRect(Rect, relative)),
-            "Dest": self._bookmarkReference(destinationname),
-            "Border": pdfdoc.PDFArray([0, 0, thickness or 0]), "F": _PRINT,
-            "Contents": pdfdoc.PDFString(contents), "StructParent": key,
-        })
+        annotation = pdfdoc.PDFDictionary(
+            {
+                "Type": pdfdoc.PDFName("Annot"),
+                "Subtype": pdfdoc.PDFName("Link"),
+                "Rect": pdfdoc.PDFArray(self._absRect(Rect, relative)),
+                "Dest": self._bookmarkReference(destinationname),
+                "Border": pdfdoc.PDFArray([0, 0, thickness or 0]),
+                "F": _PRINT,
+                "Contents": pdfdoc.PDFString(contents),
+                "StructParent": key,
+            }
+        )
         self._addAnnotation(annotation, name, addtopage)
         self._tag_annotation(element, key)
 
     # The file ---------------------------------------------------------------------------------
-    def _setAnnotations(self, page: Any) -> None:  # noqa: N802 - called by showPage per page
+    def _setAnnotations(self, page: Any) -> None:
         super()._setAnnotations(page)
         if not isinstance(page, pdfdoc.PDFPage):  # a form XObject (contents page numbers)
             return
@@ -154,7 +187,10 @@ class MarkedCanvas(Canvas):  # type: ignore[misc]
         catalog.StructTreeRoot = write_tree(doc, self.root, pages)
         catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": "true"})
         packet = xmp.packet(doc.info.values(doc), self._language)
-        stream = pdfdoc.PDFStream(pdfdoc.PDFDictionary({
-            "Type": pdfdoc.PDFName("Metadata"), "Subtype": pdfdoc.PDFName("XML")}),
-            packet.encode("utf-8"))  # no filter: the default set is none, XMP stays readable
+        stream = pdfdoc.PDFStream(
+            pdfdoc.PDFDictionary(
+                {"Type": pdfdoc.PDFName("Metadata"), "Subtype": pdfdoc.PDFName("XML")}
+            ),
+            packet.encode("utf-8"),
+        )  # no filter: the default set is none, XMP stays readable
         catalog.Metadata = doc.Reference(stream)

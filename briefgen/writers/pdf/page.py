@@ -122,7 +122,7 @@ class BriefCanvas(MarkedCanvas):
             self.close_default()
             self._chrome.draw(self, self._pageNumber, len(self._held))
             super().showPage()
-        self._code = []  # showPage opened the next page's artifact; there is no next page
+        self._code: list[str] = []  # showPage opened a next page's artifact; there is none
         self.finish_structure(len(self._held))
         super().save()
 

@@ -42,8 +42,8 @@ class Element:
     lang: str = ""
     links: dict[str, str] = field(default_factory=dict)  # link target -> its words, for /Contents
 
-    def add(self, tag: str, **attrs: str) -> Element:
-        child = Element(tag, **attrs)
+    def add(self, tag: str, *, alt: str = "", scope: str = "", lang: str = "") -> Element:
+        child = Element(tag, alt=alt, scope=scope, lang=lang)
         self.kids.append(child)
         return child
 
@@ -74,7 +74,7 @@ class Tagged:
     briefgen_tag: Element | None = None
     _briefgen_drawn = False
 
-    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         tag = self.briefgen_tag
         if tag is None or self._briefgen_drawn or not hasattr(canvas, "begin_marked"):
             super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
@@ -84,7 +84,7 @@ class Tagged:
         super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
         canvas.end_marked()
 
-    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts: list[Any] = super().split(availWidth, availHeight)  # type: ignore[misc]
         for part in parts:
             if isinstance(part, Tagged):
@@ -119,11 +119,13 @@ def write_tree(doc: Any, root: Element, pages: int) -> Any:
     tree_ref = doc.Reference(tree)
     by_page: list[dict[int, Any]] = [{} for _ in range(pages)]
     keyed: list[tuple[int, Any]] = []
-    parents: dict[int, Any] = {id(k): refs[id(e)] for e in elements for k in e.kids
-                               if isinstance(k, Element)}
+    parents: dict[int, Any] = {
+        id(k): refs[id(e)] for e in elements for k in e.kids if isinstance(k, Element)
+    }
     for element in elements:
         entries: dict[str, Any] = {
-            "Type": pdfdoc.PDFName("StructElem"), "S": pdfdoc.PDFName(element.tag),
+            "Type": pdfdoc.PDFName("StructElem"),
+            "S": pdfdoc.PDFName(element.tag),
             "P": parents.get(id(element), tree_ref),
         }
         first = next((k.page for k in element.kids if isinstance(k, Marked)), None)
@@ -135,13 +137,21 @@ def write_tree(doc: Any, root: Element, pages: int) -> Any:
                 kids.append(refs[id(kid)])
             elif isinstance(kid, Marked):
                 by_page[kid.page][kid.mcid] = refs[id(element)]
-                kids.append(kid.mcid if kid.page == first else pdfdoc.PDFDictionary({
-                    "Type": pdfdoc.PDFName("MCR"), "Pg": page_ref(kid.page), "MCID": kid.mcid}))
+                kids.append(
+                    kid.mcid
+                    if kid.page == first
+                    else pdfdoc.PDFDictionary(
+                        {"Type": pdfdoc.PDFName("MCR"), "Pg": page_ref(kid.page), "MCID": kid.mcid}
+                    )
+                )
             else:
                 kid.key.value = pages + len(keyed)
                 keyed.append((kid.key.value, refs[id(element)]))
-                kids.append(pdfdoc.PDFDictionary({
-                    "Type": pdfdoc.PDFName("OBJR"), "Obj": kid.ref, "Pg": page_ref(kid.page)}))
+                kids.append(
+                    pdfdoc.PDFDictionary(
+                        {"Type": pdfdoc.PDFName("OBJR"), "Obj": kid.ref, "Pg": page_ref(kid.page)}
+                    )
+                )
         if kids:
             entries["K"] = kids[0] if len(kids) == 1 else pdfdoc.PDFArray(kids)
         if element.alt:
@@ -149,17 +159,20 @@ def write_tree(doc: Any, root: Element, pages: int) -> Any:
         if element.lang:
             entries["Lang"] = pdf_text(element.lang)
         if element.scope:
-            entries["A"] = pdfdoc.PDFDictionary({"O": pdfdoc.PDFName("Table"),
-                                                 "Scope": pdfdoc.PDFName(element.scope)})
+            entries["A"] = pdfdoc.PDFDictionary(
+                {"O": pdfdoc.PDFName("Table"), "Scope": pdfdoc.PDFName(element.scope)}
+            )
         dicts[id(element)].dict.update(entries)
     nums: list[Any] = []
     for index, marked in enumerate(by_page):
         nums += [index, pdfdoc.PDFArray([marked[m] for m in sorted(marked)])]
     for key, ref in keyed:
         nums += [key, ref]
-    tree.dict.update({
-        "K": refs[id(root)],
-        "ParentTree": doc.Reference(pdfdoc.PDFDictionary({"Nums": pdfdoc.PDFArray(nums)})),
-        "ParentTreeNextKey": pages + len(keyed),
-    })
+    tree.dict.update(
+        {
+            "K": refs[id(root)],
+            "ParentTree": doc.Reference(pdfdoc.PDFDictionary({"Nums": pdfdoc.PDFArray(nums)})),
+            "ParentTreeNextKey": pages + len(keyed),
+        }
+    )
     return tree_ref
