@@ -47,13 +47,6 @@ class Element:
         self.kids.append(child)
         return child
 
-    def walk(self) -> list[Element]:
-        out = [self]
-        for kid in self.kids:
-            if isinstance(kid, Element):
-                out.extend(kid.walk())
-        return out
-
 
 class LateNumber(pdfdoc.PDFObject):  # type: ignore[misc]
     """An integer known only at save (a /StructParent key after the pages' keys)."""
@@ -106,73 +99,100 @@ def pdf_text(text: str) -> str:
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
-def page_ref(page: int) -> Any:
+class _Raw(pdfdoc.PDFObject):  # type: ignore[misc]
+    """An object written as it is given: text, references and late numbers. reportlab's
+    generic dictionaries cost a few format calls per key; a brief has hundreds of elements."""
+
+    def __init__(self, parts: list[Any]) -> None:
+        self.parts = parts
+
+    def format(self, document: Any) -> bytes:
+        numbers = document.idToObjectNumberAndVersion
+        out = []
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+            elif isinstance(part, pdfdoc.PDFObjectReference):
+                out.append("%s %s R" % numbers[part.name])
+            else:
+                out.append(str(part.value))
+        return "".join(out).encode("latin-1")
+
+
+def _page(page: int) -> pdfdoc.PDFObjectReference:
     return pdfdoc.PDFObjectReference(f"Page{page + 1}")
 
 
 def write_tree(doc: Any, root: Element, pages: int) -> Any:
     """Register the tree's objects with reportlab's document; returns the StructTreeRoot."""
-    elements = root.walk()
-    dicts = {id(e): pdfdoc.PDFDictionary() for e in elements}
-    refs = {id(e): doc.Reference(dicts[id(e)]) for e in elements}
-    tree = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("StructTreeRoot")})
+    elements: list[Element] = []
+    parents: dict[int, Element | None] = {id(root): None}
+    pending = [root]
+    while pending:  # depth first, in document order
+        element = pending.pop()
+        elements.append(element)
+        kids = [k for k in element.kids if isinstance(k, Element)]
+        for kid in kids:
+            parents[id(kid)] = element
+        pending.extend(reversed(kids))
+    raws = {id(e): _Raw([]) for e in elements}
+    refs = {id(e): doc.Reference(raws[id(e)]) for e in elements}
+    tree = _Raw([])
     tree_ref = doc.Reference(tree)
     by_page: list[dict[int, Any]] = [{} for _ in range(pages)]
-    keyed: list[tuple[int, Any]] = []
-    parents: dict[int, Any] = {
-        id(k): refs[id(e)] for e in elements for k in e.kids if isinstance(k, Element)
-    }
+    keyed: list[tuple[LateNumber, Any]] = []
     for element in elements:
-        entries: dict[str, Any] = {
-            "Type": pdfdoc.PDFName("StructElem"),
-            "S": pdfdoc.PDFName(element.tag),
-            "P": parents.get(id(element), tree_ref),
-        }
+        parent = parents[id(element)]
+        parts: list[Any] = [
+            f"<< /Type /StructElem /S /{element.tag} /P ",
+            refs[id(parent)] if parent is not None else tree_ref,
+        ]
         first = next((k.page for k in element.kids if isinstance(k, Marked)), None)
         if first is not None:
-            entries["Pg"] = page_ref(first)
-        kids: list[Any] = []
+            parts += [" /Pg ", _page(first)]
+        kids: list[list[Any]] = []
         for kid in element.kids:
             if isinstance(kid, Element):
-                kids.append(refs[id(kid)])
+                kids.append([refs[id(kid)]])
             elif isinstance(kid, Marked):
                 by_page[kid.page][kid.mcid] = refs[id(element)]
                 kids.append(
-                    kid.mcid
+                    [str(kid.mcid)]
                     if kid.page == first
-                    else pdfdoc.PDFDictionary(
-                        {"Type": pdfdoc.PDFName("MCR"), "Pg": page_ref(kid.page), "MCID": kid.mcid}
-                    )
+                    else ["<< /Type /MCR /Pg ", _page(kid.page), f" /MCID {kid.mcid} >>"]
                 )
             else:
                 kid.key.value = pages + len(keyed)
-                keyed.append((kid.key.value, refs[id(element)]))
-                kids.append(
-                    pdfdoc.PDFDictionary(
-                        {"Type": pdfdoc.PDFName("OBJR"), "Obj": kid.ref, "Pg": page_ref(kid.page)}
-                    )
-                )
+                keyed.append((kid.key, refs[id(element)]))
+                kids.append(["<< /Type /OBJR /Obj ", kid.ref, " /Pg ", _page(kid.page), " >>"])
         if kids:
-            entries["K"] = kids[0] if len(kids) == 1 else pdfdoc.PDFArray(kids)
+            parts.append(" /K [")
+            for kid_parts in kids:
+                parts += [*kid_parts, " "]
+            parts.append("]")
         if element.alt:
-            entries["Alt"] = pdf_text(element.alt)
+            parts.append(f" /Alt {pdf_text(element.alt)}")
         if element.lang:
-            entries["Lang"] = pdf_text(element.lang)
+            parts.append(f" /Lang {pdf_text(element.lang)}")
         if element.scope:
-            entries["A"] = pdfdoc.PDFDictionary(
-                {"O": pdfdoc.PDFName("Table"), "Scope": pdfdoc.PDFName(element.scope)}
-            )
-        dicts[id(element)].dict.update(entries)
-    nums: list[Any] = []
+            parts.append(f" /A << /O /Table /Scope /{element.scope} >>")
+        parts.append(" >>")
+        raws[id(element)].parts = parts
+    nums: list[Any] = ["<< /Nums ["]
     for index, marked in enumerate(by_page):
-        nums += [index, pdfdoc.PDFArray([marked[m] for m in sorted(marked)])]
+        nums.append(f" {index} [")
+        for mcid in sorted(marked):
+            nums += [marked[mcid], " "]
+        nums.append("]")
     for key, ref in keyed:
-        nums += [key, ref]
-    tree.dict.update(
-        {
-            "K": refs[id(root)],
-            "ParentTree": doc.Reference(pdfdoc.PDFDictionary({"Nums": pdfdoc.PDFArray(nums)})),
-            "ParentTreeNextKey": pages + len(keyed),
-        }
-    )
+        nums += [" ", key, " ", ref]
+    nums.append(" ] >>")
+    parent_tree = doc.Reference(_Raw(nums))
+    tree.parts = [
+        "<< /Type /StructTreeRoot /K ",
+        refs[id(root)],
+        " /ParentTree ",
+        parent_tree,
+        f" /ParentTreeNextKey {pages + len(keyed)} >>",
+    ]
     return tree_ref
