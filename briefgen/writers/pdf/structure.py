@@ -113,7 +113,8 @@ class _Raw(pdfdoc.PDFObject):  # type: ignore[misc]
             if isinstance(part, str):
                 out.append(part)
             elif isinstance(part, pdfdoc.PDFObjectReference):
-                out.append("%s %s R" % numbers[part.name])
+                number, generation = numbers[part.name]
+                out.append(f"{number} {generation} R")
             else:
                 out.append(str(part.value))
         return "".join(out).encode("latin-1")
@@ -131,10 +132,10 @@ def write_tree(doc: Any, root: Element, pages: int) -> Any:
     while pending:  # depth first, in document order
         element = pending.pop()
         elements.append(element)
-        kids = [k for k in element.kids if isinstance(k, Element)]
-        for kid in kids:
-            parents[id(kid)] = element
-        pending.extend(reversed(kids))
+        children = [k for k in element.kids if isinstance(k, Element)]
+        for child in children:
+            parents[id(child)] = element
+        pending.extend(reversed(children))
     raws = {id(e): _Raw([]) for e in elements}
     refs = {id(e): doc.Reference(raws[id(e)]) for e in elements}
     tree = _Raw([])
