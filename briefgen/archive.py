@@ -1,4 +1,5 @@
-"""The archive folder: PDF/A-2b briefs, never overwritten, listed in an append-only manifest.
+"""The archive folder: PDF/A-2a + PDF/UA-1 briefs (or the level pdf_standard names), never
+overwritten, listed in an append-only manifest.
 
     ARCHIVE_DIR/2024-12-18_nato-sg-bih-presidency_archive_v1.pdf
     ARCHIVE_DIR/manifest.jsonl      one JSON object per line, one line per archived file
@@ -30,17 +31,19 @@ from briefgen.errors import ArchiveError, InputError, Location
 from briefgen.pipeline import (
     BuildOptions,
     Project,
+    pdf_standard,
     render_document,
     source_date_epoch,
 )
 from briefgen.provenance import sha256_file, used_files
+from briefgen.standards import archival, parse_standard
 from briefgen.writers import write_format
 
 MANIFEST = "manifest.jsonl"
 LOCK_NAME = ".manifest.lock"
 DEFAULT_AUDIENCE = "archive"
 LOCK_TIMEOUT = 300.0  # seconds; archiving one brief takes well under one
-PDFA_LABEL = "PDF/A-2b"
+PDFA_LABEL = "PDF/A-2a + PDF/UA-1"  # the default level's label in the manifest
 # What makes two archive requests the same brief: equal inputs give equal output.
 IDENTITY = ("audience", "source_sha256", "templates_sha256", "config_sha256")
 
@@ -65,7 +68,8 @@ def archive(
     audience: str = DEFAULT_AUDIENCE,
     options: BuildOptions | None = None,
 ) -> Archived:
-    """Archive one meeting file's brief for `audience` as PDF/A-2b in `folder`.
+    """Archive one meeting file's brief for `audience` as PDF/A (2a unless the audience, the
+    project or `options.pdf_standard` says another level) with PDF/UA-1, in `folder`.
 
     The same source, templates and configuration as an earlier entry → that entry, nothing
     written. Otherwise the next version number for the meeting and audience.
@@ -95,7 +99,9 @@ def archive(
 
     created = archive_time()
     document = render_document(meeting, chosen, project, created)
+    standard = archival(parse_standard(pdf_standard(options, chosen, project)))
     data = write_format(document, theme, "pdf", pdfa=True,
+                        standard=f"a-{standard.profile}" if standard.profile else "",
                         options=project.writer_options()).data
     stem = f"{meeting.file_stem}_{_name_part(chosen.name)}"
     try:
@@ -124,7 +130,7 @@ def archive(
             "briefgen_version": __version__,
             "created": _iso(created),
             "source_date_epoch": created,
-            "format": PDFA_LABEL,
+            "format": standard.label,
         }
         publish(folder / name, data)
         append_line(folder / MANIFEST, entry)

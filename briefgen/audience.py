@@ -27,7 +27,8 @@ class Audience:
     clearance: str = HIGHEST  # a level name, or HIGHEST / LOWEST of the configured levels
     portion_marks: bool = False
     label: str = ""  # subtitle on the brief; the language's label for the audience if empty
-    pdfa: bool = False  # its PDFs are PDF/A-2b, for long-term archiving
+    pdfa: bool = False  # its PDFs are PDF/A (2a unless pdf_standard says), for archiving
+    pdf_standard: str = ""  # e.g. "a-3a" (see briefgen.standards); "" = the project's or ua-1
 
 
 BUILTIN_AUDIENCES: dict[str, Audience] = {

@@ -124,6 +124,11 @@ _CONFIG = click.option(
     type=click.Path(dir_okay=False, exists=True),
     help="Project configuration (default: the nearest briefgen.yaml above the input).",
 )
+_PDF_STANDARD = click.option(
+    "--pdf-standard",
+    metavar="LIST",
+    help="PDF standards, comma separated: ua-1 (always) plus one of a-2a, a-3a, a-2b, a-3b.",
+)
 
 
 @main.command()
@@ -149,8 +154,9 @@ _CONFIG = click.option(
 @click.option(
     "--pdfa",
     is_flag=True,
-    help="Write PDFs as PDF/A-2b, for archiving (the archive audience always does).",
+    help="Write PDFs as PDF/A-2a + PDF/UA-1, for archiving (the archive audience always does).",
 )
+@_PDF_STANDARD
 @_JOBS
 def build(
     inputs: tuple[str, ...],
@@ -160,6 +166,7 @@ def build(
     template_dirs: tuple[str, ...],
     config: str | None,
     pdfa: bool,
+    pdf_standard: str | None,
     jobs: int | None,
 ) -> None:
     """Build briefs from meeting files, on every CPU; prints each written path."""
@@ -174,6 +181,7 @@ def build(
         template_dirs=tuple(Path(d) for d in template_dirs),
         config=Path(config) if config else None,
         pdfa=pdfa,
+        pdf_standard=pdf_standard or "",
     )
     sys.exit(run_many(build_many(inputs, options, jobs), len(inputs), "Building"))
 
@@ -190,7 +198,7 @@ def build(
 @_OUT
 @_TEMPLATES
 @_CONFIG
-@click.option("--pdfa", is_flag=True, help="Write the PDFs as PDF/A-2b.")
+@click.option("--pdfa", is_flag=True, help="Write the PDFs as PDF/A-2a + PDF/UA-1.")
 @_JOBS
 def pack(
     packs: tuple[str, ...],
@@ -288,7 +296,7 @@ def list_audiences(config: str | None) -> None:
             click.echo(f"{audience.name}")
             click.echo(f"    {audience.description}")
             marks = ", portion marks" if audience.portion_marks else ""
-            marks += ", PDF/A-2b" if audience.pdfa else ""
+            marks += ", PDF/A" if audience.pdfa else ""
             click.echo(
                 f"    template {audience.template}, theme {audience.theme}, "
                 f"clearance {clearance_level(audience, levels)}{marks}"
@@ -315,14 +323,17 @@ def list_audiences(config: str | None) -> None:
 )
 @_TEMPLATES
 @_CONFIG
+@_PDF_STANDARD
 def archive_command(
     inputs: tuple[str, ...],
     folder: str,
     audience: str,
     template_dirs: tuple[str, ...],
     config: str | None,
+    pdf_standard: str | None,
 ) -> None:
-    """Archive briefs as PDF/A-2b in a folder that is only ever added to, with a manifest.
+    """Archive briefs as PDF/A-2a + PDF/UA-1 (or --pdf-standard's level) in a folder that is
+    only ever added to, with a manifest.
 
     Prints the archived file per input, or the earlier file if the same brief is archived already.
     """
@@ -330,7 +341,9 @@ def archive_command(
     from briefgen.pipeline import BuildOptions
 
     options = BuildOptions(
-        template_dirs=tuple(Path(d) for d in template_dirs), config=Path(config) if config else None
+        template_dirs=tuple(Path(d) for d in template_dirs),
+        config=Path(config) if config else None,
+        pdf_standard=pdf_standard or "",
     )
 
     def action(input_path: str) -> None:

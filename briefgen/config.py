@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from briefgen.errors import BriefgenError
 from briefgen.loader import load_yaml_file
 from briefgen.model import DEFAULT_LEVELS, PlainText
 from briefgen.validation import validate
@@ -31,7 +32,14 @@ class AudienceSettings(BaseModel):
     )
     portion_marks: bool | None = Field(None, description="Prefix items with (R), (C)…")
     label: PlainText | None = Field(None, description="Subtitle printed on the brief.")
-    pdfa: bool | None = Field(None, description="Write this audience's PDFs as PDF/A-2b.")
+    pdfa: bool | None = Field(None, description="Write this audience's PDFs as PDF/A.")
+    pdf_standard: str | None = Field(
+        None, description="PDF standards: ua-1 (always), plus a-2a, a-3a, a-2b or a-3b.")
+
+    @field_validator("pdf_standard")
+    @classmethod
+    def _known_standard(cls, value: str | None) -> str | None:
+        return _check_standard(value)
 
 
 class ProjectConfig(BaseModel):
@@ -53,6 +61,9 @@ class ProjectConfig(BaseModel):
         description="Template folders searched before the built-ins, relative to this file.",
     )
     audiences: dict[str, AudienceSettings] = Field(default_factory=dict)
+    pdf_standard: str | None = Field(
+        None, description="PDF standards for every audience that sets none: ua-1 (always), "
+        "plus a-2a, a-3a, a-2b or a-3b for archival PDFs.")
     people: str | None = Field(
         None, description="People directory for `{ref: id}` participants: a folder of YAML "
         "files or one file, relative to this file.")
@@ -66,6 +77,11 @@ class ProjectConfig(BaseModel):
         if len(set(folded)) != len(folded):
             raise ValueError("levels must be distinct")
         return value
+
+    @field_validator("pdf_standard")
+    @classmethod
+    def _known_standard(cls, value: str | None) -> str | None:
+        return _check_standard(value)
 
     @model_validator(mode="after")
     def _clearances_are_levels(self) -> ProjectConfig:
@@ -89,6 +105,17 @@ class ProjectConfig(BaseModel):
             return self.abbreviations[level]
         words = [w for w in level.replace("-", " ").split() if w]
         return "".join(w[0] for w in words).upper()
+
+
+def _check_standard(value: str | None) -> str | None:
+    from briefgen.standards import parse_standard
+
+    if value is not None:
+        try:
+            parse_standard(value)
+        except BriefgenError as exc:
+            raise ValueError(f"{exc.message} ({exc.hint})") from None
+    return value
 
 
 def find_config(start: Path) -> Path | None:

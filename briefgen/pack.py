@@ -176,6 +176,7 @@ def build_pack(pack_path: str | Path, options: BuildOptions | None = None, *,
         layout = None
         for fmt in options.formats:
             written = write_format(document, theme, fmt, pdfa=options.pdfa and fmt == "pdf",
+                                   standard=options.pdf_standard,
                                    options=project.writer_options(layout))
             layout = layout or (written.layout if written.layout.contents_pages else None)
             outputs.append((options.out_dir / f"{stem}.{fmt}", written.data))

@@ -1,9 +1,12 @@
-"""PDF/A-2b: the PDF writer's bytes made archival (XMP, sRGB output intent, stable ID) with pikepdf.
+"""PDF/A (2a by default; 2b, 3a, 3b): the PDF writer's bytes made archival (XMP, sRGB output
+intent, stable ID) with pikepdf.
 
 reportlab already embeds every font (symbolic TrueType subsets with one cmap, no /Encoding) and
-writes no encryption, JavaScript or transparency; what PDF/A-2b adds is done here, after the
-writer, so both writers and the templates stay format-agnostic. `problems` is the structural
-check that `to_pdfa` ends with and that `briefgen verify` runs on every archived file.
+writes no encryption, JavaScript or transparency, and the writer tags every PDF (PDF/UA-1), which
+is what level A asks beyond B; what PDF/A adds is done here, after the writer, so both writers
+and the templates stay format-agnostic. `problems` is the structural check that `to_pdfa` ends
+with and that `briefgen verify` runs on every archived file; when the independent validator
+(page-validation) is installed it runs too, so this check never passes a file it rejects.
 
 The output intent's profile, `sRGB.icc`, is lcms2's built-in sRGB (ICC v4.4, "No copyright, use
 freely"), made once with Pillow and bundled so the bytes of a brief do not depend on the lcms2
@@ -17,13 +20,15 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pikepdf
 
+from briefgen.conformance import validator_failures
 from briefgen.errors import WriterError
+from briefgen.xmp import INFO_TO_XMP, PDF_DATE, packet, xmp_date
 
-PART, CONFORMANCE = 2, "B"
+PART, CONFORMANCE = 2, "A"  # the default level: PDF/A-2a (with PDF/UA-1)
+LEVELS = {(2, "A"), (2, "B"), (3, "A"), (3, "B")}
 SRGB_PROFILE = Path(__file__).with_name("sRGB.icc")
 _OUTPUT_CONDITION = "sRGB IEC61966-2.1"
 
@@ -39,27 +44,9 @@ _BLEND_MODES = {
     "/ColorDodge", "/ColorBurn", "/HardLight", "/SoftLight", "/Difference", "/Exclusion",
     "/Hue", "/Saturation", "/Color", "/Luminosity",
 }
-_C0 = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
-_PDF_DATE = re.compile(
-    r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Zz])|([+-])(\d{2})'?(\d{2})?'?)?$"
-)
-
-# Info dictionary entries and the XMP property each must agree with (ISO 19005-2, 6.6.2.3.1).
-INFO_TO_XMP = {
-    "/Title": "dc:title",
-    "/Author": "dc:creator",
-    "/Subject": "dc:description",
-    "/Keywords": "pdf:Keywords",
-    "/Creator": "xmp:CreatorTool",
-    "/Producer": "pdf:Producer",
-    "/CreationDate": "xmp:CreateDate",
-    "/ModDate": "xmp:ModifyDate",
-    "/Trapped": "pdf:Trapped",
-}
-
-
-def to_pdfa(data: bytes) -> bytes:
-    """Make a PDF from the PDF writer conform to PDF/A-2b; same input, same bytes.
+def to_pdfa(data: bytes, level: tuple[int, str] = (PART, CONFORMANCE)) -> bytes:
+    """Make a PDF from the PDF writer conform to PDF/A at `level` (part, conformance) and stay
+    PDF/UA-1; same input, same bytes.
 
     Raises WriterError when the PDF has something PDF/A forbids that cannot be fixed here
     (an unembedded font, JavaScript, encryption), naming the problem.
@@ -79,7 +66,7 @@ def to_pdfa(data: bytes) -> bytes:
             OutputConditionIdentifier=_OUTPUT_CONDITION, Info=_OUTPUT_CONDITION,
             RegistryName="http://www.color.org", DestOutputProfile=profile,
         )]))
-        metadata = pdf.make_stream(xmp_packet(pdf).encode("utf-8"))
+        metadata = pdf.make_stream(xmp_packet(pdf, level).encode("utf-8"))
         metadata.Type, metadata.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
         pdf.Root.Metadata = metadata
         # reportlab's /ID comes from the date alone; without one, qpdf's deterministic_id makes
@@ -90,10 +77,10 @@ def to_pdfa(data: bytes) -> bytes:
         pdf.save(out, min_version="1.7", fix_metadata_version=False, deterministic_id=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True)
     result = out.getvalue()
-    found = problems(result)
+    found = problems(result, level)
     if found:
         raise WriterError(
-            "the PDF cannot be made PDF/A-2b: " + "; ".join(found),
+            f"the PDF cannot be made PDF/A-{level[0]}{level[1].lower()}: " + "; ".join(found),
             hint="use TrueType (.ttf) fonts in the theme; PDF/A needs every font embedded",
         )
     return result
@@ -112,96 +99,53 @@ def _drop_empty_info(pdf: pikepdf.Pdf) -> None:
             del info[key]
 
 
-def xmp_packet(pdf: pikepdf.Pdf) -> str:
-    """The XMP packet: PDF/A identification plus every Info entry, in its XMP form."""
+def xmp_packet(pdf: pikepdf.Pdf, level: tuple[int, str] = (PART, CONFORMANCE)) -> str:
+    """The XMP packet: PDF/A and PDF/UA identification plus every Info entry, in its XMP form."""
     info = {key: _text(value) for key, value in pdf.docinfo.items()}
-    props = [f"<pdfaid:part>{PART}</pdfaid:part>",
-             f"<pdfaid:conformance>{CONFORMANCE}</pdfaid:conformance>",
-             "<dc:format>application/pdf</dc:format>"]
-    for key in ("/Title", "/Subject"):
-        if key in info:
-            tag = INFO_TO_XMP[key]
-            props.append(f'<{tag}><rdf:Alt><rdf:li xml:lang="x-default">{_xml(info[key])}'
-                         f"</rdf:li></rdf:Alt></{tag}>")
-    if "/Author" in info:
-        props.append(f"<dc:creator><rdf:Seq><rdf:li>{_xml(info['/Author'])}</rdf:li></rdf:Seq>"
-                     "</dc:creator>")
-    language = _text(pdf.Root.get("/Lang", ""))
-    if language:
-        props.append(f"<dc:language><rdf:Bag><rdf:li>{_xml(language)}</rdf:li></rdf:Bag>"
-                     "</dc:language>")
-    for key in ("/Keywords", "/Creator", "/Producer", "/Trapped"):
-        if key in info:
-            value = info[key].lstrip("/") if key == "/Trapped" else info[key]
-            props.append(f"<{INFO_TO_XMP[key]}>{_xml(value)}</{INFO_TO_XMP[key]}>")
-    for key in ("/CreationDate", "/ModDate"):
-        if key in info:
-            stamp = xmp_date(info[key])
-            props.append(f"<{INFO_TO_XMP[key]}>{stamp}</{INFO_TO_XMP[key]}>")
-            if key == "/ModDate":
-                props.append(f"<xmp:MetadataDate>{stamp}</xmp:MetadataDate>")
-    body = "\n   ".join(props)
-    # No `bytes` or `encoding` attribute in the header: ISO 19005-2, 6.6.2.1 forbids both.
-    return (
-        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
-        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
-        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-        '  <rdf:Description rdf:about=""\n'
-        '    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"\n'
-        '    xmlns:dc="http://purl.org/dc/elements/1.1/"\n'
-        '    xmlns:xmp="http://ns.adobe.com/xap/1.0/"\n'
-        '    xmlns:pdf="http://ns.adobe.com/pdf/1.3/">\n'
-        f"   {body}\n"
-        "  </rdf:Description>\n"
-        " </rdf:RDF>\n"
-        "</x:xmpmeta>\n"
-        '<?xpacket end="r"?>'
-    )
+    return packet(info, _text(pdf.Root.get("/Lang", "")), pdfa=level)
 
 
 def _text(value: object) -> str:
     return str(value)
 
 
-def _xml(text: str) -> str:
-    return escape(_C0.sub("", text))
-
-
-def xmp_date(pdf_date: str) -> str:
-    """`D:20241218093000+01'00'` → `2024-12-18T09:30:00+01:00` (the same instant, as XMP)."""
-    match = _PDF_DATE.match(pdf_date.strip())
-    if not match:
-        raise WriterError(f"the PDF's date {pdf_date!r} is not a PDF date")
-    year, month, day, hour, minute, second, zulu, sign, tz_h, tz_m = match.groups()
-    text = f"{year}-{month or '01'}-{day or '01'}T{hour or '00'}:{minute or '00'}:{second or '00'}"
-    if zulu:
-        return text + "Z"
-    if sign:
-        return f"{text}{sign}{tz_h}:{tz_m or '00'}"
-    return text
-
-
-def problems(data: bytes) -> list[str]:
-    """What stops a PDF from being PDF/A-2b, checked structurally; empty when none is found.
+def problems(data: bytes, level: tuple[int, str] | None = None) -> list[str]:
+    """What stops a PDF from being PDF/A at `level` (default: the level its XMP claims, which
+    must be one we write), checked structurally; empty when none is found.
 
     Covers the markers an archive relies on (identification, XMP agreeing with /Info, output
     intent, file ID, no encryption) and what the PDF writer could get wrong (fonts, actions,
-    annotations, blend modes). It is not a full validator such as veraPDF.
+    annotations, blend modes). It is not a full validator: when page-validation is installed,
+    its failed rules (PDF/A level and PDF/UA-1) are added by id.
     """
     try:
         pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PdfError as exc:
         return [f"not a readable PDF ({exc})"]
     with pdf:
-        found = _file_problems(pdf, data)
-        found += _metadata_problems(pdf)
+        if level is None:
+            level = _claimed_level(pdf)
+        found = _file_problems(pdf, data, level)
+        found += _metadata_problems(pdf, level)
         found += _intent_problems(pdf)
         for obj in _all_objects(pdf):
             found += _object_problems(obj)
+    if not found:  # the independent validator has the last word
+        profile = f"{level[0]}{level[1].lower()}"
+        found += validator_failures(data, (profile, "ua1"))
     return list(dict.fromkeys(found))  # one line per kind of problem, in order
 
 
-def _file_problems(pdf: pikepdf.Pdf, data: bytes) -> list[str]:
+def _claimed_level(pdf: pikepdf.Pdf) -> tuple[int, str]:
+    try:
+        meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
+        level = (int(meta.get("pdfaid:part", "0")), str(meta.get("pdfaid:conformance", "")))
+    except Exception:  # unreadable XMP: _metadata_problems names it
+        return (PART, CONFORMANCE)
+    return level if level in LEVELS else (PART, CONFORMANCE)
+
+
+def _file_problems(pdf: pikepdf.Pdf, data: bytes, level: tuple[int, str]) -> list[str]:
     found = []
     if not re.match(rb"%PDF-1\.[0-7]\r?\n%[\x80-\xff]{4}", data):
         found.append("the header is not %PDF-1.0 to 1.7 followed by a binary comment")
@@ -214,13 +158,16 @@ def _file_problems(pdf: pikepdf.Pdf, data: bytes) -> list[str]:
         if key in pdf.Root:
             found.append(f"the catalog has {key}")
     names = pdf.Root.get("/Names", pikepdf.Dictionary())
-    for key in ("/JavaScript", "/EmbeddedFiles", "/AlternatePresentations"):
+    # PDF/A-3 allows embedded files of any kind (with /AF); PDF/A-2 only PDF/A ones, not checked.
+    forbidden = ("/JavaScript", "/AlternatePresentations") + (
+        ("/EmbeddedFiles",) if level[0] == 2 else ())
+    for key in forbidden:
         if key in names:
             found.append(f"the name dictionary has {key}")
     return found
 
 
-def _metadata_problems(pdf: pikepdf.Pdf) -> list[str]:
+def _metadata_problems(pdf: pikepdf.Pdf, level: tuple[int, str]) -> list[str]:
     stream = pdf.Root.get("/Metadata")
     if not isinstance(stream, pikepdf.Stream):
         return ["no XMP metadata stream in the catalog"]
@@ -228,22 +175,23 @@ def _metadata_problems(pdf: pikepdf.Pdf) -> list[str]:
         return ["the XMP metadata stream is compressed"]
     try:
         meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False, strict=True)
-        part, level = meta.get("pdfaid:part"), meta.get("pdfaid:conformance")
+        part, conformance = meta.get("pdfaid:part"), meta.get("pdfaid:conformance")
+        meta_ua = meta.get("pdfuaid:part")
         values = {key: meta.get(prop) for key, prop in INFO_TO_XMP.items()}
     except Exception as exc:  # any parse failure is the finding, whatever raised it
         return [f"the XMP metadata does not parse ({exc})"]
     found = []
-    if (part, level) != (str(PART), CONFORMANCE):
-        found.append(f"the XMP does not say PDF/A-{PART}{CONFORMANCE.lower()} "
-                     f"(pdfaid:part {part}, pdfaid:conformance {level})")
+    if (part, conformance) != (str(level[0]), level[1]):
+        found.append(f"the XMP does not say PDF/A-{level[0]}{level[1].lower()} "
+                     f"(pdfaid:part {part}, pdfaid:conformance {conformance})")
+    if meta_ua != "1":
+        found.append(f"the XMP does not say PDF/UA-1 (pdfuaid:part {meta_ua})")
     for key, value in pdf.docinfo.items():
         if key not in INFO_TO_XMP:
             continue
         expected = _text(value)
         if key in ("/CreationDate", "/ModDate"):
-            expected = xmp_date(expected) if _PDF_DATE.match(expected.strip()) else expected
-        elif key == "/Trapped":
-            expected = expected.lstrip("/")
+            expected = xmp_date(expected) if PDF_DATE.match(expected.strip()) else expected
         got = values[key]
         if isinstance(got, list):  # dc:creator is a sequence of one author
             got = got[0] if len(got) == 1 else "; ".join(map(str, got))
@@ -266,7 +214,7 @@ def _intent_problems(pdf: pikepdf.Pdf) -> list[str]:
                                                                             b"CMYK"):
             return ["the output intent's ICC profile is not an RGB, grey or CMYK output profile"]
         if header[8] >= 5:
-            return [f"the output intent's ICC profile is version {header[8]}, PDF/A-2 needs < 5"]
+            return [f"the output intent's ICC profile is version {header[8]}, PDF/A-2/3 need < 5"]
         return []
     return ["no PDF/A output intent (OutputIntents with /S /GTS_PDFA1)"]
 

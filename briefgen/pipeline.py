@@ -40,7 +40,14 @@ class BuildOptions:
     out_dir: Path = Path("out")
     template_dirs: tuple[Path, ...] = ()
     config: Path | None = None  # briefgen.yaml; found next to the input when absent
-    pdfa: bool = False  # PDFs as PDF/A-2b for every audience (audiences with pdfa: always)
+    pdfa: bool = False  # PDFs as PDF/A for every audience (audiences with pdfa: always)
+    pdf_standard: str = ""  # overrides the audience's and the project's (briefgen.standards)
+
+
+def pdf_standard(options: BuildOptions, audience: Audience, project: Project) -> str:
+    """The PDF standard for an audience's files: the command line's, the audience's, the
+    project's, in that order ("" = ua-1)."""
+    return options.pdf_standard or audience.pdf_standard or project.config.pdf_standard or ""
 
 
 @dataclass
@@ -279,8 +286,14 @@ def build(
         document = render_document(meeting, audience, project, created)
         theme = project.theme(audience)
         for fmt in options.formats:
-            written = write_format(document, theme, fmt, pdfa=options.pdfa or audience.pdfa,
-                                   options=project.writer_options())
+            written = write_format(
+                document,
+                theme,
+                fmt,
+                pdfa=options.pdfa or audience.pdfa,
+                standard=pdf_standard(options, audience, project),
+                options=project.writer_options(),
+            )
             outputs.append((output_path(meeting, audience, fmt, options.out_dir), written.data))
     for target, data in outputs:
         write_atomic(target, data)

@@ -63,3 +63,15 @@ def built_briefs(tmp_path_factory: pytest.TempPathFactory) -> Briefs:
                 f.suffix[1:]: f for f in written if f.name.endswith(f".{audience}{f.suffix}")
             }
     return built
+
+
+@pytest.fixture(scope="session")
+def built_pack(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example pack built once: "audience.ext" -> path."""
+    from briefgen.pack import build_pack
+    from briefgen.pipeline import BuildOptions
+
+    out = tmp_path_factory.mktemp("pack-pdf")
+    pack = REPO / "inputs" / "packs" / "ministerial-week" / "pack.yaml"
+    paths = build_pack(pack, BuildOptions(out_dir=out), jobs=1)
+    return {p.name.split(".", 1)[1]: p for p in paths}

@@ -67,7 +67,7 @@ def test_names_the_file_and_writes_one_manifest_line(archived: Path) -> None:
     assert entry["marking"] == "PUBLIC"
     assert entry["briefgen_version"] == __version__
     assert entry["created"] == "2024-12-18T11:00:00Z" and entry["source_date_epoch"] == EPOCH
-    assert entry["format"] == "PDF/A-2b" and problems(data) == []
+    assert entry["format"] == "PDF/A-2a + PDF/UA-1" and problems(data) == []
     assert entry["config_sha256"] is None
 
 

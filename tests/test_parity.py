@@ -144,3 +144,28 @@ def test_only_a_repeated_table_header_is_dropped(built_briefs: Briefs) -> None:
     dropped = pdf_body_words(files["pdf"], margins_of("archive"), headers)
     assert len(kept) - len(dropped) == 4
     assert " ".join(dropped).count("Focus Area Action Steps") == 1
+
+
+@pytest.mark.parametrize("audience", builtin_audiences())
+@pytest.mark.parametrize("input_path", INPUTS, ids=lambda p: p.stem)
+def test_pdf_text_in_structure_order_reads_like_the_docx(built_briefs: Briefs, input_path: Path,
+                                                         audience: str) -> None:
+    """What a screen reader reads (the tagged text in structure order) is the DOCX's body,
+    after the marking, which the tree states once, first."""
+    from tests.pdf_structure import read_structure
+
+    files = built_briefs[(input_path.name, audience)]
+    tree = read_structure(files["pdf"].read_bytes())
+    kids = tree.kids
+    if kids and kids[0].tag == "P" and not kids[0].kids and tree.text.startswith(kids[0].text):
+        kids = kids[1:]  # the marking, said once
+    docx_words, headers = docx_body_words(files["docx"])
+    pdf_words: list[str] = []
+    for node in (n for kid in kids for n in kid.walk()):
+        for part in node.own:  # a chart over two pages repeats its axis, as a table its header
+            part_words = words(node.texts.get(part, ""))
+            for header in headers:
+                if part_words[: len(header)] == header and _contains(pdf_words, header):
+                    del part_words[: len(header)]
+            pdf_words.extend(part_words)
+    assert pdf_words == docx_words

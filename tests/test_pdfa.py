@@ -1,4 +1,4 @@
-"""PDF/A-2b output: each requirement of the archive format checked structurally with pikepdf."""
+"""PDF/A-2a output: each requirement of the archive format checked structurally with pikepdf."""
 
 from __future__ import annotations
 
@@ -110,8 +110,9 @@ def test_xmp_parses_and_agrees_with_the_info_dictionary(pdfas: dict[str, bytes])
             meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False,
                                      strict=True)
             info = pdf.docinfo
-            assert meta.pdfa_status == "2B", name
-            assert meta["pdfaid:part"] == "2" and meta["pdfaid:conformance"] == "B"
+            assert meta.pdfa_status == "2A", name  # level A: tagged, with PDF/UA-1
+            assert meta.get("pdfuaid:part") == "1", name
+            assert meta["pdfaid:part"] == "2" and meta["pdfaid:conformance"] == "A"
             assert meta["dc:title"] == str(info.Title)
             assert meta["dc:creator"] == [str(info.Author)]
             assert meta["dc:description"] == str(info.Subject)
@@ -134,7 +135,7 @@ def test_the_title_and_dates_are_the_brief_s(plain_and_pdfa: tuple[bytes, bytes]
         meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
         assert meta["dc:title"].startswith("NATO Secretary General")
         assert meta["xmp:CreateDate"] == "2024-12-18T00:00:00+00:00"
-        assert meta["dc:language"] == {"en"}
+        assert meta["dc:language"] == {"en-GB"}  # a full tag, as the catalog's /Lang
 
 
 def test_srgb_output_intent_with_an_embedded_icc_profile(pdfas: dict[str, bytes]) -> None:

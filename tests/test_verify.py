@@ -107,7 +107,8 @@ def test_a_listed_pdf_that_is_not_pdfa_is_reported(folder: Path) -> None:
     with (folder / MANIFEST).open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry) + "\n")
     [line] = messages(folder)
-    assert line.startswith(f"{folder / 'plain.pdf'}: error: not PDF/A-2b: no XMP metadata")
+    assert line.startswith(
+        f"{folder / 'plain.pdf'}: error: not PDF/A + PDF/UA-1: the XMP does not say PDF/A-2a")
 
 
 def test_a_line_that_names_a_path_or_repeats_a_file_is_reported(folder: Path) -> None:

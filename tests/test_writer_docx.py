@@ -161,7 +161,8 @@ def test_no_direct_formatting_beyond_bold_italic_and_link_style(blob: bytes) -> 
     run_props = {child.tag.split("}")[1] for child in body.iterfind(".//w:rPr/*", NS)}
     assert run_props == {"b", "i", "rStyle"}
     para_props = {child.tag.split("}")[1] for child in body.iterfind(".//w:pPr/*", NS)}
-    assert para_props == {"pStyle", "numPr"}
+    # outlineLvl is structure, not formatting: the title is a heading (Word's checker, packs).
+    assert para_props == {"pStyle", "numPr", "outlineLvl"}
 
 
 def test_styles_follow_the_theme() -> None:

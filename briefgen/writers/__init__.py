@@ -62,12 +62,22 @@ def write_format(
     fmt: str,
     *,
     pdfa: bool = False,
+    standard: str = "",
     options: WriterOptions | None = None,
 ) -> Written:
-    """One output file; `pdfa` makes a PDF archival (PDF/A-2b), a DOCX is unaffected."""
+    """One output file. Every PDF is tagged PDF/UA-1; `standard` (briefgen.standards) may add a
+    PDF/A level, and `pdfa` makes a PDF archival (PDF/A-2a unless `standard` names a level).
+    A DOCX is unaffected."""
     written = get_writer(fmt)(document, theme, options or WriterOptions())
-    if pdfa and fmt == "pdf":
+    if fmt != "pdf":
+        return written
+    from briefgen.standards import archival, parse_standard
+
+    chosen = parse_standard(standard or "ua-1")
+    if pdfa:
+        chosen = archival(chosen)
+    if chosen.pdfa is not None:
         from briefgen.pdfa import to_pdfa  # pikepdf loads only for archival builds
 
-        written = written._replace(data=to_pdfa(written.data))
+        written = written._replace(data=to_pdfa(written.data, chosen.pdfa))
     return written

@@ -16,7 +16,9 @@ from lxml.etree import SubElement
 
 from briefgen import document as d
 from briefgen import timeline as tl
+from briefgen.tagging import timeline_alt
 from briefgen.theme import Theme
+from briefgen.writers.docx.accessibility import describe_table, outline_level
 from briefgen.writers.docx.blocks import cell, grid, paragraph, run
 from briefgen.writers.docx.sections import break_section
 
@@ -29,9 +31,11 @@ def _w(tag: str) -> str:
     return qn(f"w:{tag}")
 
 
-def write_timeline(block: d.Timeline, out: BaseOxmlElement, theme: Theme, text_width: int
-                   ) -> None:
-    """Append caption, chart table, legend and undated initiatives; `text_width` in twips."""
+def write_timeline(block: d.Timeline, out: BaseOxmlElement, theme: Theme, text_width: int,
+                   level: int = 0) -> None:
+    """Append caption, chart table, legend and undated initiatives; `text_width` in twips.
+    The caption is a heading at outline `level` (the PDF's H tag); the table says what the
+    chart shows as its description (Word's alt text for a table)."""
     size = theme.role("timeline").size
     portrait, landscape = tl.text_widths(theme.page)
     plan = tl.plan(block, portrait, landscape, size)
@@ -44,6 +48,8 @@ def write_timeline(block: d.Timeline, out: BaseOxmlElement, theme: Theme, text_w
         SubElement(caption.find(_w("pPr")), _w("keepNext"))
         SubElement(caption.find(_w("pPr")), _w("spacing"), {_w("before"): "120", _w("after"): "80"})
         run(caption, block.title)
+        if level:
+            outline_level(caption, level)
     if plan is not None:
         _Table(plan, colours, size, text_width).write(out, block)
         legend = paragraph(out, STYLE)
@@ -83,6 +89,12 @@ class _Table:
     def write(self, out: BaseOxmlElement, block: d.Timeline) -> None:
         plan = self.plan
         tbl = grid(out, "BriefTable", [self.name, *self.columns], 0)
+        dated = [r for r in block.rows if r.dated]
+        days = [day for r in dated for day in (r.start, r.end, *(m.date for m in r.milestones))
+                if day is not None]
+        describe_table(tbl, block.title or "Timeline",
+                       timeline_alt(len(dated), min(days, default=None), max(days, default=None),
+                                    block.marker))
         tbl_pr = tbl.find(_w("tblPr"))
         tbl_pr.find(_w("tblLook")).set(_w("noHBand"), "1")  # stripes go per initiative
         margins = tbl_pr.makeelement(_w("tblCellMar"), {})

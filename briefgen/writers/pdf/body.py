@@ -21,10 +21,12 @@ from briefgen import document as d
 from briefgen.errors import WriterError
 from briefgen.glyphs import drop_invisible
 from briefgen.tables import column_groups
+from briefgen.tagging import HeadingLevels, language_tag
 from briefgen.theme import Theme, field_label_width
 from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.pdf.contents import contents_flowables
 from briefgen.writers.pdf.fonts import Fonts, register_fonts
+from briefgen.writers.pdf.lists import TaggedList
 from briefgen.writers.pdf.page import (
     CHANGE_BAR,
     CHANGE_BAR_GAP,
@@ -37,6 +39,7 @@ from briefgen.writers.pdf.page import (
     OutlineEntry,
     Para,
 )
+from briefgen.writers.pdf.structure import Element, tagged
 from briefgen.writers.pdf.theme import header_chrome, table_commands, title_logo
 from briefgen.writers.pdf.timeline import landscape_template, timeline_flowables
 
@@ -84,11 +87,13 @@ class _ChangedPara(Para):
 class _Writer:
     """Turns blocks into flowables with the theme's styles; one instance per PDF."""
 
-    def __init__(self, theme: Theme, fonts: Fonts) -> None:
+    def __init__(self, theme: Theme, fonts: Fonts, root: Element) -> None:
         self.theme, self.fonts, self.colours = theme, fonts, theme.colours
         self.outlined: list[OutlineEntry] = []  # in document order, for a table of contents
         self.contents_pages: list[list[int]] = []  # per table of contents, filled at save
         self.text_width = 0.0  # of the portrait page, in points: where wide tables split
+        # The structure tree, made from the Document as the flowables are (see structure.py).
+        self.root, self.levels = root, HeadingLevels()
         self.styles = {role: self._style(role, theme.role_colour(role)) for role in (
             "title", "subtitle", "field-label", "field-value", "heading-1", "heading-2",
             "heading-3", "body", "list-item", "table-header", "table-cell")}
@@ -106,7 +111,7 @@ class _Writer:
             splitLongWords=1, keepWithNext=role.startswith("heading-"),
         )
 
-    def markup(self, inlines: Sequence[d.Inline]) -> str:
+    def markup(self, inlines: Sequence[d.Inline], links: dict[str, str] | None = None) -> str:
         out: list[str] = []
         for node in inlines:
             match node:
@@ -114,12 +119,14 @@ class _Writer:
                     # Joiners and direction marks serve a shaper reportlab lacks: not drawn.
                     out.append(escape(drop_invisible(text), _QUOTES))
                 case d.Strong(children=children):
-                    out.append(f"<b>{self.markup(children)}</b>")
+                    out.append(f"<b>{self.markup(children, links)}</b>")
                 case d.Emphasis(children=children):
-                    out.append(f"<i>{self.markup(children)}</i>")
+                    out.append(f"<i>{self.markup(children, links)}</i>")
                 case d.Link(url=url, children=children):
                     href = escape(url, _QUOTES)
-                    label = self.markup(children) or href
+                    if links is not None:  # the link's words, for its annotation's /Contents
+                        links[url] = d.plain_text(children) or url
+                    label = self.markup(children, links) or href
                     out.append(f'<a href="{href}" color="{self.colours.link}">{label}</a>')
                 case d.LineBreak():
                     out.append("<br/>")
@@ -133,10 +140,15 @@ class _Writer:
                     assert_never(node)
         return "".join(out)
 
-    def para(self, inlines: Sequence[d.Inline], role: str, outline: int | None = None) -> Para:
+    def para(self, inlines: Sequence[d.Inline], role: str, outline: int | None = None,
+             tag: Element | None = None) -> Para:
+        links: dict[str, str] = {}
         # A changed paragraph draws change bars; the class test is cheaper than every draw.
         kind = _ChangedPara if _changed(inlines) else Para
-        p = kind(self.markup(inlines), self.styles[role])
+        p = kind(self.markup(inlines, links), self.styles[role])
+        if tag is not None:
+            tag.links.update(links)
+            tagged(p, tag)
         if outline is not None:  # read back by BriefTemplate.afterFlowable
             key = f"outline{len(self.outlined) + 1}"
             p.entry = OutlineEntry(d.plain_text(tuple(inlines)), outline, key)
@@ -147,49 +159,60 @@ class _Writer:
         return rl.HRFlowable(width="100%", thickness=0.6, color=HexColor(self.colours.rule),
                              spaceBefore=space_before, spaceAfter=space_after)
 
-    def blocks(self, blocks: Sequence[d.Block], depth: int = 0) -> list[rl.Flowable]:
+    def blocks(self, blocks: Sequence[d.Block], parent: Element, depth: int = 0
+               ) -> list[rl.Flowable]:
         out: list[rl.Flowable] = []
         for block in blocks:
             match block:
                 case d.TitleBlock():
-                    out.extend(self.title_block(block))
+                    out.extend(self.title_block(block, parent))
                 case d.Heading(level=level, children=children):
                     level = min(max(level, 1), 3)
-                    out.append(self.para(children, f"heading-{level}", outline=level))
+                    tag = parent.add(f"H{self.levels.heading(level)}")
+                    out.append(self.para(children, f"heading-{level}", outline=level, tag=tag))
                     if level == 1:
                         out.append(self.rule(0, self.theme.role("heading-1").space_after))
                         out[-1].keepWithNext = 1
                 case d.Paragraph(children=children):
-                    out.append(self.para(children, "list-item" if depth else "body"))
+                    out.append(self.para(children, "list-item" if depth else "body",
+                                         tag=parent.add("P")))
                 case d.BulletList() | d.NumberedList():
                     if block.items:
-                        out.append(self.list(block, depth))
+                        out.append(self.list(block, depth, parent.add("L")))
                 case d.Table():
                     size = self.theme.role("table-cell").size
                     for part in column_groups(block, self.text_width, size) if block.header else []:
-                        out.append(self.table(part))
+                        out.append(self.table(part, parent.add("Table")))
                 case d.PageBreak():  # not at a page's top: no blank page after a landscape one
                     out.append(rl.PageBreakIfNotEmpty())
                 case d.Timeline():
-                    out.extend(timeline_flowables(block, self.theme, self.fonts, "page"))
+                    level = self.levels.below() if block.title else 0
+                    out.extend(timeline_flowables(block, self.theme, self.fonts, "page",
+                                                  parent, level))
                 case d.TableOfContents():
-                    out.extend(contents_flowables(block, self))
+                    out.extend(contents_flowables(block, self, parent))
                 case _:
                     assert_never(block)
         return out
 
-    def title_block(self, block: d.TitleBlock) -> list[rl.Flowable]:
-        out: list[rl.Flowable] = [self.para(block.title, "title", outline=0)]
+    def title_block(self, block: d.TitleBlock, parent: Element) -> list[rl.Flowable]:
+        title = parent.add(f"H{self.levels.title()}")
+        out: list[rl.Flowable] = [self.para(block.title, "title", outline=0, tag=title)]
         if block.subtitle:
-            out.append(self.para(block.subtitle, "subtitle"))
+            out.append(self.para(block.subtitle, "subtitle", tag=parent.add("P")))
         if block.fields:
             labels = [d.Text(f.label) for f in block.fields]
             style = self.styles["field-label"]
             widest = max(pdfmetrics.stringWidth(t.text, style.fontName, style.fontSize)
                          for t in labels)
-            rows = [[self.para(_marked_as(f.value, (t,)), "field-label"),
-                     self.para(f.value, "field-value")]
-                    for t, f in zip(labels, block.fields, strict=True)]
+            table = parent.add("Table")
+            rows = []
+            for label, title_field in zip(labels, block.fields, strict=True):
+                row = table.add("TR")
+                rows.append([
+                    self.para(_marked_as(title_field.value, (label,)), "field-label",
+                              tag=row.add("TH", scope="Row")),
+                    self.para(title_field.value, "field-value", tag=row.add("TD"))])
             # splitInRow: a field value longer than a page breaks across pages, like a cell.
             out.append(rl.Table(rows, colWidths=[field_label_width(widest), "*"], hAlign="LEFT",
                                 splitInRow=1,
@@ -201,30 +224,44 @@ class _Writer:
         out.append(self.rule(6, 8))
         return out
 
-    def list(self, block: d.BulletList | d.NumberedList, depth: int) -> rl.Flowable:
+    def list(self, block: d.BulletList | d.NumberedList, depth: int, element: Element
+             ) -> rl.Flowable:
         style = self.styles["list-item"]
         size = style.fontSize
         common: dict[str, Any] = dict(bulletFontName=self.fonts.regular, bulletFontSize=size,
                                       bulletColor=style.textColor, spaceAfter=style.spaceAfter)
-        items = [rl.ListItem(self.blocks(item.blocks, depth + 1) or [Para("", style)])
-                 for item in block.items]
+        items, labels = [], []
+        for item in block.items:
+            entry = element.add("LI")
+            labels.append(entry.add("Lbl"))
+            body = entry.add("LBody")
+            items.append(rl.ListItem(self.blocks(item.blocks, body, depth + 1)
+                                     or [Para("", style)]))
         if isinstance(block, d.NumberedList):
             last = f"{block.start + len(block.items) - 1}."
             indent = max(size * 1.8, pdfmetrics.stringWidth(last, self.fonts.regular, size) + 6)
-            return rl.ListFlowable(items, bulletType="1", start=block.start,
-                                   bulletFormat="%s.", leftIndent=indent, **common)
-        return rl.ListFlowable(items, bulletType="bullet", leftIndent=size * 1.5,
-                               start=_BULLETS[depth % len(_BULLETS)], **common)
+            return TaggedList(labels, items, bulletType="1", start=block.start,
+                              bulletFormat="%s.", leftIndent=indent, **common)
+        return TaggedList(labels, items, bulletType="bullet", leftIndent=size * 1.5,
+                          start=_BULLETS[depth % len(_BULLETS)], **common)
 
-    def table(self, block: d.Table) -> rl.Flowable:
+    def table(self, block: d.Table, element: Element) -> rl.Flowable:
         columns = len(block.header)
         total = sum(block.widths)
         if len(block.widths) == columns and total > 0:
             weights = [w / total for w in block.widths]
         else:  # the reader gave no (usable) widths: share the width equally
             weights = [1 / columns] * columns
-        data = [[self.para(cell, "table-header") for cell in block.header]]
-        data += [[self.para(cell, "table-cell") for cell in row] for row in block.rows]
+        # One Table element however many pages it runs over; the header row repeated on the
+        # next page is drawn again by the same flowables, so it stays an artifact there.
+        head = element.add("THead").add("TR")
+        data = [[self.para(cell, "table-header", tag=head.add("TH", scope="Column"))
+                 for cell in block.header]]
+        body = element.add("TBody") if block.rows else None
+        for row in block.rows:
+            assert body is not None
+            tr = body.add("TR")
+            data.append([self.para(cell, "table-cell", tag=tr.add("TD")) for cell in row])
         style: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
             *table_commands(self.theme),
@@ -258,10 +295,14 @@ def write_pdf(
 
     # The marking takes its level's colour (colours.markings) over the marking role's.
     marking = (*chrome_font("marking", "#000000")[:2], HexColor(theme.marking_colour(info.marking)))
+    root = Element("Document")
+    # The marking is said once as real content: the first page's top banner, read first.
+    marking_element = root.add("P") if info.marking.strip() else None
     chrome = Chrome(info, theme.footer_text or info.title, (width, height),
                      (top, right, bottom, left), marking,
                      chrome_font("footer", theme.colours.text),
-                     header_chrome(theme, chrome_font("header", theme.colours.text), options.cache))
+                     header_chrome(theme, chrome_font("header", theme.colours.text), options.cache),
+                     marking_element)
     body_height = height - top - bottom
     frame = rl.Frame(left, bottom, width - left - right, body_height, id="body",
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
@@ -271,16 +312,19 @@ def write_pdf(
         pageTemplates=[rl.PageTemplate("page", [frame]), landscape_template(theme)],
         leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
         title=info.title, author=info.author, subject=info.subject,
-        keywords=list(info.keywords), creator="briefgen", lang=info.language or None,
+        keywords=list(info.keywords), creator="briefgen", lang=language_tag(info.language),
         invariant=1, pageCompression=1, displayDocTitle=1,
         initialFontName=fonts.regular, initialFontSize=theme.role("body").size,
         keepTogetherClass=partial(KeepWithNext, room=body_height * _MIN_ROOM),
     )
-    writer = _Writer(theme, fonts)
+    logo = [tagged(f, root.add("Figure", alt=theme.logo.alt if theme.logo else ""))
+            for f in title_logo(theme, options.cache)]
+    writer = _Writer(theme, fonts, root)
     writer.text_width = width - left - right
-    story = [*title_logo(theme, options.cache), *writer.blocks(document.blocks)]
+    story = [*logo, *writer.blocks(document.blocks, root)]
     try:
-        doc.build(story, canvasmaker=partial(BriefCanvas, chrome=chrome))
+        doc.build(story, canvasmaker=partial(BriefCanvas, chrome=chrome, root=root,
+                                             language=language_tag(info.language)))
     except rl.LayoutError as exc:
         # reportlab's message names Python objects by address: useless to a reader, and it
         # would make the message differ from run to run.

@@ -18,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from briefgen import document as d
 from briefgen.writers.pdf.page import OutlineEntry
+from briefgen.writers.pdf.structure import Element, Tagged
 
 _NUMBER_WIDTH = 30.0  # points kept for the page number at the right
 _INDENT = 14.0  # points per level
@@ -31,19 +32,25 @@ class Writer(Protocol):
     outlined: list[OutlineEntry]
     contents_pages: list[list[int]]
 
-    def para(self, inlines: tuple[d.Inline, ...], role: str, outline: int | None = None
-             ) -> rl.Paragraph: ...
+    levels: Any
+
+    def para(self, inlines: tuple[d.Inline, ...], role: str, outline: int | None = None,
+             tag: Element | None = None) -> rl.Paragraph: ...
 
 
-def contents_flowables(block: d.TableOfContents, writer: Writer) -> list[rl.Flowable]:
-    """The title and the entries: title blocks and headings up to `block.depth` after here."""
+def contents_flowables(block: d.TableOfContents, writer: Writer, parent: Element
+                       ) -> list[rl.Flowable]:
+    """The title and the entries: title blocks and headings up to `block.depth` after here.
+
+    In the structure: the title a heading, the entries a TOC of TOCI, each with its Link."""
     out: list[rl.Flowable] = []
     if block.title:
-        out.append(writer.para(block.title, "heading-1"))
+        tag = parent.add(f"H{writer.levels.heading(1)}")
+        out.append(writer.para(block.title, "heading-1", tag=tag))
     pages: list[int] = []
     writer.contents_pages.append(pages)
     out.append(_Contents(writer.outlined, len(writer.outlined), block.depth,
-                         writer.styles["body"], pages))
+                         writer.styles["body"], pages, parent.add("TOC")))
     return out
 
 
@@ -52,15 +59,15 @@ class _Contents(rl.Flowable):  # type: ignore[misc]
     later. When laid out, it splits into one line per entry, so long contents run on."""
 
     def __init__(self, outlined: list[OutlineEntry], start: int, depth: int,
-                 style: ParagraphStyle, pages: list[int]) -> None:
+                 style: ParagraphStyle, pages: list[int], toc: Element) -> None:
         super().__init__()
         self.outlined, self.start, self.depth, self.style = outlined, start, depth, style
-        self.pages = pages
+        self.pages, self.toc = pages, toc
 
     def _lines(self) -> list[rl.Flowable]:
         targets = [e for e in self.outlined[self.start:] if e.level <= self.depth]
         # Form names end up in the file: made from positions, never from id().
-        return [_Line(p, f"contents{self.start}-{number}", self.style, self.pages)
+        return [_Line(p, f"contents{self.start}-{number}", self.style, self.pages, self.toc)
                 for number, p in enumerate(targets)]
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -74,11 +81,11 @@ class _Contents(rl.Flowable):  # type: ignore[misc]
         pass
 
 
-class _Line(rl.Flowable):  # type: ignore[misc]
+class _Line(Tagged, rl.Flowable):  # type: ignore[misc]
     def __init__(self, target: OutlineEntry, name: str, style: ParagraphStyle,
-                 pages: list[int]) -> None:
+                 pages: list[int], toc: Element) -> None:
         super().__init__()
-        self.target, self.name, self.pages = target, name, pages
+        self.target, self.name, self.pages, self.toc = target, name, pages, toc
         text, level = target.text, target.level
         self.level = level
         markup = escape(text) if level else f"<b>{escape(text)}</b>"  # titles bold, as in DOCX
@@ -86,6 +93,12 @@ class _Line(rl.Flowable):  # type: ignore[misc]
             f"contents-{level}", parent=style, leftIndent=_INDENT * level,
             rightIndent=_NUMBER_WIDTH, spaceBefore=0, spaceAfter=0))
         self.space = style.fontSize * (0.7 if level == 0 else 0.25)
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        # Entries are made at each layout attempt; only the one drawn becomes a TOCI.
+        if self.briefgen_tag is None:
+            self.briefgen_tag = self.toc.add("TOCI")
+        super().drawOn(canvas, x, y, _sW)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         _, height = self.para.wrap(availWidth, availHeight)
@@ -114,7 +127,8 @@ class _Line(rl.Flowable):  # type: ignore[misc]
         name = self.name
         canvas.doForm(name)  # the page number, defined at save time
         # The target is laid out later; its destination name is known already.
-        canvas.linkRect("", self.target.key, (0, 0, self.width, para.height),
+        canvas.linkRect(self.target.text or "…", self.target.key,
+                        (0, 0, self.width, para.height),
                         relative=1, thickness=0)
         canvas.at_save.append(lambda c: self._number(c, name, baseline, style))
 

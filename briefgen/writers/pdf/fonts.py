@@ -7,9 +7,10 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFError, TTFont
 
 from briefgen.cache import Stamp, stamp
 from briefgen.errors import ThemeError
@@ -27,6 +28,33 @@ class Fonts:
 
     def face(self, bold: bool, italic: bool) -> str:
         return ((self.regular, self.italic), (self.bold, self.bold_italic))[bold][italic]
+
+
+class _TTFont(TTFont):  # type: ignore[misc]
+    """reportlab's subsets map their unused codes to U+0000, which PDF/UA (and PDF/A-2a's
+    Unicode mapping) reject: each subset's ToUnicode CMap lists only the codes it uses."""
+
+    def addObjects(self, doc: Any) -> None:
+        subsets = self.state[doc].subsets if doc in self.state else []
+        super().addObjects(doc)  # forgets the document's state
+        for number, subset in enumerate(subsets):
+            name = (b"".join((SUBSETN(number), b"+", self.face.name, self.face.subfontNameX))
+                    ).decode("pdfdoc")
+            stream = doc.idToObject["toUnicodeCMap:" + name]
+            stream.content = _to_unicode(name, subset)
+
+
+def _to_unicode(name: str, subset: list[int]) -> str:
+    used = [(code, value) for code, value in enumerate(subset)
+            if value not in (0, 0xFEFF, 0xFFFE)]
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        f"/CIDSystemInfo << /Registry ({name}) /Ordering ({name}) /Supplement 0 >> def",
+        f"/CMapName /{name} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(used)} beginbfchar", *(f"<{code:02X}> <{value:04X}>" for code, value in used),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
 
 
 # reportlab's font registry is process-wide (the one global cache we keep): parsing a TTF costs
@@ -52,7 +80,7 @@ def register_fonts(theme: Theme) -> Fonts:
         names = [f"{stem}-{face}" for face in FACES]
         for name, path in zip(names, paths, strict=True):
             try:
-                pdfmetrics.registerFont(TTFont(name, path))
+                pdfmetrics.registerFont(_TTFont(name, path))
             except (TTFError, OSError, ValueError) as exc:
                 hint = "use a TrueType (.ttf) font whose licence allows embedding"
                 raise ThemeError(f"font {path} cannot be used in a PDF: {exc}", hint=hint) from exc

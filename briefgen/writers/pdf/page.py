@@ -16,6 +16,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from briefgen import document as d
+from briefgen.writers.pdf.marked import MarkedCanvas
+from briefgen.writers.pdf.structure import Element, Tagged
 from briefgen.writers.pdf.theme import HeaderChrome
 
 # A redline's marks: inserted text underlined, deleted struck through, a bar beside each line.
@@ -33,7 +35,7 @@ class OutlineEntry:
     page: int = 0  # filled in when it is laid out
 
 
-class Para(rl.Paragraph):  # type: ignore[misc]
+class Para(Tagged, rl.Paragraph):  # type: ignore[misc]
     """A Paragraph that breaks its lines once per width (tables and keep-with-next groups wrap
     a cell three or four times at one width, and line breaking dominates the layout time), and
     that may carry its outline entry."""
@@ -64,7 +66,7 @@ class Para(rl.Paragraph):  # type: ignore[misc]
         broken = self.__dict__.get("blPara") if availWidth == self._wrapped_at else None
         lines = getattr(broken, "lines", None)
         if broken is None or lines is None or not _reusable(self, lines):
-            return super().split(availWidth, availHeight)  # type: ignore[no-any-return]
+            return super().split(availWidth, availHeight)
         fit = int(availHeight / self.style.leading)
         if len(lines) > fit + 2:
             self.blPara = broken.clone(lines=lines[: fit + 2])
@@ -114,8 +116,9 @@ class Chrome:
     marking: tuple[str, float, Color]  # font, size, colour
     label: tuple[str, float, Color]
     header: HeaderChrome | None = None  # the theme's header text and logo
+    marking_element: Element | None = None  # the marking said once, as real content
 
-    def draw(self, canvas: Canvas, page: int, pages: int) -> None:
+    def draw(self, canvas: BriefCanvas, page: int, pages: int) -> None:
         # The page's own size: a landscape page (a wide timeline) has its chrome turned with it.
         (width, height), (top, right, bottom, left) = canvas._pagesize, self.margins
         font, size, colour = self.label
@@ -133,21 +136,34 @@ class Chrome:
             else:  # two lines, centred on where the one would be
                 y, mark_y = y + mark_size * 0.8, y - mark_size * 0.8
         canvas.saveState()
-        canvas.setFont(font, size)
-        canvas.setFillColor(colour)
-        canvas.drawRightString(x_right, y, label)
-        canvas.drawString(left, y, _fit(self.footer, font, size, room))
+        with canvas.artifact("Footer"):
+            canvas.setFont(font, size)
+            canvas.setFillColor(colour)
+            canvas.drawRightString(x_right, y, label)
+            canvas.drawString(left, y, _fit(self.footer, font, size, room))
+            if text:
+                canvas.setFont(mark_font, mark_size)
+                canvas.setFillColor(mark_colour)
+                canvas.drawCentredString(centre, mark_y, text)
         if text:
             canvas.setFont(mark_font, mark_size)
             canvas.setFillColor(mark_colour)
-            canvas.drawCentredString(centre, height - top / 2 - mark_size * 0.35, text)
-            canvas.drawCentredString(centre, mark_y, text)
+            # The first page's top banner is the marking as real content, read once.
+            if page == 1 and self.marking_element is not None:
+                canvas.begin_marked(self.marking_element)
+                canvas.drawCentredString(centre, height - top / 2 - mark_size * 0.35, text)
+                canvas.end_marked()
+            else:
+                with canvas.artifact("Header"):
+                    canvas.drawCentredString(centre, height - top / 2 - mark_size * 0.35, text)
         if self.header is not None:
             mark_w = canvas.stringWidth(text, mark_font, mark_size) if text else 0
-            self.header.draw(canvas, (width, height), self.margins, mark_w)
+            with canvas.artifact("Header"):
+                self.header.draw(canvas, (width, height), self.margins, mark_w)
         if self.info.revisions is not None:
             legend_y = max(y, mark_y) + size * 1.6
-            draw_legend(canvas, self.info.revisions, (font, size), left, legend_y)
+            with canvas.artifact("Footer"):
+                draw_legend(canvas, self.info.revisions, (font, size), left, legend_y)
         canvas.restoreState()
 
 
@@ -180,7 +196,7 @@ def _fit(text: str, font: str, size: float, room: float) -> str:  # cut with …
     return text.rstrip() + "…" if text else ""
 
 
-class BriefCanvas(Canvas):  # type: ignore[misc]
+class BriefCanvas(MarkedCanvas):
     """Holds every page until save(), when the page count is known for "Page X of Y"."""
 
     def __init__(self, *args: Any, chrome: Chrome, **kwargs: Any) -> None:
@@ -211,8 +227,11 @@ class BriefCanvas(Canvas):  # type: ignore[misc]
             self.__dict__.update(state)
             for key, kwargs in self._bookmarks:
                 super().bookmarkPage(key, **kwargs)
+            self.close_default()
             self._chrome.draw(self, self._pageNumber, len(self._held))
             super().showPage()
+        self._code: list[str] = []  # showPage opened a next page's artifact; there is none
+        self.finish_structure(len(self._held))
         super().save()
 
 

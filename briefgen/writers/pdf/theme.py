@@ -18,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from briefgen.cache import Cache, cached, stamp
 from briefgen.errors import ThemeError
 from briefgen.theme import Theme
+from briefgen.writers.pdf.structure import Tagged
 
 _GAP = 6  # points between a header-left logo and the header text
 _STRIPE = "#F2F2F2"  # a striped table's band when the theme sets no table_stripe
@@ -34,17 +35,9 @@ class _Image:
     height: float
 
 
-def _pdf_text(text: str) -> str:
-    # A UTF-16 hex string needs no escaping and carries any script.
-    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
-
-
 def _draw_image(canvas: Canvas, image: _Image, x: float, y: float) -> None:
-    """Draw with the alt text as a marked-content /Alt (PDF 32000 §14.9.3): untagged PDFs keep
-    it where assistive technology and a later tagging step can find it."""
-    canvas._code.append(f"/Span <</Alt {_pdf_text(image.alt)}>> BDC")
+    # The alt text is on the logo's Figure element; in the page header the logo is an artifact.
     canvas.drawImage(image.reader, x, y, image.width, image.height, mask="auto")
-    canvas._code.append("EMC")
 
 
 def _read(path: Path) -> bytes:
@@ -123,7 +116,7 @@ def _fit(text: str, font: str, size: float, room: float) -> str:
     return text.rstrip() + "…" if text else ""
 
 
-class _LogoFlowable(rl.Flowable):  # type: ignore[misc]
+class _LogoFlowable(Tagged, rl.Flowable):  # type: ignore[misc]
     """The logo above the title, aligned like the title."""
 
     def __init__(self, image: _Image, align: str) -> None:

@@ -15,7 +15,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from briefgen import document as d
 from briefgen import timeline as tl
+from briefgen.tagging import timeline_alt
 from briefgen.theme import Theme
+from briefgen.writers.pdf.structure import Element, Tagged, TaggedParagraph
 
 LANDSCAPE = "landscape"  # the page template a wide timeline sits on
 _PAD = 3.0  # points above and below a row's contents
@@ -37,39 +39,56 @@ def landscape_template(theme: Theme) -> rl.PageTemplate:
     return rl.PageTemplate(LANDSCAPE, [frame], pagesize=(height, width))
 
 
-def timeline_flowables(block: d.Timeline, theme: Theme, fonts: Fonts, main: str
-                       ) -> list[rl.Flowable]:
-    """Caption, chart, legend and the undated initiatives; a wide chart on landscape pages."""
+def timeline_flowables(block: d.Timeline, theme: Theme, fonts: Fonts, main: str,
+                       parent: Element, level: int) -> list[rl.Flowable]:
+    """Caption, chart, legend and the undated initiatives; a wide chart on landscape pages.
+
+    In the structure: the title a heading at `level`, the chart a Figure with alternative text,
+    the legend and the undated initiatives paragraphs."""
     look = _Look.of(theme, fonts)
     plan = tl.plan(block, *tl.text_widths(theme.page), look.size)
     out: list[rl.Flowable] = []
     if block.title:
         caption = theme.role("field-label")
-        out.append(rl.Paragraph(escape(block.title), ParagraphStyle(
+        out.append(_tagged_para(parent.add(f"H{level}"), escape(block.title), ParagraphStyle(
             "timeline-title", fontName=fonts.face(caption.bold, caption.italic),
             fontSize=caption.size, leading=caption.size * caption.leading,
             textColor=HexColor(caption.colour or theme.colours.text), spaceBefore=6,
             spaceAfter=4, keepWithNext=1)))
     if plan is not None:
         chart = _Chart(plan, (), block.marker, look, block.name_header)
-        out.append(_Chart(plan, tuple(chart.layout(r) for r in block.rows if r.dated),
-                          block.marker, look, block.name_header))
+        dated = [r for r in block.rows if r.dated]
+        days = [day for r in dated for day in (r.start, r.end, *(m.date for m in r.milestones))
+                if day is not None]
+        alt = timeline_alt(len(dated), min(days, default=None), max(days, default=None),
+                           block.marker)
+        whole = _Chart(plan, tuple(chart.layout(r) for r in dated), block.marker, look,
+                       block.name_header)
+        whole.briefgen_tag = parent.add("Figure", alt=alt)
+        out.append(whole)
         legend = [f'<font color="{look.colours["milestone"]}">\u2666</font> '
                   f"{escape(block.milestone_label)}"]
         if block.marker and block.marker_label:
             legend.append(f'<font color="{look.colours["marker"]}">\u2502</font> '
                           f"{escape(block.marker_label)}")
-        out.append(rl.Paragraph("\u2003\u2003".join(legend), look.style(space_before=4)))
+        out.append(_tagged_para(parent.add("P"), "\u2003\u2003".join(legend),
+                                look.style(space_before=4)))
     undated = tl.undated(block)
     if undated:
         items = "; ".join(escape(r.label) + (f" ({escape(r.cadence)})" if r.cadence else "")
                           for r in undated)
-        out.append(rl.Paragraph(f"<b>{escape(block.undated_label)}:</b> {items}",
+        out.append(_tagged_para(parent.add("P"), f"<b>{escape(block.undated_label)}:</b> {items}",
                                 look.style(space_before=3)))
     if plan is not None and plan.landscape:
         return [rl.NextPageTemplate(LANDSCAPE), rl.PageBreak(), *out, rl.NextPageTemplate(main),
                 rl.PageBreak()]
     return out
+
+
+def _tagged_para(element: Element, markup: str, style: ParagraphStyle) -> rl.Paragraph:
+    para = TaggedParagraph(markup, style)
+    para.briefgen_tag = element
+    return para
 
 
 @dataclass(frozen=True)
@@ -114,7 +133,7 @@ class _Row:
     height: float
 
 
-class _Chart(rl.Flowable):  # type: ignore[misc]
+class _Chart(Tagged, rl.Flowable):  # type: ignore[misc]
     """Names on the left, the time axis on top, one band per initiative below it."""
 
     def __init__(self, plan: tl.Plan, rows: tuple[_Row, ...], marker: Any, look: _Look,
@@ -164,8 +183,11 @@ class _Chart(rl.Flowable):  # type: ignore[misc]
             count += 1
         if count == 0 or count == len(self.rows):
             return []
-        return [_Chart(self.plan, part, self.marker, self.look, self.name_header)
-                for part in (self.rows[:count], self.rows[count:])]
+        parts = [_Chart(self.plan, part, self.marker, self.look, self.name_header)
+                 for part in (self.rows[:count], self.rows[count:])]
+        for part in parts:  # one Figure however many pages the chart runs over
+            part.briefgen_tag = self.briefgen_tag
+        return parts
 
     # Drawing -----------------------------------------------------------------------------
     def draw(self) -> None:

@@ -1,0 +1,41 @@
+"""Tagged lists: reportlab's ListFlowable with each bullet or number drawn as an item's Lbl."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab import platypus as rl
+from reportlab.platypus.flowables import BulletDrawer
+
+from briefgen.writers.pdf.structure import Element
+
+
+class _Label(BulletDrawer):  # type: ignore[misc]
+    """A bullet drawer whose drawing is its list item's Lbl."""
+
+    briefgen_tag: Element | None = None
+
+    def drawOn(self, indenter: Any, canv: Any, x: float, y: float, _sW: float = 0) -> None:
+        tag, self.briefgen_tag = self.briefgen_tag, None  # drawn once: a split item has none
+        if tag is None or not hasattr(canv, "begin_marked"):
+            super().drawOn(indenter, canv, x, y, _sW)
+            return
+        canv.begin_marked(tag)
+        super().drawOn(indenter, canv, x, y, _sW)
+        canv.end_marked()
+
+
+class TaggedList(rl.ListFlowable):  # type: ignore[misc]
+    """ListFlowable makes one bullet per item, in order, while it is built: each gets its Lbl."""
+
+    def __init__(self, labels: list[Element], items: list[Any], **kwargs: Any) -> None:
+        self._briefgen_labels = list(labels)
+        super().__init__(items, **kwargs)
+
+    def _makeBullet(self, value: Any, params: Any = None) -> Any:
+        drawer = super()._makeBullet(value, params)
+        label = _Label.__new__(_Label)
+        label.__dict__.update(drawer.__dict__)
+        if self._briefgen_labels:
+            label.briefgen_tag = self._briefgen_labels.pop(0)
+        return label
