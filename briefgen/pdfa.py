@@ -1,9 +1,13 @@
-"""PDF/A-2b: the PDF writer's bytes made archival (XMP, sRGB output intent, stable ID) with pikepdf.
+"""PDF/A-2b and 3b: the PDF writer's bytes made archival (XMP, sRGB intent, stable ID) with pikepdf.
 
 reportlab already embeds every font (symbolic TrueType subsets with one cmap, no /Encoding) and
 writes no encryption, JavaScript or transparency; what PDF/A-2b adds is done here, after the
 writer, so both writers and the templates stay format-agnostic. `problems` is the structural
 check that `to_pdfa` ends with and that `briefgen verify` runs on every archived file.
+
+With an `EmbeddedSource` the result is PDF/A-3b instead: the same file plus the meeting it was
+built from as an associated file (ISO 19005-3, 6.8: `/AF`, `/AFRelationship`, a MIME `/Subtype`
+and `/Params /ModDate`). The archive uses that; `build --pdfa` stays PDF/A-2b with no attachment.
 
 The output intent's profile, `sRGB.icc`, is lcms2's built-in sRGB (ICC v4.4, "No copyright, use
 freely"), made once with Pillow and bundled so the bytes of a brief do not depend on the lcms2
@@ -17,13 +21,18 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 import pikepdf
 
 from briefgen.errors import WriterError
 
+if TYPE_CHECKING:
+    from briefgen.embedded import EmbeddedSource
+
 PART, CONFORMANCE = 2, "B"
+PART_WITH_SOURCE = 3  # PDF/A-2 forbids an attachment that is not PDF/A itself; PDF/A-3 allows it
 SRGB_PROFILE = Path(__file__).with_name("sRGB.icc")
 _OUTPUT_CONDITION = "sRGB IEC61966-2.1"
 
@@ -54,20 +63,31 @@ INFO_TO_XMP = {
     "/Producer": "pdf:Producer",
     "/CreationDate": "xmp:CreateDate",
     "/ModDate": "xmp:ModifyDate",
-    "/Trapped": "pdf:Trapped",
 }
+# Entries that have an XMP twin the predefined PDF/A-2/3 schemas do not define (so the XMP may
+# not carry it, and without it the entry would disagree): they are dropped from /Info.
+_INFO_WITHOUT_XMP = ("/Trapped",)
 
 
-def to_pdfa(data: bytes) -> bytes:
-    """Make a PDF from the PDF writer conform to PDF/A-2b; same input, same bytes.
+def label(part: int) -> str:
+    """`PDF/A-2b`, `PDF/A-3b`: how the manifest and messages name a level."""
+    return f"PDF/A-{part}{CONFORMANCE.lower()}"
+
+
+def to_pdfa(data: bytes, source: EmbeddedSource | None = None) -> bytes:
+    """Make a PDF from the PDF writer conform to PDF/A-2b (PDF/A-3b when `source` is given, which
+    is then attached as the file's source); same input, same bytes.
 
     Raises WriterError when the PDF has something PDF/A forbids that cannot be fixed here
     (an unembedded font, JavaScript, encryption), naming the problem.
     """
+    part = PART if source is None else PART_WITH_SOURCE
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if pdf.is_encrypted:
             raise WriterError("an encrypted PDF cannot be made PDF/A")
-        _drop_empty_info(pdf)
+        _tidy_info(pdf)
+        if source is not None:
+            _attach(pdf, source)
         for page in pdf.pages:
             for annot in page.obj.get("/Annots", pikepdf.Array()):
                 flags = int(annot.get("/F", 0))
@@ -79,7 +99,7 @@ def to_pdfa(data: bytes) -> bytes:
             OutputConditionIdentifier=_OUTPUT_CONDITION, Info=_OUTPUT_CONDITION,
             RegistryName="http://www.color.org", DestOutputProfile=profile,
         )]))
-        metadata = pdf.make_stream(xmp_packet(pdf).encode("utf-8"))
+        metadata = pdf.make_stream(xmp_packet(pdf, part).encode("utf-8"))
         metadata.Type, metadata.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
         pdf.Root.Metadata = metadata
         # reportlab's /ID comes from the date alone; without one, qpdf's deterministic_id makes
@@ -90,10 +110,10 @@ def to_pdfa(data: bytes) -> bytes:
         pdf.save(out, min_version="1.7", fix_metadata_version=False, deterministic_id=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True)
     result = out.getvalue()
-    found = problems(result)
+    found = problems(result, part)
     if found:
         raise WriterError(
-            "the PDF cannot be made PDF/A-2b: " + "; ".join(found),
+            f"the PDF cannot be made {label(part)}: " + "; ".join(found),
             hint="use TrueType (.ttf) fonts in the theme; PDF/A needs every font embedded",
         )
     return result
@@ -104,18 +124,31 @@ def srgb_profile() -> bytes:
     return SRGB_PROFILE.read_bytes()
 
 
-def _drop_empty_info(pdf: pikepdf.Pdf) -> None:
+def _tidy_info(pdf: pikepdf.Pdf) -> None:
     # An empty /Author would need an empty dc:creator entry; leaving both out is the honest form.
+    # reportlab's /Trapped /False is a claim nobody checked; its absence means "unknown".
     info = pdf.docinfo
     for key in list(info.keys()):
-        if isinstance(info[key], pikepdf.String) and not str(info[key]).strip():
+        if key in _INFO_WITHOUT_XMP or (
+            isinstance(info[key], pikepdf.String) and not str(info[key]).strip()
+        ):
             del info[key]
 
 
-def xmp_packet(pdf: pikepdf.Pdf) -> str:
+def _attach(pdf: pikepdf.Pdf, source: EmbeddedSource) -> None:
+    spec = pikepdf.AttachedFileSpec(
+        pdf, source.data, description=source.description, filename=source.name,
+        mime_type=source.mime_type, creation_date=source.modified, mod_date=source.modified,
+        relationship=pikepdf.Name.Source,
+    )
+    pdf.attachments[source.name] = spec
+    pdf.Root.AF = pdf.make_indirect(pikepdf.Array([spec.obj]))
+
+
+def xmp_packet(pdf: pikepdf.Pdf, part: int = PART) -> str:
     """The XMP packet: PDF/A identification plus every Info entry, in its XMP form."""
     info = {key: _text(value) for key, value in pdf.docinfo.items()}
-    props = [f"<pdfaid:part>{PART}</pdfaid:part>",
+    props = [f"<pdfaid:part>{part}</pdfaid:part>",
              f"<pdfaid:conformance>{CONFORMANCE}</pdfaid:conformance>",
              "<dc:format>application/pdf</dc:format>"]
     for key in ("/Title", "/Subject"):
@@ -130,10 +163,9 @@ def xmp_packet(pdf: pikepdf.Pdf) -> str:
     if language:
         props.append(f"<dc:language><rdf:Bag><rdf:li>{_xml(language)}</rdf:li></rdf:Bag>"
                      "</dc:language>")
-    for key in ("/Keywords", "/Creator", "/Producer", "/Trapped"):
+    for key in ("/Keywords", "/Creator", "/Producer"):
         if key in info:
-            value = info[key].lstrip("/") if key == "/Trapped" else info[key]
-            props.append(f"<{INFO_TO_XMP[key]}>{_xml(value)}</{INFO_TO_XMP[key]}>")
+            props.append(f"<{INFO_TO_XMP[key]}>{_xml(info[key])}</{INFO_TO_XMP[key]}>")
     for key in ("/CreationDate", "/ModDate"):
         if key in info:
             stamp = xmp_date(info[key])
@@ -181,27 +213,29 @@ def xmp_date(pdf_date: str) -> str:
     return text
 
 
-def problems(data: bytes) -> list[str]:
-    """What stops a PDF from being PDF/A-2b, checked structurally; empty when none is found.
+def problems(data: bytes, part: int | None = None) -> list[str]:
+    """What stops a PDF from being PDF/A-`part`b (2 or 3; None: the part it declares), checked
+    structurally; empty when none is found.
 
     Covers the markers an archive relies on (identification, XMP agreeing with /Info, output
-    intent, file ID, no encryption) and what the PDF writer could get wrong (fonts, actions,
-    annotations, blend modes). It is not a full validator such as veraPDF.
+    intent, file ID, no encryption, associated files) and what the PDF writer could get wrong
+    (fonts, actions, annotations, blend modes). It is not a full validator; the tests hold its
+    verdict against an independent one (page-validation).
     """
     try:
         pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PdfError as exc:
         return [f"not a readable PDF ({exc})"]
     with pdf:
-        found = _file_problems(pdf, data)
-        found += _metadata_problems(pdf)
+        found, declared = _metadata_problems(pdf, part)
+        found = _file_problems(pdf, data, declared) + found
         found += _intent_problems(pdf)
         for obj in _all_objects(pdf):
             found += _object_problems(obj)
     return list(dict.fromkeys(found))  # one line per kind of problem, in order
 
 
-def _file_problems(pdf: pikepdf.Pdf, data: bytes) -> list[str]:
+def _file_problems(pdf: pikepdf.Pdf, data: bytes, part: int) -> list[str]:
     found = []
     if not re.match(rb"%PDF-1\.[0-7]\r?\n%[\x80-\xff]{4}", data):
         found.append("the header is not %PDF-1.0 to 1.7 followed by a binary comment")
@@ -214,42 +248,72 @@ def _file_problems(pdf: pikepdf.Pdf, data: bytes) -> list[str]:
         if key in pdf.Root:
             found.append(f"the catalog has {key}")
     names = pdf.Root.get("/Names", pikepdf.Dictionary())
-    for key in ("/JavaScript", "/EmbeddedFiles", "/AlternatePresentations"):
+    for key in ("/JavaScript", "/AlternatePresentations"):
         if key in names:
             found.append(f"the name dictionary has {key}")
+    if "/EmbeddedFiles" in names:
+        if part == PART_WITH_SOURCE:
+            found += _attachment_problems(pdf)
+        else:
+            found.append("the name dictionary has /EmbeddedFiles (PDF/A-2 allows only PDF/A "
+                         "attachments; an archive's source makes it PDF/A-3)")
     return found
 
 
-def _metadata_problems(pdf: pikepdf.Pdf) -> list[str]:
+def _attachment_problems(pdf: pikepdf.Pdf) -> list[str]:
+    # ISO 19005-3, 6.8: each embedded file is an associated file of some object (here the
+    # catalog), with a relationship, a MIME type and a modification date.
+    associated = {spec.objgen for spec in pdf.Root.get("/AF", pikepdf.Array())
+                  if isinstance(spec, pikepdf.Dictionary)}
+    found = []
+    for name, attachment in pdf.attachments.items():
+        spec = attachment.obj
+        stream = spec.get("/EF", pikepdf.Dictionary()).get("/F")
+        if spec.objgen not in associated:
+            found.append(f"attachment {name!r} is not an associated file (/AF) of the catalog")
+        if "/AFRelationship" not in spec:
+            found.append(f"attachment {name!r} has no /AFRelationship")
+        if not isinstance(stream, pikepdf.Stream) or "/Subtype" not in stream:
+            found.append(f"attachment {name!r} has no MIME type (/Subtype)")
+        elif "/ModDate" not in stream.get("/Params", pikepdf.Dictionary()):
+            found.append(f"attachment {name!r} has no /Params /ModDate")
+    return found
+
+
+def _metadata_problems(pdf: pikepdf.Pdf, wanted: int | None) -> tuple[list[str], int]:
+    """The metadata's problems, and the part to check the rest against (declared or wanted)."""
+    fallback = wanted or PART
     stream = pdf.Root.get("/Metadata")
     if not isinstance(stream, pikepdf.Stream):
-        return ["no XMP metadata stream in the catalog"]
+        return ["no XMP metadata stream in the catalog"], fallback
     if "/Filter" in stream:
-        return ["the XMP metadata stream is compressed"]
+        return ["the XMP metadata stream is compressed"], fallback
     try:
         meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False, strict=True)
         part, level = meta.get("pdfaid:part"), meta.get("pdfaid:conformance")
         values = {key: meta.get(prop) for key, prop in INFO_TO_XMP.items()}
     except Exception as exc:  # any parse failure is the finding, whatever raised it
-        return [f"the XMP metadata does not parse ({exc})"]
+        return [f"the XMP metadata does not parse ({exc})"], fallback
     found = []
-    if (part, level) != (str(PART), CONFORMANCE):
-        found.append(f"the XMP does not say PDF/A-{PART}{CONFORMANCE.lower()} "
+    allowed = (wanted,) if wanted else (PART, PART_WITH_SOURCE)
+    declared = next((n for n in allowed if part == str(n)), fallback)
+    if (part, level) != (str(declared), CONFORMANCE):
+        found.append(f"the XMP does not say {label(declared)} "
                      f"(pdfaid:part {part}, pdfaid:conformance {level})")
     for key, value in pdf.docinfo.items():
+        if key in _INFO_WITHOUT_XMP:
+            found.append(f"/Info has {key}, which the PDF/A XMP schemas cannot carry")
         if key not in INFO_TO_XMP:
             continue
         expected = _text(value)
         if key in ("/CreationDate", "/ModDate"):
             expected = xmp_date(expected) if _PDF_DATE.match(expected.strip()) else expected
-        elif key == "/Trapped":
-            expected = expected.lstrip("/")
         got = values[key]
         if isinstance(got, list):  # dc:creator is a sequence of one author
             got = got[0] if len(got) == 1 else "; ".join(map(str, got))
         if got != expected:
             found.append(f"XMP {INFO_TO_XMP[key]} {got!r} disagrees with /Info {key} {expected!r}")
-    return found
+    return found, declared
 
 
 def _intent_problems(pdf: pikepdf.Pdf) -> list[str]:

@@ -1,0 +1,99 @@
+"""The cleared meeting an archived PDF carries: written as YAML, attached (PDF/A-3), read back.
+
+An archived brief is self-describing: besides the pages it holds the meeting it was built from,
+*after* `select()` for the archive's audience, so it never holds anything above that audience's
+clearance (and holds only what that audience's brief was built from). The attachment is a PDF/A-3
+associated file (`/AFRelationship /Source`, listed in the catalog's `/AF`); `pdfa.to_pdfa` adds
+it, `read_source` gives its bytes back (for `verify`, the archive index and redlines).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefgen.audience import Selection
+
+MIME_TYPE = "application/yaml"  # RFC 9512
+_HEADER = "# briefgen archive source: the meeting as cleared for the audience `{audience}`.\n"
+_HEADER_RE = re.compile(r"# briefgen archive source: the meeting as cleared for the audience "
+                        r"`([^`\n]*)`\.\n")
+
+
+@dataclass(frozen=True)
+class EmbeddedSource:
+    """One file to attach to a PDF/A-3 as the source of its content."""
+
+    name: str  # the attachment's file name, as a PDF reader lists it
+    data: bytes
+    description: str
+    modified: str  # PDF date string (D:YYYYMMDDHHmmSS+00'00'); the archive time, not the clock
+    mime_type: str = MIME_TYPE
+
+
+def pdf_date(epoch: int) -> str:
+    """Seconds since 1970 as a PDF date in UTC, the form reportlab stamps: D:20241218110000+00'00'."""
+    stamp = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y%m%d%H%M%S")
+    return f"D:{stamp}+00'00'"
+
+
+def source_yaml(selection: Selection, audience: str) -> bytes:
+    """The cleared meeting as a meeting file `briefgen build` reads back to the same model.
+
+    Defaults are left out (as `briefgen dump --stage meeting` does) and keys keep the model's
+    order, so the text reads like a hand-written meeting file; the first line names the
+    audience it was cleared for.
+    """
+    data: Any = selection.meeting.model_dump(mode="json", exclude_defaults=True)
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100,
+                          default_flow_style=False)
+    return (_HEADER.format(audience=audience.replace("`", "'")) + body).encode("utf-8")
+
+
+def source_audience(data: bytes) -> str | None:
+    """The audience named on an embedded source's first line; None when it has none."""
+    match = _HEADER_RE.match(data.decode("utf-8", errors="replace"))
+    return match.group(1) if match else None
+
+
+def read_source(pdf: bytes | Path) -> bytes | None:
+    """The embedded source of an archived PDF, or None when it has none (or is no PDF).
+
+    Only an associated file of the catalog with `/AFRelationship /Source` counts: an attachment
+    someone added by hand is not what the brief was built from.
+    """
+    import pikepdf
+
+    data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    try:
+        with pikepdf.open(io.BytesIO(data)) as document:
+            for spec in document.Root.get("/AF", pikepdf.Array()):
+                if not isinstance(spec, pikepdf.Dictionary):
+                    continue
+                if spec.get("/AFRelationship") != pikepdf.Name.Source:
+                    continue
+                stream = spec.get("/EF", pikepdf.Dictionary()).get("/F")
+                if isinstance(stream, pikepdf.Stream):
+                    return bytes(stream.read_bytes())
+    except (pikepdf.PdfError, ValueError):
+        return None
+    return None
+
+
+def source_classification(data: bytes) -> str | None:
+    """The overall marking the embedded source carries (`select()` sets the meeting's level to
+    it), or None when the YAML does not say."""
+    try:
+        loaded = yaml.safe_load(data.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if not isinstance(loaded, dict) or not isinstance(loaded.get("meeting"), dict):
+        return None
+    level = loaded["meeting"].get("classification")
+    return level if isinstance(level, str) else None
