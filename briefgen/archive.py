@@ -55,7 +55,7 @@ from briefgen.provenance import sha256_file, used_files
 from briefgen.writers import get_writer
 
 __all__ = [  # the manifest's names stay importable from here, where they used to live
-    "LOCK_NAME", "MANIFEST", "ManifestLine", "Archived", "archive", "entry_problem", "locked",
+    "LOCK_NAME", "MANIFEST", "Archived", "ManifestLine", "archive", "entry_problem", "locked",
     "publish", "read_manifest",
 ]
 

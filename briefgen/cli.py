@@ -360,22 +360,32 @@ def archive_command(
 
 @main.command("verify")
 @click.argument("folder", type=click.Path(file_okay=False, exists=True))
-def verify_command(folder: str) -> None:
-    """Check an archive folder: hashes, missing and unlisted files, PDF/A markers.
+@click.option(
+    "--head",
+    metavar="HASH",
+    help="A chain head printed by an earlier verify: fail unless the manifest still holds it.",
+)
+def verify_command(folder: str, head: str | None) -> None:
+    """Check an archive folder: the manifest's hash chain, hashes, fields against each PDF and
+    its embedded source, missing and unlisted files, PDF/A markers.
 
-    Prints one line per finding and exits 1 if there is any.
+    Prints one line per finding and exits 1 if there is any; prints the chain head, to keep
+    somewhere else and check later with --head.
     """
     from briefgen.verify import verify
 
     try:
-        result = verify(Path(folder))
+        result = verify(Path(folder), head)
     except BriefgenError as error:
         report(error)
         sys.exit(error.exit_code)
     for finding in result.findings:
         click.echo(finding.format())
+    for warning in result.warnings:
+        click.echo(warning.format(), err=True)
     click.echo(
-        f"{folder}: {result.checked} archived files checked, {len(result.findings)} findings",
+        f"{folder}: {result.checked} archived files checked, {len(result.findings)} findings; "
+        f"chain head {result.head}",
         err=True,
     )
     sys.exit(EXIT_INVALID_INPUT if result.findings else EXIT_OK)

@@ -22,8 +22,11 @@ from briefgen.audience import Selection
 
 MIME_TYPE = "application/yaml"  # RFC 9512
 _HEADER = "# briefgen archive source: the meeting as cleared for the audience `{audience}`.\n"
-_HEADER_RE = re.compile(r"# briefgen archive source: the meeting as cleared for the audience "
-                        r"`([^`\n]*)`\.\n")
+_PDF_DATE = re.compile(r"D:(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:Z|([+-])(\d\d)'(\d\d)'?)?")
+_HEADER_RE = re.compile(
+    r"# briefgen archive source: the meeting as cleared for the audience "
+    r"`([^`\n]*)`\.\n"
+)
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ class EmbeddedSource:
 
 
 def pdf_date(epoch: int) -> str:
-    """Seconds since 1970 as a PDF date in UTC, the form reportlab stamps: D:20241218110000+00'00'."""
+    """Seconds since 1970 as a PDF date in UTC, as reportlab stamps it: D:20241218110000+00'00'."""
     stamp = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y%m%d%H%M%S")
     return f"D:{stamp}+00'00'"
 
@@ -51,8 +54,9 @@ def source_yaml(selection: Selection, audience: str) -> bytes:
     audience it was cleared for.
     """
     data: Any = selection.meeting.model_dump(mode="json", exclude_defaults=True)
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100,
-                          default_flow_style=False)
+    body = yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )
     return (_HEADER.format(audience=audience.replace("`", "'")) + body).encode("utf-8")
 
 
@@ -63,7 +67,14 @@ def source_audience(data: bytes) -> str | None:
 
 
 def read_source(pdf: bytes | Path) -> bytes | None:
-    """The embedded source of an archived PDF, or None when it has none (or is no PDF).
+    """The embedded source of an archived PDF (a meeting file's bytes), or None when it has none
+    (or is no PDF). This is what a redline against an archived brief starts from."""
+    found = read_source_file(pdf)
+    return found[1] if found else None
+
+
+def read_source_file(pdf: bytes | Path) -> tuple[str, bytes] | None:
+    """The embedded source's file name and bytes, or None.
 
     Only an associated file of the catalog with `/AFRelationship /Source` counts: an attachment
     someone added by hand is not what the brief was built from.
@@ -80,10 +91,31 @@ def read_source(pdf: bytes | Path) -> bytes | None:
                     continue
                 stream = spec.get("/EF", pikepdf.Dictionary()).get("/F")
                 if isinstance(stream, pikepdf.Stream):
-                    return bytes(stream.read_bytes())
+                    return str(spec.get("/UF", spec.get("/F", ""))), bytes(stream.read_bytes())
     except (pikepdf.PdfError, ValueError):
         return None
     return None
+
+
+def creation_epoch(pdf: bytes) -> int | None:
+    """The PDF's /CreationDate in seconds since 1970, or None when it has none that parses."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(pdf)) as document:
+            text = str(document.docinfo.get("/CreationDate", ""))
+    except (pikepdf.PdfError, ValueError):
+        return None
+    match = _PDF_DATE.match(text)
+    if not match:
+        return None
+    year, month, day, hour, minute, second, sign, tz_h, tz_m = match.groups()
+    offset = dt.timedelta(hours=int(tz_h or 0), minutes=int(tz_m or 0))
+    zone = dt.timezone(-offset if sign == "-" else offset)
+    moment = dt.datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=zone
+    )
+    return int(moment.timestamp())
 
 
 def source_classification(data: bytes) -> str | None:

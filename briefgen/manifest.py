@@ -33,9 +33,17 @@ GENESIS = "0" * 64
 CHAIN_FIELDS = ("prev", "line_sha256")
 
 _ENTRY_TYPES: dict[str, type | tuple[type, ...]] = {
-    "file": str, "sha256": str, "size": int, "version": int, "audience": str,
-    "source": str, "source_sha256": str, "templates_sha256": str, "briefgen_version": str,
-    "created": str, "source_date_epoch": int,
+    "file": str,
+    "sha256": str,
+    "size": int,
+    "version": int,
+    "audience": str,
+    "source": str,
+    "source_sha256": str,
+    "templates_sha256": str,
+    "briefgen_version": str,
+    "created": str,
+    "source_date_epoch": int,
 }
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -115,7 +123,9 @@ def canonical(entry: dict[str, Any]) -> bytes:
 
 def line_hash(data: dict[str, Any]) -> str:
     """What a sealed line's `line_sha256` must be: the hash of everything else in it."""
-    return hashlib.sha256(canonical({k: v for k, v in data.items() if k != "line_sha256"})).hexdigest()
+    return hashlib.sha256(
+        canonical({k: v for k, v in data.items() if k != "line_sha256"})
+    ).hexdigest()
 
 
 def fold(previous: str, raw: bytes) -> str:
