@@ -14,14 +14,12 @@ worst a file without its line, which `briefgen verify` reports.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +39,7 @@ from briefgen.manifest import (
     entry_problem,
     fsync_folder,
     lines_containing,
+    locked,
     read_manifest,
     read_raw,
     seal,
@@ -60,7 +59,6 @@ __all__ = [  # the manifest's names stay importable from here, where they used t
 ]
 
 DEFAULT_AUDIENCE = "archive"
-LOCK_TIMEOUT = 300.0  # seconds; archiving one brief takes well under one
 PDFA_LABEL = "PDF/A-3b"  # PDF/A-3: the brief carries its source as an associated file
 # What makes two archive requests the same brief: equal inputs give equal output.
 IDENTITY = ("audience", "source_sha256", "templates_sha256", "config_sha256")
@@ -201,34 +199,6 @@ def _next_version(folder: Path, lines: list[ManifestLine], stem: str) -> int:
     names += [p.name for p in folder.iterdir() if p.name.startswith(stem)]
     versions = [int(m.group(1)) for n in names if (m := pattern.fullmatch(n))]
     return max(versions, default=0) + 1
-
-
-@contextlib.contextmanager
-def locked(folder: Path, required: bool = True) -> Iterator[None]:
-    """Hold the archive folder's lock: one writer at a time, across processes.
-
-    `required=False` is for readers: a folder they cannot create the lock file in (read-only
-    media) is one nobody is writing to, so they go on without the lock.
-    """
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise ArchiveError(
-            f"the archive folder {folder} stayed locked for {LOCK_TIMEOUT:.0f} s",
-            hint=f"another `briefgen archive` is writing there; if none is, delete {LOCK_NAME}",
-        ) from None
-    except OSError as exc:
-        if not required:
-            yield
-            return
-        raise ArchiveError(f"cannot lock the archive folder {folder}: {exc.strerror}") from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def publish(target: Path, data: bytes) -> None:

@@ -17,10 +17,12 @@ checks it with `--head`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from briefgen.errors import ArchiveError
 MANIFEST = "manifest.jsonl"
 LOCK_NAME = ".manifest.lock"
 GENESIS = "0" * 64
+LOCK_TIMEOUT = 300.0  # seconds; archiving one brief takes well under one
 CHAIN_FIELDS = ("prev", "line_sha256")
 
 _ENTRY_TYPES: dict[str, type | tuple[type, ...]] = {
@@ -200,3 +203,31 @@ def fsync_folder(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def locked(folder: Path, required: bool = True) -> Iterator[None]:
+    """Hold the archive folder's lock: one writer at a time, across processes.
+
+    `required=False` is for readers: a folder they cannot create the lock file in (read-only
+    media) is one nobody is writing to, so they go on without the lock.
+    """
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise ArchiveError(
+            f"the archive folder {folder} stayed locked for {LOCK_TIMEOUT:.0f} s",
+            hint=f"another `briefgen archive` is writing there; if none is, delete {LOCK_NAME}",
+        ) from None
+    except OSError as exc:
+        if not required:
+            yield
+            return
+        raise ArchiveError(f"cannot lock the archive folder {folder}: {exc.strerror}") from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefgen.archive import locked
 from briefgen.errors import Diagnostic, Location
 from briefgen.manifest import (
     GENESIS,
@@ -18,6 +17,7 @@ from briefgen.manifest import (
     MANIFEST,
     ManifestLine,
     line_hash,
+    locked,
     next_value,
     read_manifest,
 )

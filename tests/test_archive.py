@@ -168,7 +168,7 @@ def test_the_lock_is_honoured(
     folder = shutil.copytree(archived, tmp_path / "a")
     changed = tmp_path / EXAMPLE.name
     changed.write_text(EXAMPLE.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-    monkeypatch.setattr("briefgen.archive.LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr("briefgen.manifest.LOCK_TIMEOUT", 0.2)
     with FileLock(str(folder / LOCK_NAME)), pytest.raises(ArchiveError, match="stayed locked"):
         archive(changed, folder)
     assert len(manifest(folder)) == 1
