@@ -92,7 +92,7 @@ def _strings(value: object, out: list[str]) -> None:
 
 def participant_key(names: list[str]) -> str:
     """Folded names, one per line, for the --participant filter (a substring of one name)."""
-    return "\n".join(fold(name) for name in names)
+    return "\n".join(fold(name).lower() for name in names)
 
 
 def fts_query(text: str) -> str:

@@ -56,7 +56,7 @@ def archived(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_names_the_file_and_writes_one_manifest_line(archived: Path) -> None:
     name = "2024-12-18_nato-sg-bih-presidency_archive_v1.pdf"
     assert sorted(p.name for p in archived.iterdir() if p.name != LOCK_NAME) == [
-        name, MANIFEST]
+        ".briefgen-index.sqlite", name, MANIFEST]  # the index is derived: search rebuilds it
     [entry] = manifest(archived)
     data = (archived / name).read_bytes()
     assert entry["file"] == name
