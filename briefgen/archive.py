@@ -27,7 +27,7 @@ from typing import Any
 from briefgen import __version__
 from briefgen.audience import select
 from briefgen.config import find_config
-from briefgen.embedded import EmbeddedSource, pdf_date, source_yaml
+from briefgen.embedded import EmbeddedSource, pdf_date, source_data, source_yaml
 from briefgen.errors import ArchiveError, InputError, Location
 from briefgen.manifest import (
     LOCK_NAME,
@@ -108,7 +108,8 @@ def archive(
     created = archive_time()
     document = render_document(meeting, chosen, project, created)
     # What the PDF carries is the meeting after select(): never more than the audience may see.
-    cleared = source_yaml(select(meeting, chosen, project.config.levels), chosen.name)
+    selection = select(meeting, chosen, project.config.levels)
+    cleared = source_yaml(selection, chosen.name)
     source = EmbeddedSource(
         name=path.name, data=cleared, modified=pdf_date(created),
         description=f"The meeting this brief was built from, as cleared for {chosen.name}",
@@ -149,11 +150,13 @@ def archive(
         entry = seal(entry, chain_head(raw))
         publish(folder / name, data)
         append_line(folder / MANIFEST, entry)
-        _index_new_line(folder, raw, entry, cleared)
+        _index_new_line(folder, raw, entry, source_data(selection))
     return Archived(folder / name, entry, written=True)
 
 
-def _index_new_line(folder: Path, before: bytes, entry: dict[str, Any], source: bytes) -> None:
+def _index_new_line(
+    folder: Path, before: bytes, entry: dict[str, Any], source: dict[str, Any]
+) -> None:
     """Add the brief to the search index, in the same lock as the manifest line.
 
     The index is derived: if it cannot be updated here, search rebuilds it; archiving never

@@ -17,7 +17,7 @@ from briefgen.manifest import read_manifest
 
 HIT_START, HIT_END = "\x02", "\x03"  # around each hit in a snippet; the CLI styles them
 # Title hits weigh most, then people, then the body (bm25 column weights).
-_RANK = "bm25(brief_text, 10.0, 4.0, 1.0)"
+_RANK = "rank MATCH 'bm25(10.0, 4.0, 1.0)'"
 _COLUMNS = "b.file, b.date, b.title, b.version, b.audience, b.marking, b.created, b.meeting"
 
 
@@ -54,7 +54,7 @@ def search(
 ) -> list[Brief]:
     """Briefs matching `query`, most relevant first (BM25), each with a highlighted snippet."""
     expression = fts_query(query)
-    where = ["brief_text MATCH ?"]
+    where = ["brief_text MATCH ?", _RANK]
     params: list[Any] = [expression]
     if date_from:
         where.append("b.date >= ?")
@@ -68,12 +68,18 @@ def search(
     if audience:
         where.append("b.audience = ?")
         params.append(audience)
+    # Rank every match first (in C) and cut the snippets of the best few only.
     sql = (
-        f"SELECT {_COLUMNS}, snippet(brief_text, -1, ?, ?, '…', 16), {_RANK} AS rank"
+        "WITH top AS (SELECT brief_text.rowid AS id, brief_text.rank AS score"
         " FROM brief_text JOIN briefs b ON b.id = brief_text.rowid"
-        f" WHERE {' AND '.join(where)} ORDER BY rank, b.date DESC, b.version DESC LIMIT ?"
+        f" WHERE {' AND '.join(where)} ORDER BY brief_text.rank, b.date DESC, b.version DESC"
+        " LIMIT ?)"
+        f" SELECT {_COLUMNS}, snippet(brief_text, -1, ?, ?, '…', 16), top.score"
+        " FROM top JOIN brief_text ON brief_text.rowid = top.id JOIN briefs b ON b.id = top.id"
+        " WHERE brief_text MATCH ?"
+        " ORDER BY top.score, b.date DESC, b.version DESC"
     )
-    rows = _query(folder, sql, [HIT_START, HIT_END, *params, limit])
+    rows = _query(folder, sql, [*params, limit, HIT_START, HIT_END, expression])
     return [_hit(row) for row in rows]
 
 
@@ -130,7 +136,6 @@ class Shown:
 def show(folder: Path, name: str) -> Shown:
     """The manifest entry of one archived file, its source's summary and the change summary."""
     from briefgen.archive_diff import changes, summary, versions_before
-    from briefgen.embedded import read_source
 
     name = Path(name).name
     entries = [line.entry for line in read_manifest(folder) if line.entry is not None]
@@ -138,29 +143,23 @@ def show(folder: Path, name: str) -> Shown:
     if entry is None:
         raise UsageError(f"{name} is not in the manifest of {folder}",
                          hint="`briefgen archive list ARCHIVE` lists what is archived")  # fmt: skip
-    source = _source(read_source, folder / name)
+    source = _source(folder / name)
     earlier = versions_before(entries, entry)
     if not earlier:
         return Shown(entry, summary(source), None, [])
     previous = earlier[-1]
-    before = _source(read_source, folder / previous["file"])
+    before = _source(folder / previous["file"])
     return Shown(entry, summary(source), previous["file"], changes(previous, entry, before, source))
 
 
-def _source(read: Any, path: Path) -> dict[str, Any] | None:
-    import yaml
+def _source(path: Path) -> dict[str, Any] | None:
+    from briefgen.embedded import parse_source, read_source
 
     try:
-        data = read(path)
+        data = read_source(path)
     except OSError:
         return None
-    if data is None:
-        return None
-    try:
-        loaded = yaml.safe_load(data.decode("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError):
-        return None
-    return loaded if isinstance(loaded, dict) else None
+    return parse_source(data) if data is not None else None
 
 
 def as_json(value: Any) -> str:

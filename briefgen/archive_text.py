@@ -42,9 +42,21 @@ def _fold_letter(letter: str) -> str:
     return base if base and base.isalpha() else letter
 
 
+_TABLE: dict[int, str] = {}  # every non-ASCII character met so far, folded
+
+
 def fold(text: str) -> str:
-    """Lower case without accents, letter by letter: `Đukanović` -> `dukanovic`."""
-    return "".join(_fold_letter(c) if c.isalpha() and not c.isascii() else c for c in text)
+    """Lower case without accents, letter by letter: `Đukanović` -> `dukanovic`.
+
+    ASCII is left to the tokenizer (it folds case); the rest goes through one translation
+    table, filled as characters are first met.
+    """
+    if text.isascii():
+        return text
+    for char in set(text).difference(map(chr, _TABLE)):
+        if not char.isascii():
+            _TABLE[ord(char)] = _fold_letter(char) if char.isalpha() else char
+    return text.translate(_TABLE)
 
 
 def brief_text(source: dict[str, Any]) -> tuple[str, str, str]:

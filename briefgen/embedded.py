@@ -46,6 +46,12 @@ def pdf_date(epoch: int) -> str:
     return f"D:{stamp}+00'00'"
 
 
+def source_data(selection: Selection) -> dict[str, Any]:
+    """The cleared meeting as plain data: what the embedded YAML holds (and parses back to)."""
+    data: dict[str, Any] = selection.meeting.model_dump(mode="json", exclude_defaults=True)
+    return data
+
+
 def source_yaml(selection: Selection, audience: str) -> bytes:
     """The cleared meeting as a meeting file `briefgen build` reads back to the same model.
 
@@ -53,7 +59,7 @@ def source_yaml(selection: Selection, audience: str) -> bytes:
     order, so the text reads like a hand-written meeting file; the first line names the
     audience it was cleared for.
     """
-    data: Any = selection.meeting.model_dump(mode="json", exclude_defaults=True)
+    data = source_data(selection)
     body = yaml.safe_dump(
         data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
     )
@@ -118,14 +124,22 @@ def creation_epoch(pdf: bytes) -> int | None:
     return int(moment.timestamp())
 
 
+def parse_source(data: bytes) -> dict[str, Any] | None:
+    """An embedded source as plain data (safe loading; libyaml's parser where installed, as
+    the index reads thousands), or None when it is not a YAML mapping."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        loaded = yaml.load(data.decode("utf-8"), Loader=loader)
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
 def source_classification(data: bytes) -> str | None:
     """The overall marking the embedded source carries (`select()` sets the meeting's level to
     it), or None when the YAML does not say."""
-    try:
-        loaded = yaml.safe_load(data.decode("utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError):
-        return None
-    if not isinstance(loaded, dict) or not isinstance(loaded.get("meeting"), dict):
+    loaded = parse_source(data)
+    if loaded is None or not isinstance(loaded.get("meeting"), dict):
         return None
     level = loaded["meeting"].get("classification")
     return level if isinstance(level, str) else None

@@ -96,10 +96,32 @@ def read_manifest(folder: Path) -> list[ManifestLine]:
 
 def lines_containing(raw: bytes, needle: str) -> list[ManifestLine]:
     """Only the lines whose bytes contain `needle`, parsed: what a writer needs from a long
-    manifest without parsing every line (the JSON is written without escaping, so a hash or
-    an ASCII file name appears in a line's bytes exactly as in its value)."""
+    manifest without splitting or parsing every line (the JSON is written without escaping, so
+    a hash or an ASCII file name appears in a line's bytes exactly as in its value)."""
     key = needle.encode("utf-8")
-    return [parse_line(n, line) for n, line in split_lines(raw) if key in line]
+    found, position, counted, number = [], raw.find(key), 0, 1
+    while position >= 0:
+        start = raw.rfind(b"\n", 0, position) + 1
+        end = raw.find(b"\n", position)
+        end = len(raw) if end < 0 else end
+        number += raw.count(b"\n", counted, start)
+        counted = start
+        found.append(parse_line(number, raw[start:end]))
+        position = raw.find(key, end)
+    return found
+
+
+def _last_lines(raw: bytes) -> Iterator[tuple[int, bytes]]:
+    """(number, bytes) of the non-blank lines from the last one backwards, read lazily."""
+    end = len(raw)
+    number = raw.count(b"\n") + 1
+    while end > 0 or number == 1:
+        start = raw.rfind(b"\n", 0, end) + 1
+        if raw[start:end].strip():
+            yield number, raw[start:end]
+        if start == 0:
+            return
+        end, number = start - 1, number - 1
 
 
 def entry_problem(entry: object) -> str:
@@ -146,19 +168,19 @@ def next_value(previous: str, line: ManifestLine) -> str:
 def chain_head(raw: bytes) -> str:
     """The chain value after the last line: the `prev` of the next line to append.
 
-    Only the lines after the last sealed one are looked at closely, so appending to a long
-    manifest does not parse all of it.
+    Read from the end: the last sealed line gives the value, and only lines after it (a line
+    cut short by a crash) are folded in, so appending to a long manifest parses one line.
     """
-    lines = split_lines(raw)
-    start, value = 0, GENESIS
-    for index in range(len(lines) - 1, -1, -1):
-        if b'"line_sha256"' in lines[index][1]:
-            line = parse_line(*lines[index])
-            if line.sealed:
-                start, value = index + 1, next_value(GENESIS, line)
-                break
-    for number, data in lines[start:]:
-        value = next_value(value, parse_line(number, data))
+    tail: list[ManifestLine] = []
+    value = GENESIS
+    for number, data in _last_lines(raw):
+        line = parse_line(number, data)
+        if line.sealed:
+            value = next_value(GENESIS, line)
+            break
+        tail.append(line)
+    for line in reversed(tail):
+        value = next_value(value, line)
     return value
 
 
