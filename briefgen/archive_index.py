@@ -135,22 +135,36 @@ def refresh(folder: Path) -> str:
             return _refresh(conn, folder, raw)
 
 
+def _tail(data: bytes, end: int | None = None) -> str:
+    """The fingerprint of what was indexed: SHA-256 of its last 64 KiB.
+
+    The manifest is append-only, so a file whose bytes up to the old end still end the same
+    way has been appended to; an edit elsewhere that moves no byte is `verify`'s to find (the
+    index would keep that line's old values until it is next rebuilt).
+    """
+    end = len(data) if end is None else end
+    return hashlib.sha256(data[max(0, end - TAIL) : end]).hexdigest()
+
+
+TAIL = 65536
+
+
 def _refresh(conn: sqlite3.Connection, folder: Path, raw: bytes) -> str:
     conn.execute("BEGIN IMMEDIATE")
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    state = _state(conn) if "state" in tables else {}
-    digest = hashlib.sha256(raw).hexdigest()
-    if state.get("schema") == SCHEMA_VERSION and state.get("sha256") == digest:
-        _set_state(conn, folder, raw, hashlib.sha256(raw))  # touched, not changed
+    state = _state(conn) if "state" in tables and "briefs" in tables else {}
+    current = state.get("schema") == SCHEMA_VERSION
+    old = int(state.get("size", -1)) if current else -1
+    if old == len(raw) and state.get("tail") == _tail(raw):
+        _set_state(conn, folder, len(raw), int(state["lines"]), _tail(raw))  # touched only
         conn.execute("COMMIT")
         return "fresh"
-    old = int(state.get("size", -1)) if state.get("schema") == SCHEMA_VERSION else -1
     appended = 0 <= old < len(raw) and (old == 0 or raw[old - 1 : old] == b"\n")
-    if appended and hashlib.sha256(raw[:old]).hexdigest() == state.get("sha256"):
-        before = raw[:old].count(b"\n")  # whole lines already indexed
+    if appended and state.get("tail") == _tail(raw, old):
+        before = int(state["lines"])  # whole lines already indexed
         for number, line in split_lines(raw[old:]):
             _insert(conn, folder, parse_line(before + number, line), None)
-        _set_state(conn, folder, raw, hashlib.sha256(raw))
+        _set_state(conn, folder, len(raw), raw.count(b"\n"), _tail(raw))
         conn.execute("COMMIT")
         return "appended"
     conn.execute("ROLLBACK")
@@ -173,16 +187,16 @@ def _build(conn: sqlite3.Connection, folder: Path, raw: bytes) -> None:
     _create_tables(conn)
     for number, line in split_lines(raw):
         _insert(conn, folder, parse_line(number, line), None)
-    _set_state(conn, folder, raw, hashlib.sha256(raw))
+    _set_state(conn, folder, len(raw), raw.count(b"\n"), _tail(raw))
     conn.execute("COMMIT")
 
 
-def _set_state(conn: sqlite3.Connection, folder: Path, raw: bytes, digest: Any) -> None:
-    size, mtime = _manifest_stamp(folder)
-    if size != len(raw):  # the manifest moved on since it was read: next reader refreshes
+def _set_state(conn: sqlite3.Connection, folder: Path, size: int, lines: int, tail: str) -> None:
+    on_disk, mtime = _manifest_stamp(folder)
+    if on_disk != size:  # the manifest moved on since it was read: the next reader refreshes
         mtime = -1
-    values = {"schema": SCHEMA_VERSION, "size": str(len(raw)), "mtime": str(mtime),
-              "sha256": digest.hexdigest()}  # fmt: skip
+    values = {"schema": SCHEMA_VERSION, "size": str(size), "mtime": str(mtime),
+              "lines": str(lines), "tail": tail}  # fmt: skip
     conn.executemany("INSERT OR REPLACE INTO state(key, value) VALUES (?, ?)", values.items())
 
 
@@ -223,32 +237,30 @@ def add_entry(folder: Path, before: bytes, line: bytes, entry: dict[str, Any],
     path = index_path(folder)
     if not path.is_file() and before.strip():
         return  # no index yet for an archive with history: the first search builds it whole
+    # Only the ends of the manifest are touched: at 10,000 briefs it is 15 MB.
     joiner = b"\n" if before and not before.endswith(b"\n") else b""
-    after = before + joiner + line
-    number = after[: len(after) - len(line)].count(b"\n") + 1
+    end = before[-TAIL:] + joiner + line
     try:
         with _connect(path) as conn:
             conn.execute("BEGIN IMMEDIATE")
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
             if "state" not in tables:
                 _create_tables(conn)
-                state = {"schema": SCHEMA_VERSION, "size": "0", "sha256": _EMPTY}
+                state = {"schema": SCHEMA_VERSION, "size": "0", "lines": "0", "tail": _tail(b"")}
             else:
                 state = _state(conn)
-            digest = hashlib.sha256(before)
-            if (state.get("schema"), state.get("size"), state.get("sha256")) != (
-                SCHEMA_VERSION, str(len(before)), digest.hexdigest()):  # fmt: skip
+            if (state.get("schema"), state.get("size"), state.get("tail")) != (
+                SCHEMA_VERSION, str(len(before)), _tail(before)):  # fmt: skip
                 conn.execute("ROLLBACK")
                 return
-            _insert(conn, folder, ManifestLine(number, entry, "", line.rstrip(b"\n")), source)
-            digest.update(joiner + line)
-            _set_state(conn, folder, after, digest)
+            lines = int(state["lines"]) + len(joiner)
+            record = ManifestLine(lines + 1, entry, "", line.rstrip(b"\n"))
+            _insert(conn, folder, record, source)
+            _set_state(conn, folder, len(before) + len(joiner) + len(line), lines + 1,
+                       _tail(end))  # fmt: skip
             conn.execute("COMMIT")
     except sqlite3.Error:
         remove_index(folder)
-
-
-_EMPTY = hashlib.sha256(b"").hexdigest()
 
 
 def _insert(conn: sqlite3.Connection, folder: Path, line: ManifestLine,

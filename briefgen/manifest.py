@@ -112,10 +112,11 @@ def lines_containing(raw: bytes, needle: str) -> list[ManifestLine]:
 
 
 def _last_lines(raw: bytes) -> Iterator[tuple[int, bytes]]:
-    """(number, bytes) of the non-blank lines from the last one backwards, read lazily."""
+    """(number, bytes) of the non-blank lines from the last one backwards, read lazily; the
+    numbers count back from 0 (-1, -2, …): the chain needs the order, not the place."""
     end = len(raw)
-    number = raw.count(b"\n") + 1
-    while end > 0 or number == 1:
+    number = 0
+    while True:
         start = raw.rfind(b"\n", 0, end) + 1
         if raw[start:end].strip():
             yield number, raw[start:end]

@@ -23,7 +23,7 @@ from briefgen.manifest import (
 )
 
 INDEX_FILES = (".briefgen-index.sqlite", ".briefgen-index.sqlite-wal",
-               ".briefgen-index.sqlite-shm")  # derived; never consulted, never "unlisted"
+               ".briefgen-index.sqlite-shm", ".briefgen-index.sqlite-journal")  # derived
 _VERSION = re.compile(r"_v(\d+)\.pdf$")
 _LEVEL = re.compile(r"PDF/A-(\d)b$")
 
