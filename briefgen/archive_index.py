@@ -28,7 +28,7 @@ from briefgen.errors import ArchiveError
 from briefgen.manifest import MANIFEST, ManifestLine, locked, parse_line, read_raw, split_lines
 
 INDEX_NAME = ".briefgen-index.sqlite"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # of the tables and the state; another version is rebuilt
 _NAME = re.compile(r"^(?P<meeting>\d{4}-\d{2}-\d{2}_.+?)_(?P<audience>[A-Za-z0-9-]+)_v\d+\.pdf$")
 _SCHEMA = """
 CREATE TABLE state(key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -70,14 +70,16 @@ def search(
         params.append(audience)
     # Rank every match first, in FTS5 alone when nothing else filters (joining each match to
     # its row first doubles the time), and cut the snippets of the best few only. Ties are
-    # broken by rowid: the later archived first.
+    # broken by rowid: the later archived first. CROSS JOIN keeps SQLite from matching every
+    # row again for the snippets: each of the top rows is looked up by its rowid.
     joined = " JOIN briefs b ON b.id = brief_text.rowid" if len(where) > 2 else ""
     sql = (
         "WITH top AS (SELECT brief_text.rowid AS id, brief_text.rank AS score"
         f" FROM brief_text{joined} WHERE {' AND '.join(where)}"
         " ORDER BY brief_text.rank, brief_text.rowid DESC LIMIT ?)"
         f" SELECT {_COLUMNS}, snippet(brief_text, -1, ?, ?, '…', 16), top.score"
-        " FROM top JOIN brief_text ON brief_text.rowid = top.id JOIN briefs b ON b.id = top.id"
+        " FROM top CROSS JOIN brief_text ON brief_text.rowid = top.id"
+        " CROSS JOIN briefs b ON b.id = top.id"
         " WHERE brief_text MATCH ?"
         " ORDER BY top.score, top.id DESC"
     )
