@@ -199,7 +199,7 @@ def _next_version(folder: Path, lines: list[ManifestLine], stem: str) -> int:
     reused, not even one whose file lost its manifest line in a crash."""
     pattern = re.compile(re.escape(stem) + r"_v(\d+)\.pdf")
     names = [line.entry["file"] for line in lines if line.entry is not None]
-    names += [p.name for p in folder.iterdir() if p.name.startswith(stem)]
+    names += [name for name in os.listdir(folder) if name.startswith(stem)]  # no Path per file
     versions = [int(m.group(1)) for n in names if (m := pattern.fullmatch(n))]
     return max(versions, default=0) + 1
 

@@ -97,16 +97,15 @@ def read_manifest(folder: Path) -> list[ManifestLine]:
 def lines_containing(raw: bytes, needle: str) -> list[ManifestLine]:
     """Only the lines whose bytes contain `needle`, parsed: what a writer needs from a long
     manifest without splitting or parsing every line (the JSON is written without escaping, so
-    a hash or an ASCII file name appears in a line's bytes exactly as in its value)."""
+    a hash or an ASCII file name appears in a line's bytes exactly as in its value). Their
+    numbers are 0: a writer needs the entries, not where they are."""
     key = needle.encode("utf-8")
-    found, position, counted, number = [], raw.find(key), 0, 1
+    found, position = [], raw.find(key)
     while position >= 0:
         start = raw.rfind(b"\n", 0, position) + 1
         end = raw.find(b"\n", position)
         end = len(raw) if end < 0 else end
-        number += raw.count(b"\n", counted, start)
-        counted = start
-        found.append(parse_line(number, raw[start:end]))
+        found.append(parse_line(0, raw[start:end]))
         position = raw.find(key, end)
     return found
 
