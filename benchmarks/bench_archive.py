@@ -200,27 +200,28 @@ QUERIES = [
 ]
 
 
-def archive_cost(folder: Path, runs: int) -> float:
+def archive_costs(folders: list[Path], runs: int) -> list[float]:
+    """Median ms to archive a new brief into each folder; the folders take turns, so a load
+    that comes and goes on a shared machine falls on all of them alike."""
     from briefgen.archive import archive
 
     example = REPO / "inputs" / "nato-sg-bih-presidency-2024-12-18.yaml"
-    times = []
+    times: list[list[float]] = [[] for _ in folders]
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(runs):
-            changed = Path(tmp) / f"variant{n}.yaml"
-            changed.write_text(
-                example.read_text("utf-8") + f"\n# variant {n} {folder.name}\n", "utf-8"
-            )
-            start = time.perf_counter()
-            archive(changed, folder)
-            times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+            for k, folder in enumerate(folders):
+                changed = Path(tmp) / f"variant{n}-{k}.yaml"
+                changed.write_text(example.read_text("utf-8") + f"\n# variant {n} {k}\n", "utf-8")
+                start = time.perf_counter()
+                archive(changed, folder)
+                times[k].append(time.perf_counter() - start)
+    return [statistics.median(t) * 1000 for t in times]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--briefs", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
 
     from briefgen.archive_index import INDEX_NAME, remove_index
@@ -258,9 +259,8 @@ def main() -> None:
             f"ms, p95 {latencies[94]:.1f} ms, max {latencies[-1]:.1f} ms; slowest: "
             + ", ".join(f"{q} {t:.0f} ms" for t, q in sorted(slowest, reverse=True)[:3])
         )
-        archive_cost(Path(tmp) / "warmup", 1)  # imports, fonts
-        small = archive_cost(Path(tmp) / "empty", args.runs)
-        large = archive_cost(big, args.runs)
+        archive_costs([Path(tmp) / "warmup"], 1)  # imports, fonts
+        small, large = archive_costs([Path(tmp) / "empty", big], args.runs)
         print(
             f"archive one brief: {small:.0f} ms into an empty archive, {large:.0f} ms into "
             f"{args.briefs} briefs (+{large - small:.0f} ms)"
