@@ -13,7 +13,7 @@ from typing import Any
 from briefgen.archive_index import open_index, rebuild
 from briefgen.archive_text import fold, fts_query
 from briefgen.errors import ArchiveError, UsageError
-from briefgen.manifest import read_manifest
+from briefgen.manifest import MANIFEST, read_manifest
 
 HIT_START, HIT_END = "\x02", "\x03"  # around each hit in a snippet; the CLI styles them
 # Title hits weigh most, then people, then the body (bm25 column weights).
@@ -109,8 +109,9 @@ def list_briefs(folder: Path, meeting: str | None = None) -> list[Brief]:
 
 
 def _query(folder: Path, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    if not folder.is_dir():
-        raise UsageError(f"{folder} is not an archive folder")
+    if not (folder / MANIFEST).is_file():  # and no index is made in a folder that is none
+        raise UsageError(f"{folder} is not an archive folder: it has no {MANIFEST}",
+                         hint="give the folder `briefgen archive … --to` wrote to")  # fmt: skip
     for attempt in (1, 2):
         conn = open_index(folder)
         try:

@@ -277,8 +277,13 @@ def test_sql_in_a_query_is_only_words_and_the_search_connection_cannot_write(
     conn.close()
 
 
-def test_the_commands(folder: Path) -> None:
+def test_the_commands(folder: Path, tmp_path: Path) -> None:
     runner = CliRunner()
+    (tmp_path / "empty").mkdir()
+    none = runner.invoke(main, ["archive", "search", str(tmp_path / "empty"), "x"])
+    assert none.exit_code == 2 and "is not an archive folder: it has no manifest.jsonl" in (
+        none.stderr)  # fmt: skip
+    assert sorted(p.name for p in (tmp_path / "empty").iterdir()) == []
     result = runner.invoke(main, ["archive", "search", str(folder), "mine clearance"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == (
