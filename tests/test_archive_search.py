@@ -333,8 +333,15 @@ def _reader(args: tuple[str, str, Any]) -> list[str]:
     return problems
 
 
-def test_parallel_writers_and_readers_never_see_a_half_written_index(tmp_path: Path) -> None:
+def test_parallel_writers_and_readers_never_see_a_half_written_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "archive"
+    first = tmp_path / "harbour-first.yaml"  # the archive exists before the race starts
+    first.write_text(meeting("Harbour talks", "2024-12-15", "Harbour security, opening."), "utf-8")
+    with monkeypatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        archive(first, folder)
     sources = []
     for n in range(4):
         path = tmp_path / f"harbour{n}.yaml"
@@ -345,7 +352,6 @@ def test_parallel_writers_and_readers_never_see_a_half_written_index(tmp_path: P
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager:
         barrier = manager.Barrier(len(jobs))
-        folder.mkdir()
         with context.Pool(len(jobs)) as pool:
             results = [
                 pool.apply_async(_writer if kind == "w" else _reader, ((s, str(folder), barrier),))
@@ -353,6 +359,6 @@ def test_parallel_writers_and_readers_never_see_a_half_written_index(tmp_path: P
             ]
             problems = [p for r in results for p in r.get(timeout=600)]
     assert problems == []
-    assert len(search(folder, "harbour", limit=100)) == 4
+    assert len(search(folder, "harbour", limit=100)) == 5
     with locked(folder):
         assert refresh(folder) == "fresh"  # the writers kept it up to date between them
