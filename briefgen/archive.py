@@ -1,33 +1,51 @@
-"""The archive folder: PDF/A-2a + PDF/UA-1 briefs (or the level pdf_standard names), never
-overwritten, listed in an append-only manifest.
+"""The archive folder: PDF/A-3a + PDF/UA-1 briefs (or the conformance pdf_standard names) that
+carry their cleared meeting as an associated file, never overwritten, listed in an append-only
+manifest.
 
-    ARCHIVE_DIR/2024-12-18_nato-sg-bih-presidency_archive_v1.pdf
+    ARCHIVE_DIR/2024-12-18_nato-sg-bih-presidency_archive_v1.pdf   the brief, with its source
     ARCHIVE_DIR/manifest.jsonl      one JSON object per line, one line per archived file
+    ARCHIVE_DIR/.briefgen-index.sqlite   the search index, derived from the two (archive_index)
 
+Each PDF carries the meeting it was built from, as cleared for the audience (embedded.py).
 Writers take a file lock on the folder, write each PDF to a temporary file, fsync it and link it
 to its final name (which fails rather than replace an existing file), then append and fsync the
-manifest line. So two archive commands at once lose no line and no file, and a crash leaves at
+manifest line, sealed into the manifest's hash chain (manifest.py), and add the brief to the
+search index. So two archive commands at once lose no line and no file, and a crash leaves at
 worst a file without its line, which `briefgen verify` reports.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-import json
 import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from briefgen import __version__
+from briefgen.audience import select
 from briefgen.config import find_config
+from briefgen.embedded import EmbeddedSource, pdf_date, source_data, source_yaml
 from briefgen.errors import ArchiveError, InputError, Location
+from briefgen.manifest import (
+    LOCK_NAME,
+    MANIFEST,
+    ManifestLine,
+    append_line,
+    chain_head,
+    encode_line,
+    entry_problem,
+    fsync_folder,
+    lines_containing,
+    locked,
+    read_manifest,
+    read_raw,
+    seal,
+)
 from briefgen.pipeline import (
     BuildOptions,
     Project,
@@ -36,14 +54,17 @@ from briefgen.pipeline import (
     source_date_epoch,
 )
 from briefgen.provenance import sha256_file, used_files
-from briefgen.standards import archival, parse_standard
+from briefgen.standards import PdfStandard, archival, parse_standard
 from briefgen.writers import write_format
 
-MANIFEST = "manifest.jsonl"
-LOCK_NAME = ".manifest.lock"
+__all__ = [  # the manifest's names stay importable from here, where they used to live
+    "LOCK_NAME", "MANIFEST", "Archived", "ManifestLine", "archive", "entry_problem", "locked",
+    "publish", "read_manifest",
+]
+
 DEFAULT_AUDIENCE = "archive"
 LOCK_TIMEOUT = 300.0  # seconds; archiving one brief takes well under one
-PDFA_LABEL = "PDF/A-2a + PDF/UA-1"  # the default level's label in the manifest
+PDFA_LABEL = "PDF/A-3a + PDF/UA-1"  # the default level: PDF/A-3, as the brief carries its source
 # What makes two archive requests the same brief: equal inputs give equal output.
 IDENTITY = ("audience", "source_sha256", "templates_sha256", "config_sha256")
 
@@ -55,21 +76,14 @@ class Archived:
     written: bool  # False when the same brief was already archived as `path`
 
 
-@dataclass(frozen=True)
-class ManifestLine:
-    number: int  # 1-based
-    entry: dict[str, Any] | None  # None when the line does not parse
-    error: str = ""
-
-
 def archive(
     input_path: str | Path,
     folder: Path,
     audience: str = DEFAULT_AUDIENCE,
     options: BuildOptions | None = None,
 ) -> Archived:
-    """Archive one meeting file's brief for `audience` as PDF/A (2a unless the audience, the
-    project or `options.pdf_standard` says another level) with PDF/UA-1, in `folder`.
+    """Archive one meeting file's brief for `audience` as PDF/A-3 (conformance a unless the
+    audience, the project or `options.pdf_standard` says b) with PDF/UA-1, in `folder`.
 
     The same source, templates and configuration as an earlier entry → that entry, nothing
     written. Otherwise the next version number for the meeting and audience.
@@ -93,27 +107,38 @@ def archive(
         "templates_sha256": files.digest,
         "config_sha256": sha256_file(config_path) if config_path else None,
     }
-    found = _same_brief(read_manifest(folder), identity)
+    found = _same_brief(read_raw(folder), identity)
     if found is not None:  # checked again under the lock; this saves the render
         return Archived(folder / found["file"], found, written=False)
 
     created = archive_time()
     document = render_document(meeting, chosen, project, created)
-    standard = archival(parse_standard(pdf_standard(options, chosen, project)))
-    data = write_format(document, theme, "pdf", pdfa=True,
-                        standard=f"a-{standard.profile}" if standard.profile else "",
-                        options=project.writer_options()).data
+    # What the PDF carries is the meeting after select(): never more than the audience may see.
+    selection = select(meeting, chosen, project.config.levels)
+    cleared = source_yaml(selection, chosen.name)
+    source = EmbeddedSource(
+        name=path.name, data=cleared, modified=pdf_date(created),
+        description=f"The meeting this brief was built from, as cleared for {chosen.name}",
+    )
+    from briefgen.pdfa import to_pdfa  # pikepdf loads only when something is archived
+
+    # An attached source makes the file PDF/A-3: the chosen conformance (a or b), part 3.
+    chosen_standard = archival(parse_standard(pdf_standard(options, chosen, project)))
+    level = (3, chosen_standard.pdfa[1] if chosen_standard.pdfa else "A")
+    standard = PdfStandard(level)
+    plain = write_format(document, theme, "pdf", options=project.writer_options()).data
+    data = to_pdfa(plain, level, source)
     stem = f"{meeting.file_stem}_{_name_part(chosen.name)}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ArchiveError(f"cannot create the archive folder {folder}: {exc.strerror}") from None
     with locked(folder):
-        lines = read_manifest(folder)
-        found = _same_brief(lines, identity)
+        raw = read_raw(folder)
+        found = _same_brief(raw, identity)
         if found is not None:
             return Archived(folder / found["file"], found, written=False)
-        version = _next_version(folder, lines, stem)
+        version = _next_version(folder, lines_containing(raw, stem), stem)
         name = f"{stem}_v{version}.pdf"
         entry: dict[str, Any] = {
             "file": name,
@@ -131,10 +156,26 @@ def archive(
             "created": _iso(created),
             "source_date_epoch": created,
             "format": standard.label,
+            "embedded_sha256": hashlib.sha256(cleared).hexdigest(),
         }
+        entry = seal(entry, chain_head(raw))
         publish(folder / name, data)
         append_line(folder / MANIFEST, entry)
+        _index_new_line(folder, raw, entry, source_data(selection))
     return Archived(folder / name, entry, written=True)
+
+
+def _index_new_line(
+    folder: Path, before: bytes, entry: dict[str, Any], source: dict[str, Any]
+) -> None:
+    """Add the brief to the search index, in the same lock as the manifest line.
+
+    The index is derived: if it cannot be updated here, search rebuilds it; archiving never
+    fails because of it.
+    """
+    from briefgen.archive_index import add_entry
+
+    add_entry(folder, before, encode_line(entry), entry, source)
 
 
 def archive_time() -> int:
@@ -156,53 +197,9 @@ def _name_part(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]+", "-", name).strip("-") or "audience"
 
 
-def read_manifest(folder: Path) -> list[ManifestLine]:
-    """Every line of the manifest, parsed; an absent manifest is an empty one."""
-    try:
-        raw = (folder / MANIFEST).read_bytes()
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        raise ArchiveError(f"cannot read {folder / MANIFEST}: {exc.strerror}") from None
-    lines = []
-    for number, line in enumerate(raw.split(b"\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            entry = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            lines.append(ManifestLine(number, None, f"not JSON ({exc})"))
-            continue
-        problem = entry_problem(entry)
-        lines.append(ManifestLine(number, None if problem else entry, problem))
-    return lines
-
-
-_ENTRY_TYPES: dict[str, type | tuple[type, ...]] = {
-    "file": str, "sha256": str, "size": int, "version": int, "audience": str,
-    "source": str, "source_sha256": str, "templates_sha256": str, "briefgen_version": str,
-    "created": str, "source_date_epoch": int,
-}
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-def entry_problem(entry: object) -> str:
-    """Why a parsed manifest line is not a usable entry; empty when it is."""
-    if not isinstance(entry, dict):
-        return "not a JSON object"
-    for key, kind in _ENTRY_TYPES.items():
-        if not isinstance(entry.get(key), kind) or isinstance(entry.get(key), bool):
-            return f"`{key}` is missing or not a {getattr(kind, '__name__', kind)}"
-    name = entry["file"]
-    if "/" in name or "\\" in name or name in (".", "..", MANIFEST, LOCK_NAME):
-        return f"`file` {name!r} is not a file name in the archive folder"
-    if not _SHA256.match(entry["sha256"]):
-        return "`sha256` is not 64 hexadecimal digits"
-    return ""
-
-
-def _same_brief(lines: list[ManifestLine], identity: dict[str, Any]) -> dict[str, Any] | None:
-    for line in lines:
+def _same_brief(raw: bytes, identity: dict[str, Any]) -> dict[str, Any] | None:
+    # Only lines naming the source's hash can be the same brief; the rest need not be parsed.
+    for line in lines_containing(raw, identity["source_sha256"]):
         if line.entry is not None and all(line.entry.get(k) == identity[k] for k in IDENTITY):
             return line.entry
     return None
@@ -213,37 +210,9 @@ def _next_version(folder: Path, lines: list[ManifestLine], stem: str) -> int:
     reused, not even one whose file lost its manifest line in a crash."""
     pattern = re.compile(re.escape(stem) + r"_v(\d+)\.pdf")
     names = [line.entry["file"] for line in lines if line.entry is not None]
-    names += [p.name for p in folder.iterdir()]
+    names += [name for name in os.listdir(folder) if name.startswith(stem)]  # no Path per file
     versions = [int(m.group(1)) for n in names if (m := pattern.fullmatch(n))]
     return max(versions, default=0) + 1
-
-
-@contextlib.contextmanager
-def locked(folder: Path, required: bool = True) -> Iterator[None]:
-    """Hold the archive folder's lock: one writer at a time, across processes.
-
-    `required=False` is for readers: a folder they cannot create the lock file in (read-only
-    media) is one nobody is writing to, so they go on without the lock.
-    """
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise ArchiveError(
-            f"the archive folder {folder} stayed locked for {LOCK_TIMEOUT:.0f} s",
-            hint=f"another `briefgen archive` is writing there; if none is, delete {LOCK_NAME}",
-        ) from None
-    except OSError as exc:
-        if not required:
-            yield
-            return
-        raise ArchiveError(f"cannot lock the archive folder {folder}: {exc.strerror}") from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def publish(target: Path, data: bytes) -> None:
@@ -274,34 +243,3 @@ def publish(target: Path, data: bytes) -> None:
     finally:
         Path(tmp_name).unlink(missing_ok=True)
     fsync_folder(folder)
-
-
-def append_line(manifest: Path, entry: dict[str, Any]) -> None:
-    """Append one JSON line and fsync it; a line cut short by a crash is ended first."""
-    line = json.dumps(entry, ensure_ascii=False, separators=(", ", ": ")) + "\n"
-    created = not manifest.exists()
-    try:
-        with manifest.open("ab+") as handle:
-            handle.seek(0, os.SEEK_END)
-            if handle.tell() > 0:
-                handle.seek(-1, os.SEEK_END)
-                if handle.read(1) != b"\n":
-                    handle.write(b"\n")
-            handle.write(line.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as exc:
-        raise ArchiveError(f"cannot append to {manifest}: {exc.strerror}") from None
-    if created:
-        fsync_folder(manifest.parent)
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make a new name in `folder` durable; Windows has no directory fsync (and needs none)."""
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -20,12 +20,16 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pikepdf
 
 from briefgen.conformance import validator_failures
 from briefgen.errors import WriterError
 from briefgen.xmp import INFO_TO_XMP, PDF_DATE, packet, xmp_date
+
+if TYPE_CHECKING:
+    from briefgen.embedded import EmbeddedSource
 
 PART, CONFORMANCE = 2, "A"  # the default level: PDF/A-2a (with PDF/UA-1)
 LEVELS = {(2, "A"), (2, "B"), (3, "A"), (3, "B")}
@@ -44,17 +48,23 @@ _BLEND_MODES = {
     "/ColorDodge", "/ColorBurn", "/HardLight", "/SoftLight", "/Difference", "/Exclusion",
     "/Hue", "/Saturation", "/Color", "/Luminosity",
 }
-def to_pdfa(data: bytes, level: tuple[int, str] = (PART, CONFORMANCE)) -> bytes:
+def to_pdfa(data: bytes, level: tuple[int, str] = (PART, CONFORMANCE),
+            source: EmbeddedSource | None = None) -> bytes:
     """Make a PDF from the PDF writer conform to PDF/A at `level` (part, conformance) and stay
-    PDF/UA-1; same input, same bytes.
+    PDF/UA-1; same input, same bytes. A `source` is attached as the file's source (an
+    associated file), which PDF/A-2 forbids: the file is then PDF/A-3 at the same conformance.
 
     Raises WriterError when the PDF has something PDF/A forbids that cannot be fixed here
     (an unembedded font, JavaScript, encryption), naming the problem.
     """
+    if source is not None:
+        level = (3, level[1])
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if pdf.is_encrypted:
             raise WriterError("an encrypted PDF cannot be made PDF/A")
         _drop_empty_info(pdf)
+        if source is not None:
+            _attach(pdf, source)
         for page in pdf.pages:
             for annot in page.obj.get("/Annots", pikepdf.Array()):
                 flags = int(annot.get("/F", 0))
@@ -99,6 +109,16 @@ def _drop_empty_info(pdf: pikepdf.Pdf) -> None:
             del info[key]
 
 
+def _attach(pdf: pikepdf.Pdf, source: EmbeddedSource) -> None:
+    spec = pikepdf.AttachedFileSpec(
+        pdf, source.data, description=source.description, filename=source.name,
+        mime_type=source.mime_type, creation_date=source.modified, mod_date=source.modified,
+        relationship=pikepdf.Name.Source,
+    )
+    pdf.attachments[source.name] = spec
+    pdf.Root.AF = pdf.make_indirect(pikepdf.Array([spec.obj]))
+
+
 def xmp_packet(pdf: pikepdf.Pdf, level: tuple[int, str] = (PART, CONFORMANCE)) -> str:
     """The XMP packet: PDF/A and PDF/UA identification plus every Info entry, in its XMP form."""
     info = {key: _text(value) for key, value in pdf.docinfo.items()}
@@ -109,7 +129,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def problems(data: bytes, level: tuple[int, str] | None = None) -> list[str]:
+def problems(data: bytes, level: tuple[int, str] | None = None, ua: bool = True) -> list[str]:
     """What stops a PDF from being PDF/A at `level` (default: the level its XMP claims, which
     must be one we write), checked structurally; empty when none is found.
 
@@ -126,13 +146,13 @@ def problems(data: bytes, level: tuple[int, str] | None = None) -> list[str]:
         if level is None:
             level = _claimed_level(pdf)
         found = _file_problems(pdf, data, level)
-        found += _metadata_problems(pdf, level)
+        found += _metadata_problems(pdf, level, ua)
         found += _intent_problems(pdf)
         for obj in _all_objects(pdf):
             found += _object_problems(obj)
     if not found:  # the independent validator has the last word
         profile = f"{level[0]}{level[1].lower()}"
-        found += validator_failures(data, (profile, "ua1"))
+        found += validator_failures(data, (profile, "ua1") if ua else (profile,))
     return list(dict.fromkeys(found))  # one line per kind of problem, in order
 
 
@@ -158,7 +178,10 @@ def _file_problems(pdf: pikepdf.Pdf, data: bytes, level: tuple[int, str]) -> lis
         if key in pdf.Root:
             found.append(f"the catalog has {key}")
     names = pdf.Root.get("/Names", pikepdf.Dictionary())
-    # PDF/A-3 allows embedded files of any kind (with /AF); PDF/A-2 only PDF/A ones, not checked.
+    # PDF/A-3 allows embedded files of any kind as associated files; PDF/A-2 only PDF/A ones,
+    # which we never attach.
+    if level[0] == 3 and "/EmbeddedFiles" in pdf.Root.get("/Names", pikepdf.Dictionary()):
+        found += _attachment_problems(pdf)
     forbidden = ("/JavaScript", "/AlternatePresentations") + (
         ("/EmbeddedFiles",) if level[0] == 2 else ())
     for key in forbidden:
@@ -167,7 +190,27 @@ def _file_problems(pdf: pikepdf.Pdf, data: bytes, level: tuple[int, str]) -> lis
     return found
 
 
-def _metadata_problems(pdf: pikepdf.Pdf, level: tuple[int, str]) -> list[str]:
+def _attachment_problems(pdf: pikepdf.Pdf) -> list[str]:
+    # ISO 19005-3, 6.8: each embedded file is an associated file of some object (here the
+    # catalog), with a relationship, a MIME type and a modification date.
+    associated = {spec.objgen for spec in pdf.Root.get("/AF", pikepdf.Array())
+                  if isinstance(spec, pikepdf.Dictionary)}
+    found = []
+    for name, attachment in pdf.attachments.items():
+        spec = attachment.obj
+        stream = spec.get("/EF", pikepdf.Dictionary()).get("/F")
+        if spec.objgen not in associated:
+            found.append(f"attachment {name!r} is not an associated file (/AF) of the catalog")
+        if "/AFRelationship" not in spec:
+            found.append(f"attachment {name!r} has no /AFRelationship")
+        if not isinstance(stream, pikepdf.Stream) or "/Subtype" not in stream:
+            found.append(f"attachment {name!r} has no MIME type (/Subtype)")
+        elif "/ModDate" not in stream.get("/Params", pikepdf.Dictionary()):
+            found.append(f"attachment {name!r} has no /Params /ModDate")
+    return found
+
+
+def _metadata_problems(pdf: pikepdf.Pdf, level: tuple[int, str], ua: bool = True) -> list[str]:
     stream = pdf.Root.get("/Metadata")
     if not isinstance(stream, pikepdf.Stream):
         return ["no XMP metadata stream in the catalog"]
@@ -184,7 +227,7 @@ def _metadata_problems(pdf: pikepdf.Pdf, level: tuple[int, str]) -> list[str]:
     if (part, conformance) != (str(level[0]), level[1]):
         found.append(f"the XMP does not say PDF/A-{level[0]}{level[1].lower()} "
                      f"(pdfaid:part {part}, pdfaid:conformance {conformance})")
-    if meta_ua != "1":
+    if ua and meta_ua != "1":
         found.append(f"the XMP does not say PDF/UA-1 (pdfuaid:part {meta_ua})")
     for key, value in pdf.docinfo.items():
         if key not in INFO_TO_XMP:

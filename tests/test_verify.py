@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from briefgen.archive import MANIFEST, archive
 from briefgen.cli import main
+from briefgen.manifest import chain_head, encode_line, seal
 from briefgen.pipeline import Project, render_document
 from briefgen.validation import load_meeting
 from briefgen.verify import verify
@@ -38,6 +39,14 @@ def folder(pristine: Path, tmp_path: Path) -> Path:
     for pdf in copy.glob("*.pdf"):
         os.chmod(pdf, 0o644)  # archived files are read-only; the tests tamper with them
     return copy
+
+
+def append_sealed(folder: Path, entry: dict[str, object]) -> None:
+    """Append a line the way briefgen does, chain and all: only its content is under test."""
+    manifest = folder / MANIFEST
+    sealed = seal(entry, chain_head(manifest.read_bytes()))
+    with manifest.open("ab") as handle:
+        handle.write(encode_line(sealed))
 
 
 def messages(folder: Path) -> list[str]:
@@ -102,10 +111,9 @@ def test_a_listed_pdf_that_is_not_pdfa_is_reported(folder: Path) -> None:
     (folder / "plain.pdf").write_bytes(data)
     entry = {"file": "plain.pdf", "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
              "version": 1, "audience": "staff", "source": "x.yaml", "source_sha256": "0" * 64,
-             "templates_sha256": "0" * 64, "briefgen_version": "0", "created": "",
-             "source_date_epoch": 0}
-    with (folder / MANIFEST).open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(entry) + "\n")
+             "templates_sha256": "0" * 64, "briefgen_version": "0",
+             "created": "2025-03-12T00:00:00Z", "source_date_epoch": 1741737600}
+    append_sealed(folder, entry)
     [line] = messages(folder)
     assert line.startswith(
         f"{folder / 'plain.pdf'}: error: not PDF/A + PDF/UA-1: the XMP does not say PDF/A-2a")
@@ -113,13 +121,14 @@ def test_a_listed_pdf_that_is_not_pdfa_is_reported(folder: Path) -> None:
 
 def test_a_line_that_names_a_path_or_repeats_a_file_is_reported(folder: Path) -> None:
     lines = (folder / MANIFEST).read_text(encoding="utf-8").splitlines()
-    bad = json.loads(lines[0]) | {"file": "../outside.pdf"}
-    with (folder / MANIFEST).open("a", encoding="utf-8") as handle:
-        handle.write(lines[0] + "\n" + json.dumps(bad) + "\n")
-    found = messages(folder)
-    assert len(found) == 2
-    assert "is listed again (first on line 1)" in found[0]
-    assert "`file` '../outside.pdf' is not a file name in the archive folder" in found[1]
+    append_sealed(folder, json.loads(lines[0]))
+    append_sealed(folder, json.loads(lines[0]) | {"file": "../outside.pdf"})
+    m = folder / MANIFEST
+    assert messages(folder) == [
+        f"{m}:5: error: {json.loads(lines[0])['file']} is listed again (first on line 1)",
+        f"{m}:6: error: manifest line does not parse: `file` '../outside.pdf' is not a file "
+        "name in the archive folder",
+    ]
 
 
 def test_the_command_prints_one_line_per_finding_and_exits_1(folder: Path) -> None:
