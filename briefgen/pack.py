@@ -131,7 +131,9 @@ def load_pack(path: Path, display: str, project: Project, audiences: tuple[str, 
     people = project.people
     if pack.people:
         try:
-            people = load_people(path.parent / pack.people, project.config.levels)
+            people = load_people(path.parent / pack.people, project.config.levels,
+                                 (path.parent, *project.config.roots()),
+                                 loaded.source.location(("people",)))
         except ValidationError as error:
             problems.extend(error.diagnostics)
     if problems:

@@ -72,7 +72,9 @@ class Project:
     @cached_property
     def people(self) -> PeopleDirectory | None:
         path = self.config.people_path()
-        return load_people(path, self.config.levels) if path else None
+        if path is None:
+            return None
+        return load_people(path, self.config.levels, self.config.roots(), self.config.location())
 
     def load_meeting(self, path: Path, display_name: str | None = None) -> tuple[Meeting, Any]:
         """A meeting file validated with this project's marking levels and people directory."""

@@ -7,6 +7,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 
 from briefgen.cache import Cache, cached, stamp
+from briefgen.confine import confine
 from briefgen.errors import ThemeError
 from briefgen.loader import KeyPath, LoadedYaml, load_yaml_file
 from briefgen.theme import Theme
@@ -48,6 +49,8 @@ def load_theme(name: str, folders: Sequence[Path], input_dir: Path | None = None
     for folder in folders:
         path = folder / "themes" / f"{name}.yaml"
         if path.is_file():
+            path = confine(path, [folder], what=f"theme {name!r}",
+                           allowed="its template folder", error=ThemeError)
             key = ("theme", name, folders, input_dir, stamp([path]))
             return cached(cache, key, partial(_read_theme, name, path, folders, input_dir))
     from difflib import get_close_matches
@@ -127,6 +130,8 @@ def load_labels(language: str, folders: Sequence[Path], cache: Cache | None = No
         for folder in folders:
             path = folder / "labels" / f"{code}.yaml"
             if path.is_file():
+                path = confine(path, [folder], what=f"labels {code}.yaml",
+                               allowed="its template folder", error=ThemeError)
                 labels.update(cached(cache, ("labels", stamp([path])),
                                      partial(_read_labels, path)))
                 break
