@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import Any
 from briefgen import __version__
 from briefgen.config import find_config
 from briefgen.errors import ArchiveError, InputError, Location
+from briefgen.outputs import write_temp
 from briefgen.pipeline import (
     BuildOptions,
     Project,
@@ -243,13 +243,11 @@ def locked(folder: Path, required: bool = True) -> Iterator[None]:
 def publish(target: Path, data: bytes) -> None:
     """Write a new file durably without ever replacing one: temp file, fsync, link, fsync folder."""
     folder = target.parent
-    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o444)  # archived files are not for editing
+        tmp_name = write_temp(folder, target.name, data, 0o444)  # not for editing
+    except OSError as exc:
+        raise ArchiveError(f"cannot write {target}: {exc.strerror}") from None
+    try:
         try:
             os.link(tmp_name, target)  # atomic, and refuses an existing name
         except FileExistsError:

@@ -201,10 +201,7 @@ def pack(
 ) -> None:
     """Build briefing packs: for each audience, one PDF and one DOCX of several meetings with
     cover, contents and biographies. Prints each written path."""
-    from functools import partial
-
-    from briefgen.pack import build_pack
-    from briefgen.parallel import run_jobs
+    from briefgen.pack import build_packs
     from briefgen.pipeline import BuildOptions
 
     options = BuildOptions(
@@ -213,13 +210,7 @@ def pack(
         template_dirs=tuple(Path(d) for d in template_dirs),
         pdfa=pdfa,
     )
-    chosen = audiences or None
-    if len(packs) == 1:  # one pack: its meetings share the processes
-        build = partial(build_pack, options=options, audiences=chosen, jobs=jobs)
-        outcomes = run_jobs(build, list(packs), 1)
-    else:  # several: a pack per process
-        build = partial(build_pack, options=options, audiences=chosen, jobs=1)
-        outcomes = run_jobs(build, list(packs), jobs)
+    outcomes = build_packs(packs, options, audiences or None, jobs)
     sys.exit(run_many(zip(packs, outcomes, strict=True), len(packs), "Packing"))
 
 

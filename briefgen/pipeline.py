@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +20,8 @@ from briefgen.document import Document, DocumentInfo
 from briefgen.document import dump as dump_document
 from briefgen.errors import UsageError
 from briefgen.model import Meeting
+from briefgen.outputs import write_atomic as write_atomic  # re-exported for lint --fix
+from briefgen.outputs import write_set
 from briefgen.people import PeopleDirectory, load_people
 from briefgen.reader import read_markup
 from briefgen.resources import load_labels, load_theme, template_folders
@@ -236,6 +237,16 @@ def output_path(meeting: Meeting, audience: Audience, fmt: str, out_dir: Path) -
     return out_dir / f"{meeting.file_stem}.{audience.name}.{fmt}"
 
 
+def planned_outputs(input_path: str | Path, options: BuildOptions,
+                    project: Project | None = None) -> list[Path]:
+    """The files `build` would write for an input (it must load as a meeting)."""
+    path = Path(input_path)
+    project = project or Project.for_input(path, options)
+    meeting, _ = project.load_meeting(path, str(input_path))
+    return [output_path(meeting, project.audience(name), fmt, options.out_dir)
+            for name in options.audiences for fmt in options.formats]
+
+
 def build(
     input_path: str | Path, options: BuildOptions | None = None, project: Project | None = None
 ) -> list[Path]:
@@ -263,26 +274,5 @@ def build(
             written = write_format(document, theme, fmt, pdfa=options.pdfa or audience.pdfa,
                                    options=project.writer_options())
             outputs.append((output_path(meeting, audience, fmt, options.out_dir), written.data))
-    for target, data in outputs:
-        write_atomic(target, data)
+    write_set(outputs)  # all of this input's files, or none
     return [target for target, _ in outputs]
-
-
-def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write via a temporary file in the same folder and rename: readers never see half a file.
-
-    The temporary file gets its final `mode` before the rename, so rewriting a 0600 file never
-    makes it readable by others, not even for an instant.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
