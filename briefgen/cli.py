@@ -117,6 +117,11 @@ _OUT = click.option(
     type=click.Path(file_okay=False),
     help="Output folder.",
 )
+_THEME = click.option(
+    "--theme",
+    default=None,
+    help="Theme for every audience (themes/NAME.yaml; `briefgen templates` lists them).",
+)
 _CONFIG = click.option(
     "--config",
     type=click.Path(dir_okay=False, exists=True),
@@ -143,6 +148,7 @@ _CONFIG = click.option(
 )
 @_OUT
 @_TEMPLATES
+@_THEME
 @_CONFIG
 @click.option(
     "--pdfa",
@@ -156,6 +162,7 @@ def build(
     formats: tuple[str, ...],
     out_dir: str,
     template_dirs: tuple[str, ...],
+    theme: str | None,
     config: str | None,
     pdfa: bool,
     jobs: int | None,
@@ -172,6 +179,7 @@ def build(
         template_dirs=tuple(Path(d) for d in template_dirs),
         config=Path(config) if config else None,
         pdfa=pdfa,
+        theme=theme,
     )
     sys.exit(run_many(build_many(inputs, options, jobs), len(inputs), "Building"))
 
@@ -187,6 +195,7 @@ def build(
 )
 @_OUT
 @_TEMPLATES
+@_THEME
 @_CONFIG
 @click.option("--pdfa", is_flag=True, help="Write the PDFs as PDF/A-2b.")
 @_JOBS
@@ -195,6 +204,7 @@ def pack(
     audiences: tuple[str, ...],
     out_dir: str,
     template_dirs: tuple[str, ...],
+    theme: str | None,
     config: str | None,
     pdfa: bool,
     jobs: int | None,
@@ -209,6 +219,7 @@ def pack(
         config=Path(config) if config else None,
         template_dirs=tuple(Path(d) for d in template_dirs),
         pdfa=pdfa,
+        theme=theme,
     )
     outcomes = build_packs(packs, options, audiences or None, jobs)
     sys.exit(run_many(zip(packs, outcomes, strict=True), len(packs), "Packing"))
@@ -303,12 +314,14 @@ def list_audiences(config: str | None) -> None:
     help="Audience to archive the brief for.",
 )
 @_TEMPLATES
+@_THEME
 @_CONFIG
 def archive_command(
     inputs: tuple[str, ...],
     folder: str,
     audience: str,
     template_dirs: tuple[str, ...],
+    theme: str | None,
     config: str | None,
 ) -> None:
     """Archive briefs as PDF/A-2b in a folder that is only ever added to, with a manifest.
@@ -319,7 +332,9 @@ def archive_command(
     from briefgen.pipeline import BuildOptions
 
     options = BuildOptions(
-        template_dirs=tuple(Path(d) for d in template_dirs), config=Path(config) if config else None
+        template_dirs=tuple(Path(d) for d in template_dirs),
+        config=Path(config) if config else None,
+        theme=theme,
     )
 
     def action(input_path: str) -> None:
@@ -444,6 +459,56 @@ def import_command(release: str) -> None:
         click.echo(import_release(text, Path(path).name, dt.date.today()), nl=False)
 
     sys.exit(run_each([release], action))
+
+
+@main.group("templates", invoke_without_command=True)
+@_TEMPLATES
+@_CONFIG
+@click.pass_context
+def templates_command(ctx: click.Context, template_dirs: tuple[str, ...],
+                      config: str | None) -> None:
+    """List the templates and themes: the built-ins, and yours (marking which override one).
+
+    Customise by copying one: briefgen templates copy staff.md.j2 my-templates
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from briefgen.config import find_config, load_config
+    from briefgen.customise import entries
+
+    def action(_: str) -> None:
+        loaded = load_config(Path(config) if config else find_config(Path.cwd()))
+        folders = (*(Path(d) for d in template_dirs), *loaded.template_dirs())
+        kind = ""
+        for entry in entries(tuple(folders)):
+            if entry.kind != kind:
+                kind = entry.kind
+                click.echo(f"{kind}s:")
+            where = "built-in" if entry.builtin else f"{entry.folder}" + (
+                " (overrides the built-in)" if entry.overrides else "")
+            click.echo(f"  {entry.name:<24} {where}")
+
+    sys.exit(run_each(["."], action))
+
+
+@templates_command.command("copy")
+@click.argument("name")
+@click.argument("folder", default="templates", type=click.Path(file_okay=False))
+def templates_copy(name: str, folder: str) -> None:
+    """Copy the built-in template or theme NAME (with the templates it extends and imports, or
+    the theme's files) into FOLDER (default: templates), to edit; never overwrites a file."""
+    from briefgen.customise import copy_builtin
+
+    def action(_: str) -> None:
+        copied = copy_builtin(name, Path(folder))
+        for path in copied.written:
+            click.echo(str(path))
+        for path in copied.kept:
+            click.echo(f"{path}: exists, kept as it is", err=True)
+        click.echo(f"use it with --templates {folder} (or `templates: [{folder}]` in "
+                   "briefgen.yaml)", err=True)
+
+    sys.exit(run_each([name], action))
 
 
 if __name__ == "__main__":  # pragma: no cover

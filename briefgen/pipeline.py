@@ -41,6 +41,7 @@ class BuildOptions:
     template_dirs: tuple[Path, ...] = ()
     config: Path | None = None  # briefgen.yaml; found next to the input when absent
     pdfa: bool = False  # PDFs as PDF/A-2b for every audience (audiences with pdfa: always)
+    theme: str | None = None  # every audience's theme, instead of its own (`--theme`)
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Project:
     extra_template_dirs: tuple[Path, ...] = ()
     # The meeting file's folder: a theme's logo or reference document may also come from there.
     input_dir: Path | None = None
+    theme_name: str | None = None  # instead of each audience's theme
     cache: Cache = field(default_factory=Cache, repr=False, compare=False)
 
     @cached_property
@@ -85,7 +87,8 @@ class Project:
         return get_audience(name, self.audiences)
 
     def theme(self, audience: Audience) -> Theme:
-        return load_theme(audience.theme, self.folders, self.input_dir, self.cache)
+        name = self.theme_name or audience.theme
+        return load_theme(name, self.folders, self.input_dir, self.cache)
 
     def labels(self, language: str) -> dict[str, str]:
         return load_labels(language, self.folders, self.cache)
@@ -97,7 +100,8 @@ class Project:
     def for_input(cls, input_path: Path, options: BuildOptions) -> Project:
         config_path = options.config or find_config(input_path)
         return cls(
-            load_config(config_path), tuple(options.template_dirs), input_path.resolve().parent
+            load_config(config_path), tuple(options.template_dirs), input_path.resolve().parent,
+            options.theme,
         )
 
 
