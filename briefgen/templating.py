@@ -215,7 +215,7 @@ def _environment(folders: tuple[Path, ...]) -> LimitedEnvironment:
     # One environment per TemplateSet (a Project owns one): auto_reload recompiles a template
     # whose file changed, so a long-lived process never renders a stale one.
     env = _BriefEnvironment(
-        loader=ConfinedLoader(folders, folders[-1]) if folders else None,
+        loader=ConfinedLoader(folders, folders[-1]),  # the last folder is the built-ins
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         autoescape=False,
