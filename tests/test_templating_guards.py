@@ -240,3 +240,19 @@ def test_a_value_that_is_not_a_date_prints_as_itself(tmp_path: Path) -> None:
     markup = render(tmp_path, "{{ d | date }} / {{ d | date('medium') }}",
                     d=dt.date(2025, 1, 5), language="bs")
     assert markup == "5\\. januar 2025\\. / 5\\. jan 2025\\."
+
+
+def test_dates_default_to_long_english() -> None:
+    assert format_date(dt.date(2025, 1, 5)) == "5 January 2025"
+    assert format_date(parse_partial_date("2025-Q2", end=False)) == "Q2 2025"
+
+
+@pytest.mark.parametrize("template", ["{{ nothing }}", "{{ value.__class__ }}",
+                                      "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}"])
+def test_errors_without_a_template_frame_name_the_template(
+        tmp_path: Path, template: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefgen.sandbox
+
+    monkeypatch.setattr(briefgen.sandbox, "MAX_CALL_DEPTH", 100_000)
+    error = error_of(tmp_path, template, name="t.txt", value="x")
+    assert error.location == Location("t.txt")
