@@ -19,8 +19,14 @@ from briefgen.loader import load_yaml_file
 from briefgen.resources import builtin_templates_dir
 from briefgen.sandbox import BUILTIN_PREFIX, ConfinedLoader
 
-THEME_FILE_KEYS = (("logo", "file"), ("reference_docx",), ("fonts", "regular"),
-                   ("fonts", "bold"), ("fonts", "italic"), ("fonts", "bold_italic"))
+THEME_FILE_KEYS = (
+    ("logo", "file"),
+    ("reference_docx",),
+    ("fonts", "regular"),
+    ("fonts", "bold"),
+    ("fonts", "italic"),
+    ("fonts", "bold_italic"),
+)
 
 
 @dataclass(frozen=True)
@@ -41,14 +47,17 @@ def entries(user_folders: tuple[Path, ...]) -> list[Entry]:
     seen: set[tuple[str, str]] = set()
     for folder in (*user_folders, builtin):
         is_builtin = folder == builtin
-        for kind, names, builtins in (("template", _templates(folder), builtin_templates),
-                                      ("theme", _themes(folder), builtin_themes)):
+        for kind, names, builtins in (
+            ("template", _templates(folder), builtin_templates),
+            ("theme", _themes(folder), builtin_themes),
+        ):
             for name in names:
                 if (kind, name) in seen:
                     continue
                 seen.add((kind, name))
-                found.append(Entry(kind, name, folder, not is_builtin and name in builtins,
-                                   is_builtin))
+                found.append(
+                    Entry(kind, name, folder, not is_builtin and name in builtins, is_builtin)
+                )
     return sorted(found, key=lambda e: (e.kind, e.name))
 
 
@@ -80,11 +89,12 @@ def copy_builtin(name: str, destination: Path) -> Copied:
         from difflib import get_close_matches
 
         known = [*_templates(builtin), *_themes(builtin)]
-        close = get_close_matches(name, [*known, *(k.removesuffix(".md.j2") for k in known)],
-                                  n=1)
-        raise UsageError(f"no built-in template or theme {name!r}",
-                         hint=(f"did you mean `{close[0]}`? " if close else "")
-                         + f"built-ins: {', '.join(known)}")
+        close = get_close_matches(name, [*known, *(k.removesuffix(".md.j2") for k in known)], n=1)
+        raise UsageError(
+            f"no built-in template or theme {name!r}",
+            hint=(f"did you mean `{close[0]}`? " if close else "")
+            + f"built-ins: {', '.join(known)}",
+        )
     written, kept = [], []
     for relative in files:
         target = destination / relative

@@ -42,8 +42,9 @@ def check_logo(path: Path, name: str) -> None:
         except ThemeError:
             raise
         except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError, … by format
-            raise ThemeError(f"logo: {name!r} is damaged: {exc}",
-                             hint="export the logo again as PNG (or JPEG)") from None
+            raise ThemeError(
+                f"logo: {name!r} is damaged: {exc}", hint="export the logo again as PNG (or JPEG)"
+            ) from None
 
 
 def check_font(path: Path, name: str) -> None:
@@ -53,9 +54,10 @@ def check_font(path: Path, name: str) -> None:
     try:
         TTFontFile(str(path), validate=True)
     except Exception as exc:  # reportlab raises TTFError, struct.error, IndexError, …
-        raise ThemeError(f"font: {name!r} cannot be read as a TrueType font: {exc}",
-                         hint="name a complete .ttf file (OpenType CFF .otf fonts are not "
-                         "supported)") from None
+        raise ThemeError(
+            f"font: {name!r} cannot be read as a TrueType font: {exc}",
+            hint="name a complete .ttf file (OpenType CFF .otf fonts are not supported)",
+        ) from None
 
 
 def check_reference(path: Path, name: str) -> None:
@@ -69,16 +71,25 @@ def check_reference(path: Path, name: str) -> None:
                     _check_xml(archive.read(member), name, member.filename)
     except ThemeError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
-            NotImplementedError) as exc:
-        raise ThemeError(f"reference_docx: {name!r} is not a readable .docx: {exc}",
-                         hint="save the document from Word as .docx") from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+    ) as exc:
+        raise ThemeError(
+            f"reference_docx: {name!r} is not a readable .docx: {exc}",
+            hint="save the document from Word as .docx",
+        ) from None
 
 
 def _check_sizes(members: list[zipfile.ZipInfo], name: str) -> None:
     if len(members) > MAX_ZIP_MEMBERS:
-        raise ThemeError(f"reference_docx: {name!r} has {len(members):,} parts; the limit is "
-                         f"{MAX_ZIP_MEMBERS:,}")
+        raise ThemeError(
+            f"reference_docx: {name!r} has {len(members):,} parts; the limit is {MAX_ZIP_MEMBERS:,}"
+        )
     total = 0
     for member in members:
         total += member.file_size
@@ -97,13 +108,20 @@ def _check_xml(data: bytes, name: str, part: str) -> None:
 
     # No DTD is loaded and no entity resolved, ever; a Word part has no DOCTYPE at all, so one
     # there is refused rather than trusted to the parser's settings.
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             dtd_validation=False, huge_tree=False)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise ThemeError(f"reference_docx: {name!r}: part {part} is not well-formed XML: {exc}",
-                         hint="save the document from Word as .docx") from None
+        raise ThemeError(
+            f"reference_docx: {name!r}: part {part} is not well-formed XML: {exc}",
+            hint="save the document from Word as .docx",
+        ) from None
     if root.getroottree().docinfo.doctype:
         raise ThemeError(
             f"reference_docx: {name!r}: part {part} declares a DOCTYPE (entities or an "

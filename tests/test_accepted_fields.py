@@ -33,12 +33,15 @@ def meeting(tmp_path: Path) -> Path:
 
 def test_the_staff_brief_prints_status_descriptions_and_biographies(meeting: Path) -> None:
     markup = dump(meeting, "markup", "staff")
-    assert ("| Initiative | Objective | Timeline | Status |\n|---|---|---|---|\n"
-            "| Harbour survey | Chart the harbour |  | On track |\n"
-            "| Training | Courses for pilots\\. |  |  |\n") in markup
+    assert (
+        "| Initiative | Objective | Timeline | Status |\n|---|---|---|---|\n"
+        "| Harbour survey | Chart the harbour |  | On track |\n"
+        "| Training | Courses for pilots\\. |  |  |\n"
+    ) in markup
     assert "## Descriptions\n\n- **Harbour survey:** A survey of every berth\\.\n" in markup
-    assert ("# Biographies\n\n## Ana Diaz\n\n*Director\\, Ministry*\n\n"
-            "Twenty years at sea\\.\n") in markup
+    assert (
+        "# Biographies\n\n## Ana Diaz\n\n*Director\\, Ministry*\n\nTwenty years at sea\\.\n"
+    ) in markup
     assert "## Bo Lund" not in markup  # no biography, no entry
 
 

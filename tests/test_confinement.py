@@ -48,9 +48,9 @@ def project(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_template_that_links_outside_its_folder_fails_the_build(project: Path, secret: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch
-                                                                  ) -> None:
+def test_a_template_that_links_outside_its_folder_fails_the_build(
+    project: Path, secret: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (project / "tpl" / "staff.md.j2").symlink_to(secret)
     monkeypatch.chdir(project)
     result = CliRunner().invoke(main, ["build", "m.yaml", "--templates", "tpl"])
@@ -67,14 +67,18 @@ def test_a_link_inside_the_folder_is_read(tmp_path: Path) -> None:
     assert TemplateSet([tmp_path]).render("t.md.j2", {}) == "inside\n"
 
 
-@pytest.mark.parametrize("statement, line", [
-    ('{% include "../../../etc/passwd" %}', 3),
-    ('{% import "/etc/passwd" as x %}', 3),
-    ('{% extends "../passwd" %}', 3),
-    ('{% include "linked.md.j2" %}', 3),
-])
+@pytest.mark.parametrize(
+    "statement, line",
+    [
+        ('{% include "../../../etc/passwd" %}', 3),
+        ('{% import "/etc/passwd" as x %}', 3),
+        ('{% extends "../passwd" %}', 3),
+        ('{% include "linked.md.j2" %}', 3),
+    ],
+)
 def test_includes_imports_and_extends_are_refused_at_their_line(
-        tpl: Path, secret: Path, statement: str, line: int) -> None:
+    tpl: Path, secret: Path, statement: str, line: int
+) -> None:
     (tpl / "linked.md.j2").symlink_to(secret)
     (tpl / "t.md.j2").write_text(f"one\ntwo\n{statement}\n", encoding="utf-8")
     with pytest.raises(TemplateError) as caught:
@@ -122,7 +126,8 @@ def test_a_people_file_that_links_outside_is_refused(tpl: Path, secret: Path) ->
     with pytest.raises(ValidationError) as caught:
         load_people(people)
     assert f"people file {people / 'jane.yaml'} is outside its people directory" in str(
-        caught.value)
+        caught.value
+    )
 
 
 def test_config_folders_stay_inside_the_project(tmp_path: Path) -> None:
@@ -150,12 +155,15 @@ def test_a_linked_theme_logo_is_refused_at_its_yaml_line(tpl: Path, secret: Path
         textwrap.dedent("""\
             description: x
             logo: {file: logo.png, alt: Crest}
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     with pytest.raises(ThemeError) as caught:
         load_theme("t", template_folders([tpl]))
     assert caught.value.location is not None and caught.value.location.line == 2
     assert "'logo.png' is outside the template folders and the input's folder" in (
-        caught.value.message)
+        caught.value.message
+    )
 
 
 def test_nothing_is_written_when_a_template_is_refused(project: Path, secret: Path) -> None:

@@ -46,8 +46,7 @@ def test_templates_marks_the_users_overrides(here: Path) -> None:
 def test_copy_brings_what_a_template_extends_and_imports(here: Path) -> None:
     result = CliRunner().invoke(main, ["templates", "copy", "staff.md.j2", "tpl"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == ["tpl/staff.md.j2", "tpl/base.md.j2",
-                                          "tpl/macros.md.j2"]
+    assert result.stdout.splitlines() == ["tpl/staff.md.j2", "tpl/base.md.j2", "tpl/macros.md.j2"]
     builtin = builtin_templates_dir()
     assert (here / "tpl" / "staff.md.j2").read_bytes() == (builtin / "staff.md.j2").read_bytes()
 
@@ -65,8 +64,10 @@ def test_copy_never_overwrites(here: Path) -> None:
 def test_copy_a_theme_with_its_files(here: Path) -> None:
     result = CliRunner().invoke(main, ["templates", "copy", "example-logo", "tpl"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == ["tpl/themes/example-logo.yaml",
-                                          "tpl/themes/formal-logo.png"]
+    assert result.stdout.splitlines() == [
+        "tpl/themes/example-logo.yaml",
+        "tpl/themes/formal-logo.png",
+    ]
 
 
 def test_copy_an_unknown_name_suggests_one(here: Path) -> None:
@@ -92,6 +93,7 @@ def test_theme_option_picks_a_theme_without_a_config(here: Path) -> None:
 def test_a_copied_theme_builds(here: Path) -> None:
     CliRunner().invoke(main, ["templates", "copy", "example-logo", "tpl"])
     (here / "m.yaml").write_text(MINIMAL, encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "m.yaml", "--templates", "tpl", "--theme",
-                                       "example-logo", "-f", "pdf"])
+    result = CliRunner().invoke(
+        main, ["build", "m.yaml", "--templates", "tpl", "--theme", "example-logo", "-f", "pdf"]
+    )
     assert result.exit_code == 0, result.output

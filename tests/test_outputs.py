@@ -21,8 +21,15 @@ STEM = "2025-01-15_minimal-meeting"
 
 def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "briefgen.cli", *map(str, args)], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen.cli", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def files_in(folder: Path) -> list[str]:
@@ -38,6 +45,7 @@ def meeting(folder: Path, text: str = MINIMAL, name: str = "m.yaml") -> Path:
 
 # --- 5: two inputs, one name ----------------------------------------------------------------
 
+
 def test_two_meetings_with_one_name_are_both_refused(tmp_path: Path) -> None:
     meeting(tmp_path / "one")
     meeting(tmp_path / "two")
@@ -45,15 +53,23 @@ def test_two_meetings_with_one_name_are_both_refused(tmp_path: Path) -> None:
     result = run("build", "one/m.yaml", "two/m.yaml", "three/m.yaml", "-j", "1", cwd=tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert ("one/m.yaml: error: one/m.yaml and two/m.yaml would both be written to "
-            f"out/{STEM}.staff.pdf; nothing is written for either") in result.stderr
-    assert ("two/m.yaml: error: two/m.yaml and one/m.yaml would both be written to "
-            f"out/{STEM}.staff.pdf; nothing is written for either") in result.stderr
+    assert (
+        "one/m.yaml: error: one/m.yaml and two/m.yaml would both be written to "
+        f"out/{STEM}.staff.pdf; nothing is written for either"
+    ) in result.stderr
+    assert (
+        "two/m.yaml: error: two/m.yaml and one/m.yaml would both be written to "
+        f"out/{STEM}.staff.pdf; nothing is written for either"
+    ) in result.stderr
     assert "hint: give one of them its own `meeting.id`" in result.stderr
-    assert result.stdout.splitlines() == ["out/2025-01-15_other-meeting.staff.pdf",
-                                          "out/2025-01-15_other-meeting.staff.docx"]
-    assert files_in(tmp_path / "out") == ["2025-01-15_other-meeting.staff.docx",
-                                          "2025-01-15_other-meeting.staff.pdf"]
+    assert result.stdout.splitlines() == [
+        "out/2025-01-15_other-meeting.staff.pdf",
+        "out/2025-01-15_other-meeting.staff.docx",
+    ]
+    assert files_in(tmp_path / "out") == [
+        "2025-01-15_other-meeting.staff.docx",
+        "2025-01-15_other-meeting.staff.pdf",
+    ]
 
 
 def test_the_same_file_twice_is_no_clash(tmp_path: Path) -> None:
@@ -65,10 +81,13 @@ def test_the_same_file_twice_is_no_clash(tmp_path: Path) -> None:
 def pack_file(folder: Path, title: str) -> Path:
     meeting(folder)
     path = folder / "p.yaml"
-    path.write_text(textwrap.dedent(f"""\
+    path.write_text(
+        textwrap.dedent(f"""\
         pack: {{title: {title}, id: week, start: 2025-01-13}}
         meetings: [m.yaml]
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -77,8 +96,10 @@ def test_two_packs_with_one_id_and_start_are_both_refused(tmp_path: Path) -> Non
     pack_file(tmp_path / "p2", "Second")
     result = run("pack", "p1/p.yaml", "p2/p.yaml", "-j", "1", cwd=tmp_path)
     assert result.returncode == 1
-    assert ("p1/p.yaml: error: p1/p.yaml and p2/p.yaml would both be written to "
-            "out/2025-01-13_week.staff.pdf") in result.stderr
+    assert (
+        "p1/p.yaml: error: p1/p.yaml and p2/p.yaml would both be written to "
+        "out/2025-01-13_week.staff.pdf"
+    ) in result.stderr
     assert "give one of them its own `pack.id`" in result.stderr
     assert result.stdout == ""
     assert not (tmp_path / "out").exists()
@@ -86,18 +107,21 @@ def test_two_packs_with_one_id_and_start_are_both_refused(tmp_path: Path) -> Non
 
 # --- 6: all files of an input, or none -----------------------------------------------------
 
+
 def test_a_folder_in_the_way_leaves_no_file_behind(tmp_path: Path) -> None:
     path = meeting(tmp_path)
     (tmp_path / "out" / f"{STEM}.staff.docx").mkdir(parents=True)
     with pytest.raises(UsageError) as caught:
         build(path, BuildOptions(out_dir=tmp_path / "out"))
-    assert caught.value.message == (f"cannot write {tmp_path}/out/{STEM}.staff.docx: a folder "
-                                    "of that name is in the way")
+    assert caught.value.message == (
+        f"cannot write {tmp_path}/out/{STEM}.staff.docx: a folder of that name is in the way"
+    )
     assert files_in(tmp_path / "out") == [f"{STEM}.staff.docx"]
 
 
-def test_a_failed_rename_puts_the_earlier_files_back(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_rename_puts_the_earlier_files_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first, second = tmp_path / "a.pdf", tmp_path / "a.docx"
     first.write_bytes(b"old pdf")
     real_replace = os.replace
@@ -124,6 +148,7 @@ def test_a_set_replaces_every_old_file(tmp_path: Path) -> None:
 
 
 # --- 9: bounded names, no folder for a failed build -----------------------------------------
+
 
 def test_a_300_character_word_gives_a_bounded_distinct_name(tmp_path: Path) -> None:
     path = meeting(tmp_path, MINIMAL.replace("Minimal meeting", "Review " + "x" * 300))
@@ -154,6 +179,7 @@ def test_a_failed_build_creates_no_folder(tmp_path: Path) -> None:
 
 # --- 10: output locations -------------------------------------------------------------------
 
+
 def test_an_output_folder_under_a_file_is_a_usage_error(tmp_path: Path) -> None:
     meeting(tmp_path)
     (tmp_path / "afile").write_text("x", encoding="utf-8")
@@ -165,8 +191,9 @@ def test_an_output_folder_under_a_file_is_a_usage_error(tmp_path: Path) -> None:
     assert (tmp_path / "afile").read_text(encoding="utf-8") == "x"
 
 
-def test_a_read_only_output_folder_is_a_usage_error(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_read_only_output_folder_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Tests may run as root, which chmod cannot stop: refuse the temporary file instead.
     import tempfile
 
@@ -182,8 +209,9 @@ def test_a_read_only_output_folder_is_a_usage_error(tmp_path: Path,
     assert not (tmp_path / "ro").exists()
 
 
-def test_a_read_only_archive_folder_is_an_archive_error(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_read_only_archive_folder_is_an_archive_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import tempfile
 
     from briefgen.archive import publish

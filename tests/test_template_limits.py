@@ -25,20 +25,38 @@ def test_the_limits_are_the_documented_ones() -> None:
     assert MAX_TEXT == 16 * 1024 * 1024
 
 
-@pytest.mark.parametrize("text, line, words", [
-    ("a\n{% for i in range(200000) %}{{ i }}{% endfor %}\n", 2,
-     "range() of 200,000 items; the limit is 10,000"),
-    ("a\nb\n{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(0) }}\n", 3,
-     "macro 'm' is called more than 64 levels deep"),
-    ("{{ 'x' * 100000000 }}\n", 1, "the limit is 16,777,216"),
-    ('{% set s = "x" * 10000 %}\n{% set ns = namespace(v=s) %}{% for i in range(20) %}'
-     "{% set ns.v = ns.v ~ ns.v %}{% endfor %}\n", 2, "the limit is 16,777,216"),
-    ('{% set s = "x" * 10000 %}\n\n{% set ns = namespace(v=s) %}{% for i in range(20) %}'
-     "{% set ns.v = ns.v + ns.v %}{% endfor %}\n", 3, "the limit is 16,777,216"),
-    ("\n{{ 10 ** 100000 }}\n", 2, "10 ** 100000 is too large a number"),
-])
-def test_runaway_templates_stop_at_their_line(tmp_path: Path, text: str, line: int,
-                                              words: str) -> None:
+@pytest.mark.parametrize(
+    "text, line, words",
+    [
+        (
+            "a\n{% for i in range(200000) %}{{ i }}{% endfor %}\n",
+            2,
+            "range() of 200,000 items; the limit is 10,000",
+        ),
+        (
+            "a\nb\n{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(0) }}\n",
+            3,
+            "macro 'm' is called more than 64 levels deep",
+        ),
+        ("{{ 'x' * 100000000 }}\n", 1, "the limit is 16,777,216"),
+        (
+            '{% set s = "x" * 10000 %}\n{% set ns = namespace(v=s) %}{% for i in range(20) %}'
+            "{% set ns.v = ns.v ~ ns.v %}{% endfor %}\n",
+            2,
+            "the limit is 16,777,216",
+        ),
+        (
+            '{% set s = "x" * 10000 %}\n\n{% set ns = namespace(v=s) %}{% for i in range(20) %}'
+            "{% set ns.v = ns.v + ns.v %}{% endfor %}\n",
+            3,
+            "the limit is 16,777,216",
+        ),
+        ("\n{{ 10 ** 100000 }}\n", 2, "10 ** 100000 is too large a number"),
+    ],
+)
+def test_runaway_templates_stop_at_their_line(
+    tmp_path: Path, text: str, line: int, words: str
+) -> None:
     error = refused(tmp_path, text)
     assert error.location is not None
     assert error.location.file.endswith("t.md.j2")
@@ -47,8 +65,10 @@ def test_runaway_templates_stop_at_their_line(tmp_path: Path, text: str, line: i
 
 
 def test_output_is_capped(tmp_path: Path) -> None:
-    text = ('{% for i in range(10000) %}{% for j in range(10000) %}'
-            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}\n")
+    text = (
+        "{% for i in range(10000) %}{% for j in range(10000) %}"
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}\n"
+    )
     error = refused(tmp_path, text)
     assert "the template's output passed 16,777,216 characters" in error.message
     assert error.location is not None and error.location.file.endswith("t.md.j2")
@@ -72,7 +92,8 @@ def test_builtin_prefix_extends_the_builtin_of_the_same_name(tmp_path: Path) -> 
     (tpl / "staff.md.j2").write_text(
         '{% extends "builtin:staff.md.j2" %}\n'
         "{% block purpose %}\n# Why we meet\n\nOverridden purpose.\n\n{% endblock %}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     meeting = tmp_path / "m.yaml"
     meeting.write_text(MINIMAL + "purpose: Original purpose.\n", encoding="utf-8")
     markup = dump(meeting, "markup", "staff", BuildOptions(template_dirs=(tpl,)))

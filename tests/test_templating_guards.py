@@ -24,14 +24,18 @@ def render(tmp_path: Path, template: str, **context: object) -> str:
     return TemplateSet([tmp_path]).render("t.md.j2", dict(context))
 
 
-@pytest.mark.parametrize("template, expected", [
-    ("{{ value.strip() }}", "\\*\\*bold\\*\\*"),
-    ("{{ value.upper() }}", " \\*\\*BOLD\\*\\* "),
-    ("{{ value.replace('b', 'c') }}", " \\*\\*cold\\*\\* "),
-    ("{{ value | trim }}", "\\*\\*bold\\*\\*"),
-])
-def test_a_method_or_filter_on_a_value_keeps_it_escaped(tmp_path: Path, template: str,
-                                                        expected: str) -> None:
+@pytest.mark.parametrize(
+    "template, expected",
+    [
+        ("{{ value.strip() }}", "\\*\\*bold\\*\\*"),
+        ("{{ value.upper() }}", " \\*\\*BOLD\\*\\* "),
+        ("{{ value.replace('b', 'c') }}", " \\*\\*cold\\*\\* "),
+        ("{{ value | trim }}", "\\*\\*bold\\*\\*"),
+    ],
+)
+def test_a_method_or_filter_on_a_value_keeps_it_escaped(
+    tmp_path: Path, template: str, expected: str
+) -> None:
     assert render(tmp_path, template, value=" **bold** ") == expected
 
 
@@ -50,13 +54,14 @@ def test_a_pipe_table_in_rich_text_stays_text(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("value", ["::: pagebreak", ":::title-block", "::: timeline"])
-def test_a_plain_value_at_a_line_start_never_opens_a_container(tmp_path: Path,
-                                                                value: str) -> None:
+def test_a_plain_value_at_a_line_start_never_opens_a_container(tmp_path: Path, value: str) -> None:
     markup = render(tmp_path, "{{ value }}\n\nafter\n", value=value)
     assert markup.startswith("\\:\\:\\:")
     document = read_markup(markup, DocumentInfo(title="t"))
-    assert [plain_text(b.children) for b in document.blocks
-            if isinstance(b, Paragraph)] == [value, "after"]
+    assert [plain_text(b.children) for b in document.blocks if isinstance(b, Paragraph)] == [
+        value,
+        "after",
+    ]
 
 
 def test_rich_text_container_fence_is_literal() -> None:
@@ -64,14 +69,17 @@ def test_rich_text_container_fence_is_literal() -> None:
     assert sanitise_rich_text("  ::: x") == "  \\::: x"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("1. # x", "1. \\# x"),
-    ("2) # x", "2) \\# x"),
-    ("- # x", "- \\# x"),
-    ("* 1. # x", "* 1. \\# x"),
-    ("# x", "\\# x"),
-    ("a # b", "a # b"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1. # x", "1. \\# x"),
+        ("2) # x", "2) \\# x"),
+        ("- # x", "- \\# x"),
+        ("* 1. # x", "* 1. \\# x"),
+        ("# x", "\\# x"),
+        ("a # b", "a # b"),
+    ],
+)
 def test_a_heading_inside_a_list_item_in_rich_text_is_literal(text: str, expected: str) -> None:
     assert sanitise_rich_text(text) == expected
 
@@ -86,18 +94,23 @@ def test_a_public_template_never_sees_the_meetings_own_level(tmp_path: Path) -> 
     tpl = tmp_path / "tpl"
     tpl.mkdir()
     (tpl / "public.md.j2").write_text(
-        "level={{ meeting.classification }} marking={{ marking }}\n", encoding="utf-8")
+        "level={{ meeting.classification }} marking={{ marking }}\n", encoding="utf-8"
+    )
     meeting = tmp_path / "m.yaml"
-    meeting.write_text(textwrap.dedent("""\
+    meeting.write_text(
+        textwrap.dedent("""\
         meeting: {title: T, date: 2025-01-15, classification: CONFIDENTIAL}
         key_points:
           - {text: Open point, classification: PUBLIC}
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     markup = dump_stage(meeting, "markup", "public", BuildOptions(template_dirs=(tpl,)))
     assert markup == "level=PUBLIC marking=PUBLIC\n"
 
 
 # --- plain values, filters and the environment's settings -----------------------------------
+
 
 def test_a_multi_line_value_prints_on_one_line(tmp_path: Path) -> None:
     assert render(tmp_path, "{{ value }}", value="a\nb\r\nc") == "a b c"
@@ -140,8 +153,10 @@ def test_an_edited_template_is_read_again(tmp_path: Path) -> None:
 
 # --- errors name the template, the line and the fix -----------------------------------------
 
-def error_of(tmp_path: Path, template: str, name: str = "t.md.j2", **context: object
-             ) -> TemplateError:
+
+def error_of(
+    tmp_path: Path, template: str, name: str = "t.md.j2", **context: object
+) -> TemplateError:
     (tmp_path / name).write_text(template, encoding="utf-8")
     with pytest.raises(TemplateError) as caught:
         TemplateSet([tmp_path]).render(name, dict(context))
@@ -155,14 +170,17 @@ def test_an_unknown_template_lists_the_others(tmp_path: Path) -> None:
         TemplateSet([tmp_path]).render("c.md.j2", {})
     assert caught.value.message == "template 'c.md.j2' not found"
     assert caught.value.location is None
-    assert caught.value.hint == ("templates available: a.md.j2, b.md.j2; a name is relative to "
-                                 "the template folders, without ../ or a leading /")
+    assert caught.value.hint == (
+        "templates available: a.md.j2, b.md.j2; a name is relative to "
+        "the template folders, without ../ or a leading /"
+    )
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(TemplateError) as caught:
         TemplateSet([empty]).render("c.md.j2", {})
     assert caught.value.hint is not None and caught.value.hint.startswith(
-        "templates available: (none);")
+        "templates available: (none);"
+    )
 
 
 def test_a_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
@@ -175,8 +193,10 @@ def test_an_undefined_value_names_its_line_and_the_dump(tmp_path: Path) -> None:
     error = error_of(tmp_path, "ok\n{{ nothing.here }}\n")
     assert error.message == "template uses an undefined value: 'nothing' is undefined"
     assert error.location == Location(str(tmp_path / "t.md.j2"), 2)
-    assert error.hint == ("check the spelling of the variable; `briefgen dump --stage meeting` "
-                          "shows what templates can use")
+    assert error.hint == (
+        "check the spelling of the variable; `briefgen dump --stage meeting` "
+        "shows what templates can use"
+    )
 
 
 def test_an_unsafe_operation_is_refused_at_its_line(tmp_path: Path) -> None:
@@ -198,47 +218,57 @@ def test_an_error_outside_template_code_names_the_template(tmp_path: Path) -> No
     assert error.location == Location("t.txt")
 
 
-def test_deep_recursion_is_a_template_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                            ) -> None:
+def test_deep_recursion_is_a_template_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import briefgen.sandbox
 
     monkeypatch.setattr(briefgen.sandbox, "MAX_CALL_DEPTH", 100_000)
-    template = ("{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}\n"
-                "{{ m(0) }}\n")
+    template = "{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}\n{{ m(0) }}\n"
     error = error_of(tmp_path, template)
     assert error.message == "template recursion too deep"
     assert error.location is not None and error.location.file == str(tmp_path / "t.md.j2")
-    assert error.hint == ("a template or macro that uses itself needs a condition that stops "
-                          'it; to extend the built-in of the same name write {% extends '
-                          '"builtin:t.md.j2" %}')
+    assert error.hint == (
+        "a template or macro that uses itself needs a condition that stops "
+        "it; to extend the built-in of the same name write {% extends "
+        '"builtin:t.md.j2" %}'
+    )
 
 
 # --- dates ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("language, style, expected", [
-    ("en", "long", "5 January 2025"),
-    ("en", "medium", "5 Jan 2025"),
-    ("bs", "long", "5. januar 2025."),
-    ("en-US", "long", "January 5, 2025"),
-    ("en_US", "medium", "Jan 5, 2025"),
-])
+
+@pytest.mark.parametrize(
+    "language, style, expected",
+    [
+        ("en", "long", "5 January 2025"),
+        ("en", "medium", "5 Jan 2025"),
+        ("bs", "long", "5. januar 2025."),
+        ("en-US", "long", "January 5, 2025"),
+        ("en_US", "medium", "Jan 5, 2025"),
+    ],
+)
 def test_dates_in_the_meetings_language(language: str, style: str, expected: str) -> None:
     assert format_date(dt.date(2025, 1, 5), language, style) == expected
 
 
-@pytest.mark.parametrize("language, style, expected", [
-    ("en", "long", "March 2025"),
-    ("en", "medium", "Mar 2025"),
-    ("bs", "long", "mart 2025."),
-])
+@pytest.mark.parametrize(
+    "language, style, expected",
+    [
+        ("en", "long", "March 2025"),
+        ("en", "medium", "Mar 2025"),
+        ("bs", "long", "mart 2025."),
+    ],
+)
 def test_partial_dates_print_their_period(language: str, style: str, expected: str) -> None:
     assert format_date(parse_partial_date("2025-03", end=False), language, style) == expected
 
 
 def test_a_value_that_is_not_a_date_prints_as_itself(tmp_path: Path) -> None:
     assert format_date("soon") == "soon"
-    markup = render(tmp_path, "{{ d | date }} / {{ d | date('medium') }}",
-                    d=dt.date(2025, 1, 5), language="bs")
+    markup = render(
+        tmp_path, "{{ d | date }} / {{ d | date('medium') }}", d=dt.date(2025, 1, 5), language="bs"
+    )
     assert markup == "5\\. januar 2025\\. / 5\\. jan 2025\\."
 
 
@@ -247,10 +277,13 @@ def test_dates_default_to_long_english() -> None:
     assert format_date(parse_partial_date("2025-Q2", end=False)) == "Q2 2025"
 
 
-@pytest.mark.parametrize("template", ["{{ nothing }}", "{{ value.__class__ }}",
-                                      "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}"])
+@pytest.mark.parametrize(
+    "template",
+    ["{{ nothing }}", "{{ value.__class__ }}", "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}"],
+)
 def test_errors_without_a_template_frame_name_the_template(
-        tmp_path: Path, template: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, template: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import briefgen.sandbox
 
     monkeypatch.setattr(briefgen.sandbox, "MAX_CALL_DEPTH", 100_000)

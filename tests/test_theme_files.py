@@ -44,16 +44,24 @@ def png_bytes(size: tuple[int, int] = (40, 20)) -> bytes:
 
 
 def chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(
-        ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def huge_png(width: int, height: int) -> bytes:
     """A valid PNG header declaring `width` x `height` pixels; the pixels are never needed."""
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
     row = b"\x00" + b"\x00" * ((width + 7) // 8)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(row * 8)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * 8))
+        + chunk(b"IEND", b"")
+    )
 
 
 def docx_bytes(parts: dict[str, bytes]) -> bytes:
@@ -73,8 +81,9 @@ def test_a_truncated_png_logo(tmp_path: Path) -> None:
 def test_a_144_megapixel_logo_is_refused_before_decoding(tmp_path: Path) -> None:
     # Warnings are errors in this suite: Pillow's DecompressionBombWarning would fail it.
     error = refused(tmp_path, "logo", "f.png", huge_png(12_000, 12_000))
-    assert error.message == ("logo: 'f.png' is 12000 x 12000 pixels (144,000,000); the limit is "
-                             "16,000,000")
+    assert error.message == (
+        "logo: 'f.png' is 12000 x 12000 pixels (144,000,000); the limit is 16,000,000"
+    )
 
 
 def test_a_sound_logo_loads(tmp_path: Path) -> None:
@@ -91,9 +100,11 @@ def test_a_ttf_cut_to_3000_bytes(tmp_path: Path) -> None:
     assert error.message.startswith("font: 'f.ttf' cannot be read as a TrueType font: ")
 
 
-XXE = (b'<?xml version="1.0"?>\n<!DOCTYPE w [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'
-       b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-       b"&e;</w:document>")
+XXE = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE w [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"&e;</w:document>"
+)
 
 
 def test_a_reference_docx_with_an_external_entity(tmp_path: Path) -> None:
@@ -101,7 +112,8 @@ def test_a_reference_docx_with_an_external_entity(tmp_path: Path) -> None:
     error = refused(tmp_path, "reference_docx", "f.docx", data)
     assert error.message == (
         "reference_docx: 'f.docx': part word/document.xml declares a DOCTYPE (entities or an "
-        "external DTD), which Word documents never have; it is refused unread")
+        "external DTD), which Word documents never have; it is refused unread"
+    )
     assert "root:" not in str(error)
 
 
@@ -120,20 +132,27 @@ def deflated_zeros(mebibytes: int) -> tuple[bytes, int]:
 def one_member_zip(name: bytes, data: bytes, crc: int, size: int) -> bytes:
     common = struct.pack("<HHHHHIII", 20, 0, 8, 0, 0, crc, len(data), size)
     local = b"PK\x03\x04" + common + struct.pack("<HH", len(name), 0) + name
-    central = (b"PK\x01\x02" + struct.pack("<H", 20) + common
-               + struct.pack("<HHHHHII", len(name), 0, 0, 0, 0, 0, 0) + name)
-    end = b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, 1, 1, len(central),
-                                       len(local) + len(data), 0)
+    central = (
+        b"PK\x01\x02"
+        + struct.pack("<H", 20)
+        + common
+        + struct.pack("<HHHHHII", len(name), 0, 0, 0, 0, 0, 0)
+        + name
+    )
+    end = b"PK\x05\x06" + struct.pack(
+        "<HHHHIIH", 0, 0, 1, 1, len(central), len(local) + len(data), 0
+    )
     return local + data + central + end
 
 
 def test_a_reference_docx_that_inflates_to_a_gibibyte(tmp_path: Path) -> None:
     deflated, crc = deflated_zeros(1024)
-    data = one_member_zip(b"word/document.xml", deflated, crc, 1024 ** 3)
+    data = one_member_zip(b"word/document.xml", deflated, crc, 1024**3)
     assert len(data) < 2 * 1024 * 1024
     error = refused(tmp_path, "reference_docx", "f.docx", data)
     assert error.message.startswith(
-        "reference_docx: 'f.docx': part word/document.xml inflates to 1,073,741,824 bytes")
+        "reference_docx: 'f.docx': part word/document.xml inflates to 1,073,741,824 bytes"
+    )
 
 
 def test_a_reference_docx_with_too_many_parts(tmp_path: Path) -> None:
@@ -146,4 +165,5 @@ def test_a_reference_docx_with_broken_xml(tmp_path: Path) -> None:
     data = docx_bytes({"word/styles.xml": b"<w:styles"})
     error = refused(tmp_path, "reference_docx", "f.docx", data)
     assert error.message.startswith(
-        "reference_docx: 'f.docx': part word/styles.xml is not well-formed XML: ")
+        "reference_docx: 'f.docx': part word/styles.xml is not well-formed XML: "
+    )
