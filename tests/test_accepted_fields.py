@@ -34,11 +34,13 @@ def meeting(tmp_path: Path) -> Path:
 def test_the_staff_brief_prints_status_descriptions_and_biographies(meeting: Path) -> None:
     markup = dump(meeting, "markup", "staff")
     assert (
-        "| Initiative | Objective | Timeline | Status |\n|---|---|---|---|\n"
-        "| Harbour survey | Chart the harbour |  | On track |\n"
-        "| Training | Courses for pilots\\. |  |  |\n"
+        "| Initiative | Objective | Timeline |\n|---|---|---|\n"
+        "| Harbour survey | Chart the harbour |  |\n"
+        "| Training | Courses for pilots\\. |  |\n"
     ) in markup
-    assert "## Descriptions\n\n- **Harbour survey:** A survey of every berth\\.\n" in markup
+    assert (
+        "## Details\n\n- **Harbour survey** (Status: On track): A survey of every berth\\.\n"
+    ) in markup
     assert (
         "# Biographies\n\n## Ana Diaz\n\n*Director\\, Ministry*\n\nTwenty years at sea\\.\n"
     ) in markup
@@ -48,10 +50,12 @@ def test_the_staff_brief_prints_status_descriptions_and_biographies(meeting: Pat
 def test_the_principals_brief_leaves_biographies_to_the_staff_brief(meeting: Path) -> None:
     markup = dump(meeting, "markup", "principal")
     assert "Biographies" not in markup and "Twenty years at sea" not in markup
-    assert "| On track |" in markup
+    assert "On track" not in markup  # the principal's brief stays short
 
 
-def test_no_status_column_without_a_status(tmp_path: Path) -> None:
+def test_details_without_a_status(tmp_path: Path) -> None:
     path = tmp_path / "m.yaml"
     path.write_text(MEETING.replace("    status: On track\n", ""), encoding="utf-8")
-    assert "| Initiative | Objective | Timeline |\n" in dump(path, "markup", "staff")
+    markup = dump(path, "markup", "staff")
+    assert "## Details\n\n- **Harbour survey**: A survey of every berth\\.\n" in markup
+    assert "Training**" not in markup  # its description is already in the table
