@@ -20,7 +20,6 @@ import datetime as dt
 import hashlib
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +45,7 @@ from briefgen.manifest import (
     read_raw,
     seal,
 )
+from briefgen.outputs import write_temp
 from briefgen.pipeline import (
     BuildOptions,
     Project,
@@ -218,13 +218,11 @@ def _next_version(folder: Path, lines: list[ManifestLine], stem: str) -> int:
 def publish(target: Path, data: bytes) -> None:
     """Write a new file durably without ever replacing one: temp file, fsync, link, fsync folder."""
     folder = target.parent
-    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o444)  # archived files are not for editing
+        tmp_name = write_temp(folder, target.name, data, 0o444)  # not for editing
+    except OSError as exc:
+        raise ArchiveError(f"cannot write {target}: {exc.strerror}") from None
+    try:
         try:
             os.link(tmp_name, target)  # atomic, and refuses an existing name
         except FileExistsError:

@@ -119,6 +119,11 @@ _OUT = click.option(
     type=click.Path(file_okay=False),
     help="Output folder.",
 )
+_THEME = click.option(
+    "--theme",
+    default=None,
+    help="Theme for every audience (themes/NAME.yaml; `briefgen templates` lists them).",
+)
 _CONFIG = click.option(
     "--config",
     type=click.Path(dir_okay=False, exists=True),
@@ -150,6 +155,7 @@ _PDF_STANDARD = click.option(
 )
 @_OUT
 @_TEMPLATES
+@_THEME
 @_CONFIG
 @click.option(
     "--pdfa",
@@ -164,6 +170,7 @@ def build(
     formats: tuple[str, ...],
     out_dir: str,
     template_dirs: tuple[str, ...],
+    theme: str | None,
     config: str | None,
     pdfa: bool,
     pdf_standard: str | None,
@@ -182,6 +189,7 @@ def build(
         config=Path(config) if config else None,
         pdfa=pdfa,
         pdf_standard=pdf_standard or "",
+        theme=theme,
     )
     sys.exit(run_many(build_many(inputs, options, jobs), len(inputs), "Building"))
 
@@ -197,6 +205,7 @@ def build(
 )
 @_OUT
 @_TEMPLATES
+@_THEME
 @_CONFIG
 @click.option("--pdfa", is_flag=True, help="Write the PDFs as PDF/A-2a + PDF/UA-1.")
 @_JOBS
@@ -205,16 +214,14 @@ def pack(
     audiences: tuple[str, ...],
     out_dir: str,
     template_dirs: tuple[str, ...],
+    theme: str | None,
     config: str | None,
     pdfa: bool,
     jobs: int | None,
 ) -> None:
     """Build briefing packs: for each audience, one PDF and one DOCX of several meetings with
     cover, contents and biographies. Prints each written path."""
-    from functools import partial
-
-    from briefgen.pack import build_pack
-    from briefgen.parallel import run_jobs
+    from briefgen.pack import build_packs
     from briefgen.pipeline import BuildOptions
 
     options = BuildOptions(
@@ -222,14 +229,9 @@ def pack(
         config=Path(config) if config else None,
         template_dirs=tuple(Path(d) for d in template_dirs),
         pdfa=pdfa,
+        theme=theme,
     )
-    chosen = audiences or None
-    if len(packs) == 1:  # one pack: its meetings share the processes
-        build = partial(build_pack, options=options, audiences=chosen, jobs=jobs)
-        outcomes = run_jobs(build, list(packs), 1)
-    else:  # several: a pack per process
-        build = partial(build_pack, options=options, audiences=chosen, jobs=1)
-        outcomes = run_jobs(build, list(packs), jobs)
+    outcomes = build_packs(packs, options, audiences or None, jobs)
     sys.exit(run_many(zip(packs, outcomes, strict=True), len(packs), "Packing"))
 
 
@@ -344,6 +346,7 @@ def archive_group() -> None:
     help="Audience to archive the brief for.",
 )
 @_TEMPLATES
+@_THEME
 @_CONFIG
 @_PDF_STANDARD
 def archive_command(
@@ -351,6 +354,7 @@ def archive_command(
     folder: str,
     audience: str,
     template_dirs: tuple[str, ...],
+    theme: str | None,
     config: str | None,
     pdf_standard: str | None,
 ) -> None:
@@ -367,6 +371,7 @@ def archive_command(
         template_dirs=tuple(Path(d) for d in template_dirs),
         config=Path(config) if config else None,
         pdf_standard=pdf_standard or "",
+        theme=theme,
     )
 
     def action(input_path: str) -> None:
@@ -696,6 +701,56 @@ def preview(inputs: tuple[str, ...], host: str, port: int, no_open: bool,
         report(error)
         sys.exit(error.exit_code)
     click.echo("briefgen preview: stopped", err=True)
+
+
+@main.group("templates", invoke_without_command=True)
+@_TEMPLATES
+@_CONFIG
+@click.pass_context
+def templates_command(ctx: click.Context, template_dirs: tuple[str, ...],
+                      config: str | None) -> None:
+    """List the templates and themes: the built-ins, and yours (marking which override one).
+
+    Customise by copying one: briefgen templates copy staff.md.j2 my-templates
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from briefgen.config import find_config, load_config
+    from briefgen.customise import entries
+
+    def action(_: str) -> None:
+        loaded = load_config(Path(config) if config else find_config(Path.cwd()))
+        folders = (*(Path(d) for d in template_dirs), *loaded.template_dirs())
+        kind = ""
+        for entry in entries(tuple(folders)):
+            if entry.kind != kind:
+                kind = entry.kind
+                click.echo(f"{kind}s:")
+            where = "built-in" if entry.builtin else f"{entry.folder}" + (
+                " (overrides the built-in)" if entry.overrides else "")
+            click.echo(f"  {entry.name:<24} {where}")
+
+    sys.exit(run_each(["."], action))
+
+
+@templates_command.command("copy")
+@click.argument("name")
+@click.argument("folder", default="templates", type=click.Path(file_okay=False))
+def templates_copy(name: str, folder: str) -> None:
+    """Copy the built-in template or theme NAME (with the templates it extends and imports, or
+    the theme's files) into FOLDER (default: templates), to edit; never overwrites a file."""
+    from briefgen.customise import copy_builtin
+
+    def action(_: str) -> None:
+        copied = copy_builtin(name, Path(folder))
+        for path in copied.written:
+            click.echo(str(path))
+        for path in copied.kept:
+            click.echo(f"{path}: exists, kept as it is", err=True)
+        click.echo(f"use it with --templates {folder} (or `templates: [{folder}]` in "
+                   "briefgen.yaml)", err=True)
+
+    sys.exit(run_each([name], action))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from briefgen.errors import BriefgenError
+from briefgen.confine import confine
+from briefgen.errors import BriefgenError, Location, ValidationError
 from briefgen.loader import load_yaml_file
 from briefgen.model import DEFAULT_LEVELS, PlainText
 from briefgen.validation import validate
@@ -97,8 +98,21 @@ class ProjectConfig(BaseModel):
     def people_path(self) -> Path | None:
         return Path(self.base_dir) / self.people if self.people else None
 
+    def roots(self) -> tuple[Path, ...]:
+        """Where the folders this file names may be: inside the project, its own folder."""
+        return (Path(self.base_dir),) if self.base_dir else ()
+
+    def location(self) -> Location | None:
+        return Location(str(Path(self.base_dir) / CONFIG_NAME)) if self.base_dir else None
+
     def template_dirs(self) -> list[Path]:
-        return [Path(self.base_dir) / folder for folder in self.templates]
+        if not self.base_dir:
+            return [Path(folder) for folder in self.templates]
+        return [confine(Path(self.base_dir) / folder, self.roots(),
+                        what=f"template folder {folder!r}",
+                        allowed="the project's folder (where briefgen.yaml is)",
+                        error=ValidationError, location=self.location())
+                for folder in self.templates]
 
     def abbreviation(self, level: str) -> str:
         if level in self.abbreviations:

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from briefgen.dates import FORMS_HINT, PartialDate, parse_partial_date
+from briefgen.outputs import bounded_stem
 
 PlainText = Annotated[str, Field(json_schema_extra={"x-briefgen-text": "plain"})]
 RichText = Annotated[
@@ -230,8 +231,9 @@ class Meeting(StrictModel):
 
     @property
     def file_stem(self) -> str:
-        """`2024-12-18_nato-sg-bih-presidency`: sorts by date in any file browser."""
-        return f"{self.meeting.date.isoformat()}_{self.slug}"
+        """`2024-12-18_nato-sg-bih-presidency`: sorts by date in any file browser; a very
+        long title is cut at a word, with a hash of the whole (see `bounded_stem`)."""
+        return bounded_stem(f"{self.meeting.date.isoformat()}_{self.slug}")
 
 
 def slugify(text: str, max_words: int = 8) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -21,7 +22,8 @@ from briefgen.document import Block, Document, DocumentInfo, PageBreak
 from briefgen.errors import BriefgenError, Diagnostic, ValidationError
 from briefgen.loader import load_yaml_file
 from briefgen.model import Language, PlainText, Slug, StrictModel, slugify
-from briefgen.parallel import run_jobs, runs_here
+from briefgen.outputs import bounded_stem, write_set
+from briefgen.parallel import Outcome, run_apart, run_jobs, runs_here
 from briefgen.people import PeopleDirectory, load_people
 from briefgen.pipeline import (
     BuildOptions,
@@ -32,7 +34,6 @@ from briefgen.pipeline import (
     prepare,
     read_rendered,
     source_date_epoch,
-    write_atomic,
 )
 from briefgen.templating import format_date, to_context
 from briefgen.validation import validate
@@ -131,7 +132,9 @@ def load_pack(path: Path, display: str, project: Project, audiences: tuple[str, 
     people = project.people
     if pack.people:
         try:
-            people = load_people(path.parent / pack.people, project.config.levels)
+            people = load_people(path.parent / pack.people, project.config.levels,
+                                 (path.parent, *project.config.roots()),
+                                 loaded.source.location(("people",)))
         except ValidationError as error:
             problems.extend(error.diagnostics)
     if problems:
@@ -171,7 +174,7 @@ def build_pack(pack_path: str | Path, options: BuildOptions | None = None, *,
     for index, name in enumerate(names):
         document = compose(pack, name, [p[index] for p in parts], project, created, people)
         theme = project.theme(project.audience(name))
-        stem = f"{_first_day(pack, parts).isoformat()}_{_slug(pack)}.{name}"
+        stem = f"{pack_stem(pack, _first_day(pack, parts))}.{name}"
         # Formats in the order asked for; a DOCX after a PDF shows the pages the PDF found.
         layout = None
         for fmt in options.formats:
@@ -180,9 +183,38 @@ def build_pack(pack_path: str | Path, options: BuildOptions | None = None, *,
                                    options=project.writer_options(layout))
             layout = layout or (written.layout if written.layout.contents_pages else None)
             outputs.append((options.out_dir / f"{stem}.{fmt}", written.data))
-    for target, data in outputs:
-        write_atomic(target, data)
+    write_set(outputs)  # every audience's files of the pack, or none
     return [target for target, _ in outputs]
+
+
+def planned_pack_outputs(pack_path: str | Path, options: BuildOptions,
+                         audiences: tuple[str, ...] | None = None) -> list[Path]:
+    """The files `build_pack` would write (the pack and, without a start, its meetings load)."""
+    from briefgen.validation import load_meeting
+
+    path = Path(pack_path)
+    project = Project.for_input(path, options)
+    pack, files, names, people = load_pack(path, str(pack_path), project, audiences)
+    first = pack.pack.start or min(
+        (load_meeting(f, str(f), levels=project.config.levels, people=people)[0].meeting.date
+         for f in files), default=dt.date(1970, 1, 1))
+    return [options.out_dir / f"{pack_stem(pack, first)}.{name}.{fmt}"
+            for name in names for fmt in options.formats]
+
+
+def build_packs(packs: Sequence[str], options: BuildOptions, audiences: tuple[str, ...] | None,
+                jobs: int | None) -> Iterator[Outcome[list[Path]]]:
+    """`briefgen pack` on several files: one pack's meetings share the processes, several
+    packs get a process each; two packs that would write the same file build neither."""
+    if len(packs) == 1:
+        build = partial(build_pack, options=options, audiences=audiences, jobs=jobs)
+        yield from run_jobs(build, list(packs), 1)
+        return
+    build = partial(build_pack, options=options, audiences=audiences, jobs=1)
+    plan = partial(planned_pack_outputs, options=options, audiences=audiences)
+    yield from run_apart(build, plan, list(packs), jobs,
+                         "give one of them its own `pack.id` (used in file names), or build "
+                         "them into different -o folders")
 
 
 # The Projects of pack builds in this worker process, by pack file and options: a worker
@@ -303,6 +335,7 @@ def _dates(pack: Pack, parts: list[_Part], language: str) -> str:
     return f"{format_date(start, language)} \u2013 {format_date(end, language)}"
 
 
-def _slug(pack: Pack) -> str:
-    return pack.pack.id or slugify(pack.pack.title)
+def pack_stem(pack: Pack, first_day: dt.date) -> str:
+    """`2025-03-03_ministerial-week`, bounded like a meeting's (see `bounded_stem`)."""
+    return bounded_stem(f"{first_day.isoformat()}_{pack.pack.id or slugify(pack.pack.title)}")
 

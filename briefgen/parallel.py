@@ -96,6 +96,28 @@ def _thaw(packed: tuple[R | None, _Frozen | None]) -> Outcome[R]:
     return Outcome(error=error)
 
 
+def run_apart(function: Callable[[str], list[Path]], plan: Callable[[str], list[Path]],
+              items: Sequence[str], jobs: int | None, fix: str,
+              warm: Callable[[], None] | None = None) -> Iterator[Outcome[list[Path]]]:
+    """run_jobs, except that inputs which would write the same file as another input of the
+    call are not run: each gets an error naming the other (`fix` is the hint).
+
+    `plan(item)` lists the files an item would write; an item it fails for is left to the run,
+    which reports its error.
+    """
+    from briefgen.outputs import clashes
+
+    planned = []
+    if len(items) > 1:
+        planned = [(item, outcome.value or []) for item, outcome in
+                   zip(items, run_jobs(plan, list(items), jobs), strict=True)]
+    refused = clashes(planned, fix)
+    todo = [item for item in items if item not in refused]
+    results = iter(run_jobs(function, todo, jobs, warm=warm if todo else None))
+    for item in items:
+        yield Outcome(error=refused[item]) if item in refused else next(results)
+
+
 # ---------------------------------------------------------------------------------------------
 # `briefgen build` on many files
 
@@ -115,8 +137,11 @@ def build_many(inputs: Sequence[str], options: Any, jobs: int | None = None
     """
     _RUN_PROJECTS.clear()
     try:
-        outcomes = run_jobs(partial(_build_one, options=options), list(inputs), jobs,
-                            warm=partial(_warm, inputs[0], options) if inputs else None)
+        outcomes = run_apart(partial(_build_one, options=options),
+                             partial(_plan_one, options=options), list(inputs), jobs,
+                             "give one of them its own `meeting.id` (used in file names), or "
+                             "build them into different -o folders",
+                             warm=partial(_warm, inputs[0], options) if inputs else None)
         yield from zip(inputs, outcomes, strict=True)
     finally:
         _RUN_PROJECTS.clear()
@@ -137,6 +162,12 @@ def _build_one(input_path: str, options: Any) -> list[Path]:
     from briefgen.pipeline import build
 
     return build(input_path, options, _project_for(input_path, options))
+
+
+def _plan_one(input_path: str, options: Any) -> list[Path]:
+    from briefgen.pipeline import planned_outputs
+
+    return planned_outputs(input_path, options, _project_for(input_path, options))
 
 
 def _warm(input_path: str, options: Any) -> None:

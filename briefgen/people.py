@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefgen.confine import confine
 from briefgen.errors import Diagnostic, Location, ValidationError
 from briefgen.loader import LoadedYaml, SourceMap, load_yaml_file
 from briefgen.model import Participant, slugify
@@ -31,10 +32,21 @@ class PeopleDirectory:
         return sorted(self.people)
 
 
-def load_people(path: Path, levels: Sequence[str] = ()) -> PeopleDirectory:
-    """Read and validate every person; all problems at once, each at its file and line."""
+def load_people(path: Path, levels: Sequence[str] = (), roots: Sequence[Path] = (),
+                location: Location | None = None) -> PeopleDirectory:
+    """Read and validate every person; all problems at once, each at its file and line.
+
+    The directory must lie inside `roots` (when given: the folder of the file that names it,
+    at `location`), and every file read from a folder inside that folder, links followed.
+    """
+    if roots:
+        confine(path, roots, what=f"people directory {path}", allowed="the project's folder",
+                error=ValidationError, location=location)
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix in _SUFFIXES and p.is_file())
+        for file in files:
+            confine(file, [path], what=f"people file {file}", allowed="its people directory",
+                    error=ValidationError)
     elif path.is_file():
         files = [path]
     else:

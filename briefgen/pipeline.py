@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,6 +21,8 @@ from briefgen.document import dump as dump_document
 from briefgen.errors import Diagnostic, MarkupError, UsageError
 from briefgen.loader import load_yaml_text
 from briefgen.model import Meeting
+from briefgen.outputs import write_atomic as write_atomic  # re-exported for lint --fix
+from briefgen.outputs import write_set
 from briefgen.people import PeopleDirectory, load_people
 from briefgen.reader import read_markup
 from briefgen.resources import load_labels, load_theme, template_folders
@@ -42,6 +43,7 @@ class BuildOptions:
     config: Path | None = None  # briefgen.yaml; found next to the input when absent
     pdfa: bool = False  # PDFs as PDF/A for every audience (audiences with pdfa: always)
     pdf_standard: str = ""  # overrides the audience's and the project's (briefgen.standards)
+    theme: str | None = None  # every audience's theme, instead of its own (`--theme`)
 
 
 def pdf_standard(options: BuildOptions, audience: Audience, project: Project) -> str:
@@ -63,6 +65,7 @@ class Project:
     extra_template_dirs: tuple[Path, ...] = ()
     # The meeting file's folder: a theme's logo or reference document may also come from there.
     input_dir: Path | None = None
+    theme_name: str | None = None  # instead of each audience's theme
     cache: Cache = field(default_factory=Cache, repr=False, compare=False)
 
     @cached_property
@@ -80,7 +83,9 @@ class Project:
     @cached_property
     def people(self) -> PeopleDirectory | None:
         path = self.config.people_path()
-        return load_people(path, self.config.levels) if path else None
+        if path is None:
+            return None
+        return load_people(path, self.config.levels, self.config.roots(), self.config.location())
 
     def load_meeting(self, path: Path, display_name: str | None = None) -> tuple[Meeting, Any]:
         """A meeting file validated with this project's marking levels and people directory."""
@@ -95,7 +100,8 @@ class Project:
         return get_audience(name, self.audiences)
 
     def theme(self, audience: Audience) -> Theme:
-        return load_theme(audience.theme, self.folders, self.input_dir, self.cache)
+        name = self.theme_name or audience.theme
+        return load_theme(name, self.folders, self.input_dir, self.cache)
 
     def labels(self, language: str) -> dict[str, str]:
         return load_labels(language, self.folders, self.cache)
@@ -107,7 +113,8 @@ class Project:
     def for_input(cls, input_path: Path, options: BuildOptions) -> Project:
         config_path = options.config or find_config(input_path)
         return cls(
-            load_config(config_path), tuple(options.template_dirs), input_path.resolve().parent
+            load_config(config_path), tuple(options.template_dirs), input_path.resolve().parent,
+            options.theme,
         )
 
 
@@ -261,6 +268,16 @@ def output_path(meeting: Meeting, audience: Audience, fmt: str, out_dir: Path) -
     return out_dir / f"{meeting.file_stem}.{audience.name}.{fmt}"
 
 
+def planned_outputs(input_path: str | Path, options: BuildOptions,
+                    project: Project | None = None) -> list[Path]:
+    """The files `build` would write for an input (it must load as a meeting)."""
+    path = Path(input_path)
+    project = project or Project.for_input(path, options)
+    meeting, _ = project.load_meeting(path, str(input_path))
+    return [output_path(meeting, project.audience(name), fmt, options.out_dir)
+            for name in options.audiences for fmt in options.formats]
+
+
 def build(
     input_path: str | Path, options: BuildOptions | None = None, project: Project | None = None
 ) -> list[Path]:
@@ -295,8 +312,7 @@ def build(
                 options=project.writer_options(),
             )
             outputs.append((output_path(meeting, audience, fmt, options.out_dir), written.data))
-    for target, data in outputs:
-        write_atomic(target, data)
+    write_set(outputs)  # all of this input's files, or none
     return Built([target for target, _ in outputs], warnings)
 
 
@@ -333,22 +349,3 @@ def font_warnings(path: Path, display_name: str, themes: list[Theme]) -> list[Di
             found.setdefault(warning.format(), warning)
     return list(found.values())
 
-
-def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write via a temporary file in the same folder and rename: readers never see half a file.
-
-    The temporary file gets its final `mode` before the rename, so rewriting a 0600 file never
-    makes it readable by others, not even for an instant.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise

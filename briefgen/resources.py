@@ -7,9 +7,12 @@ from functools import lru_cache, partial
 from pathlib import Path
 
 from briefgen.cache import Cache, cached, stamp
+from briefgen.confine import confine
 from briefgen.errors import ThemeError
+from briefgen.fonts import FONT_DIR
 from briefgen.loader import KeyPath, LoadedYaml, load_yaml_file
 from briefgen.theme import Theme
+from briefgen.themefiles import check_font, check_logo, check_reference
 from briefgen.validation import validate
 
 
@@ -48,6 +51,8 @@ def load_theme(name: str, folders: Sequence[Path], input_dir: Path | None = None
     for folder in folders:
         path = folder / "themes" / f"{name}.yaml"
         if path.is_file():
+            path = confine(path, [folder], what=f"theme {name!r}",
+                           allowed="its template folder", error=ThemeError)
             key = ("theme", name, folders, input_dir, stamp([path]))
             return cached(cache, key, partial(_read_theme, name, path, folders, input_dir))
     from difflib import get_close_matches
@@ -87,7 +92,7 @@ def _check_theme_files(theme: Theme, loaded: LoadedYaml) -> None:
         checks.append((("reference_docx",),
                        partial(_check_file, theme, theme.reference_docx, "reference_docx")))
     for face in _FACES:
-        checks.append((("fonts", face), partial(theme.font_path, face)))  # type: ignore[arg-type]
+        checks.append((("fonts", face), partial(_check_font, theme, face)))
     for key, check in checks:
         try:
             check()
@@ -112,6 +117,13 @@ def _check_file(theme: Theme, name: str, kind: str) -> None:
         raise ThemeError(f"{kind}: cannot read {name!r}: {exc.strerror}") from None
     if not head.startswith(magic):
         raise ThemeError(f"{kind}: {name!r} is not {what}", hint=fix)
+    (check_logo if kind == "logo" else check_reference)(path, name)
+
+
+def _check_font(theme: Theme, face: str) -> None:
+    path = theme.font_path(face)  # type: ignore[arg-type]  # one of _FACES
+    if path.parent != FONT_DIR:  # the bundled fonts are known to be sound
+        check_font(path, getattr(theme.fonts, face))
 
 
 def load_labels(language: str, folders: Sequence[Path], cache: Cache | None = None
@@ -127,6 +139,8 @@ def load_labels(language: str, folders: Sequence[Path], cache: Cache | None = No
         for folder in folders:
             path = folder / "labels" / f"{code}.yaml"
             if path.is_file():
+                path = confine(path, [folder], what=f"labels {code}.yaml",
+                               allowed="its template folder", error=ThemeError)
                 labels.update(cached(cache, ("labels", stamp([path])),
                                      partial(_read_labels, path)))
                 break

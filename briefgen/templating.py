@@ -18,11 +18,17 @@ from typing import Any
 
 import jinja2
 from jinja2.runtime import BlockReference, Context, Macro
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from briefgen.errors import Location, TemplateError
+from briefgen.sandbox import (
+    BUILTIN_PREFIX,
+    ConfinedLoader,
+    LimitedEnvironment,
+    TemplateRefused,
+    render_limited,
+)
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 
@@ -105,7 +111,10 @@ def _is_rich_text(field: FieldInfo) -> bool:
 
 
 class TemplateSet:
-    """A search path of template folders (user folders first, built-ins last) and its Jinja env."""
+    """A search path of template folders (user folders first, built-ins last) and its Jinja env.
+
+    The last folder is the built-ins', which `builtin:NAME` reads from alone.
+    """
 
     def __init__(self, folders: Sequence[Path]) -> None:
         self.folders = tuple(folders)
@@ -114,12 +123,24 @@ class TemplateSet:
     def render(self, name: str, context: dict[str, Any]) -> str:
         try:
             template = self.env.get_template(name)
-            return template.render(context)
+            return render_limited(template, context)
+        except TemplateRefused as exc:
+            where = _template_location(exc, None) or Location(exc.file or name)
+            raise TemplateError(exc.message, location=where, hint=exc.hint) from None
+        except RecursionError as exc:
+            raise TemplateError(
+                "template recursion too deep", location=_template_location(exc, name),
+                hint="a template or macro that uses itself needs a condition that stops it; "
+                f'to extend the built-in of the same name write {{% extends "{BUILTIN_PREFIX}'
+                f'{name}" %}}',
+            ) from None
         except jinja2.TemplateNotFound as exc:
             available = ", ".join(self.names()) or "(none)"
             raise TemplateError(
                 f"template {exc.name!r} not found",
-                hint=f"templates available: {available}",
+                location=_template_location(exc, None),
+                hint=f"templates available: {available}; a name is relative to the template "
+                f"folders, without ../ or a leading /",
             ) from None
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(
@@ -139,7 +160,7 @@ class TemplateSet:
                 location=_template_location(exc, name),
                 hint="templates may only read the meeting's data",
             ) from None
-        except (TypeError, ValueError, AttributeError, ZeroDivisionError) as exc:
+        except (TypeError, ValueError, AttributeError, ArithmeticError, MemoryError) as exc:
             raise TemplateError(
                 f"template failed: {exc}", location=_template_location(exc, name)
             ) from None
@@ -168,13 +189,17 @@ class TemplateSet:
         return found[0] if len(found) == 1 else None
 
 
-def _template_location(exc: BaseException, name: str) -> Location:
-    """The template file and line where a render error happened.
+@typing.overload
+def _template_location(exc: BaseException, name: str) -> Location: ...
+@typing.overload
+def _template_location(exc: BaseException, name: None) -> Location | None: ...
+def _template_location(exc: BaseException, name: str | None) -> Location | None:
+    """The template file and line where a render error happened (else `name`'s, if given).
 
     Jinja rewrites tracebacks so that frames of template code carry the template's file name
     and line number; the innermost such frame is where the error is.
     """
-    found = Location(name)
+    found = Location(name) if name is not None else None
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
@@ -192,7 +217,7 @@ def _display_path(filename: str) -> str:
         return str(path)
 
 
-class _BriefEnvironment(ImmutableSandboxedEnvironment):
+class _BriefEnvironment(LimitedEnvironment):
     """The sandbox, plus: what a macro or block returns is template markup, not data.
 
     Everything else a template prints is escaped, so data can only ever appear as text, even
@@ -206,11 +231,11 @@ class _BriefEnvironment(ImmutableSandboxedEnvironment):
         return result
 
 
-def _environment(folders: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
+def _environment(folders: tuple[Path, ...]) -> LimitedEnvironment:
     # One environment per TemplateSet (a Project owns one): auto_reload recompiles a template
     # whose file changed, so a long-lived process never renders a stale one.
     env = _BriefEnvironment(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders], followlinks=False),
+        loader=ConfinedLoader(folders, folders[-1]),  # the last folder is the built-ins
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         autoescape=False,

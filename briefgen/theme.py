@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from briefgen.confine import confine
 from briefgen.errors import Location, ThemeError
 
 # Every role a writer may style; the README lists them the way Pandoc lists its styles.
@@ -249,18 +250,12 @@ class Theme(_Strict):
         Symlinks are followed before the check, so a link pointing outside is refused too. A
         theme built in code (no base_dir) is trusted and resolves against the working folder.
         """
-        path = (Path(self.base_dir) / name).resolve()
+        path = Path(self.base_dir) / name
         if not self.base_dir:
-            return path
-        roots = [Path(r).resolve() for r in (self.roots or (self.base_dir,))]
-        if not any(path.is_relative_to(root) for root in roots):
-            raise ThemeError(
-                f"{name!r} is outside the template folders and the input's folder",
-                location=Location(self.path) if self.path else None,
-                hint="put the file next to the theme and name it without ../ or an absolute "
-                "path; a symbolic link must point inside those folders too",
-            )
-        return path
+            return path.resolve()
+        return confine(path, self.roots or (self.base_dir,), what=f"{name!r}", error=ThemeError,
+                       allowed="the template folders and the input's folder",
+                       location=Location(self.path) if self.path else None)
 
     def marking_colour(self, level: str) -> str:
         """The colour of a marking: the level's own, else the marking role's or colour."""

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 import briefgen
 from briefgen.cli import main
+from briefgen.errors import UsageError
 from briefgen.pipeline import write_atomic
 from tests.conftest import EXAMPLE, INPUTS, MINIMAL, REPO
 
@@ -292,7 +293,7 @@ def test_write_atomic_leaves_no_temp_file_when_interrupted(tmp_path: Path,
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(UsageError, match="disk full"):  # an output problem, not a traceback
         write_atomic(target, b"%PDF-1.4 data")
     assert files_in(tmp_path) == []
     monkeypatch.undo()
