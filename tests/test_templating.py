@@ -161,6 +161,8 @@ def test_a_markup_error_names_the_template_line_that_wrote_it(tmp_path: Path) ->
 
 def test_a_markup_error_from_data_keeps_the_rendered_line() -> None:
     # A line that no template holds literally cannot be traced back; the rendered line stays.
-    templates = TemplateSet(())
+    from briefgen.resources import template_folders
+
+    templates = TemplateSet(template_folders())
     assert templates.locate("::: certainly-not-in-any-template") is None
     assert templates.locate("   ") is None
