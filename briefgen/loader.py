@@ -23,6 +23,14 @@ MAX_NODES = 200_000
 
 KeyPath = tuple[str | int, ...]
 
+def format_path(path: KeyPath) -> str:
+    """`key_points[2].text`: a key path as a person reads it."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "(top level)"
+
+
 # libyaml's parser when PyYAML was built with it: the same safe composer, about 10x faster.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

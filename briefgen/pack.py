@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from briefgen.audience import select
+from briefgen.audience import canonical_level, cleared, select
 from briefgen.document import Block, Document, DocumentInfo, PageBreak, TableOfContents
 from briefgen.errors import BriefgenError, Diagnostic, ValidationError
 from briefgen.loader import load_yaml_file
@@ -165,7 +165,7 @@ def build_pack(pack_path: str | Path, options: BuildOptions | None = None, *,
 
     outputs: list[tuple[Path, bytes]] = []
     for index, name in enumerate(names):
-        document = compose(pack, name, [p[index] for p in parts], project, created, people)
+        document = compose(pack, name, [p[index] for p in parts], project, created)
         theme = project.theme(project.audience(name))
         stem = f"{_first_day(pack, parts).isoformat()}_{_slug(pack)}.{name}"
         pdf, pages = write_with_pages(document, theme, options)
@@ -211,16 +211,36 @@ def _render_meeting(job: _Job) -> list[_Part]:
         document = render_document(meeting, audience, project, job.created)
         visible = select(meeting, audience, project.config.levels).meeting.participants
         marks = audience.portion_marks
-        people = tuple({**p.model_dump(), "portion_mark": (
-            f"({project.config.abbreviation(p.classification)})" if marks and p.classification
-            else "")} for p in visible)
+        people = tuple({**person, "portion_mark": (
+            f"({project.config.abbreviation(person['classification'])})"
+            if marks and person["classification"] else "")}
+            for person in (_as_in_directory(p, job.people, audience, project.config.levels)
+                           for p in visible))
         out.append(_Part(document, meeting.meeting.title, meeting.meeting.date, people))
     return out
 
 
+def _as_in_directory(person: Any, directory: PeopleDirectory | None, audience: Any,
+                     levels: list[str]) -> dict[str, Any]:
+    """A cleared participant as the annex shows them: as the directory has them, when the
+    audience is cleared for the directory's entry (it carries its own level), else as cleared.
+
+    A role written beside a ref ("joins for the second half") belongs to that meeting, not to
+    the biography.
+    """
+    fields: dict[str, Any] = person.model_dump()
+    record = directory.people.get(person.ref) if directory and person.ref else None
+    if record is None:
+        return fields
+    level = canonical_level(record.get("classification"), levels) or person.classification
+    if not cleared(level, audience, levels):
+        return fields
+    return {**fields, **record, "classification": max(
+        (level, person.classification), key=levels.index)}
+
+
 def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project,
-            created: int | None,
-            people: PeopleDirectory | None = None) -> Document:
+            created: int | None) -> Document:
     """Cover and contents, each meeting from a new page, then the biographies."""
     audience = project.audience(audience_name)
     language = pack.pack.language
@@ -246,7 +266,7 @@ def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project
         "audience": {"name": audience.name, "label": audience.label or labels.get(
             f"audience_{audience.name}", audience.name.title())},
         "meetings": [{"title": p.title, "date": p.date} for p in parts],
-        "people": _biographies(parts, people),
+        "people": _biographies(parts),
         "contents_depth": pack.contents_depth,
         "labels": labels,
         "language": language,
@@ -265,19 +285,15 @@ def _read(project: Project, template: str, context: dict[str, Any], info: Docume
     return read_markup(project.templates.render(template, context), info, template).blocks
 
 
-def _biographies(parts: list[_Part], directory: PeopleDirectory | None
-                 ) -> list[dict[str, Any]]:
+def _biographies(parts: list[_Part]) -> list[dict[str, Any]]:
     """Each person with a biography once (by ref, else by name), with the meetings attended.
 
-    A person from the directory is shown as the directory has them: a role written beside a
-    ref ("joins for the second half") belongs to that meeting, not to the biography.
+    Only what each meeting's clearance filter let through reaches here (see _as_in_directory).
     """
     people: dict[str, dict[str, Any]] = {}
     for part in parts:
         for person in part.participants:
             ref = person.get("ref")
-            if directory is not None and ref in directory.people:
-                person = {**person, **directory.people[ref]}
             if not person.get("bio"):
                 continue
             key = ref or person["name"]

@@ -7,17 +7,15 @@ import types
 import typing
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import pydantic
 from pydantic import BaseModel
 
 from briefgen.errors import Diagnostic, ValidationError
-from briefgen.loader import KeyPath, LoadedYaml, load_yaml_file
-from briefgen.model import Meeting
-
-if TYPE_CHECKING:
-    from briefgen.people import PeopleDirectory
+from briefgen.loader import KeyPath, LoadedYaml, format_path, load_yaml_file
+from briefgen.model import DEFAULT_LEVELS, Meeting
+from briefgen.refs import PeopleDirectory, resolve_refs
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -34,9 +32,8 @@ def load_meeting(
     `levels` are the marking levels of the project (briefgen.yaml), lowest first; `people`
     is the directory `{ref: id}` participants are filled from.
     """
-    from briefgen.people import resolve_refs
-
-    loaded, problems = resolve_refs(load_yaml_file(path, display_name), people)
+    loaded = load_yaml_file(path, display_name)
+    loaded, problems = resolve_refs(loaded, people, levels or DEFAULT_LEVELS)
     try:
         meeting = validate(Meeting, loaded, context={"levels": tuple(levels or ())})
     except ValidationError as exc:
@@ -69,13 +66,6 @@ def validate(
         diagnostics = [_diagnostic(model, loaded, error) for error in exc.errors()]
         diagnostics.sort(key=_position)
         raise ValidationError(diagnostics[0].message, diagnostics=diagnostics) from None
-
-
-def format_path(path: KeyPath) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out or "(top level)"
 
 
 def _diagnostic(model: type[BaseModel], loaded: LoadedYaml, error: Any) -> Diagnostic:
