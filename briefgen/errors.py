@@ -51,6 +51,14 @@ class Diagnostic:
         return "\n".join(lines)
 
 
+class FieldError(ValueError):
+    """A field validator's ValueError that also says how to fix it (shown as the hint)."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
 class BriefgenError(Exception):
     """Base of every error briefgen reports to a person; never shown as a traceback."""
 

@@ -8,6 +8,7 @@ unknown tags, oversized and non-UTF-8 files are errors with a position.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from briefgen.characters import FORBIDDEN, forbidden_message
 from briefgen.errors import Diagnostic, InputError, Location
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -134,6 +136,7 @@ def load_yaml_file(path: Path, display_name: str | None = None) -> LoadedYaml:
 def load_yaml_text(text: str, name: str) -> LoadedYaml:
     """Parse YAML text into plain data (dicts, lists, str, None) and its source map."""
     source = SourceMap(file=name, text=text)
+    _check_raw_characters(text, name)
     try:
         node = yaml.compose(text, Loader=_SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
@@ -147,6 +150,40 @@ def load_yaml_text(text: str, name: str) -> LoadedYaml:
     if builder.diagnostics:
         raise InputError(builder.diagnostics[0].message, diagnostics=builder.diagnostics)
     return LoadedYaml(data, source)
+
+
+def _check_raw_characters(text: str, name: str) -> None:
+    """Characters no brief can carry, written raw into the file: all of them, at their place."""
+    diagnostics = []
+    for match in FORBIDDEN.finditer(text):
+        before = text[: match.start()]
+        line = before.count("\n") + 1
+        column = match.start() - (before.rfind("\n") + 1) + 1
+        message, hint = forbidden_message(match.group())
+        diagnostics.append(Diagnostic(message, Location(name, line, column), hint))
+        if len(diagnostics) >= _MAX_REPORTED:
+            break
+    if diagnostics:
+        raise InputError(diagnostics[0].message, diagnostics=diagnostics)
+
+
+_MAX_REPORTED = 20  # a binary-looking file would otherwise give thousands of lines
+_ESCAPE = re.compile(r'\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)', re.DOTALL)
+_SHORT_ESCAPES = {"0": "\x00", "a": "\x07", "b": "\x08", "v": "\x0b", "f": "\x0c",
+                  "e": "\x1b", "N": "\x85"}
+
+
+def _escape_offset(raw: str, char: str) -> int | None:
+    """Where in a double-quoted scalar's source the escape that makes `char` starts."""
+    for match in _ESCAPE.finditer(raw):
+        code = match.group(1)
+        if code[0] in "xuU" and len(code) > 1:
+            value = chr(int(code[1:], 16))
+        else:
+            value = _SHORT_ESCAPES.get(code, "")
+        if value == char:
+            return match.start()
+    return None
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, name: str, text: str) -> InputError:
@@ -185,6 +222,27 @@ class _Builder:
         loc = Location(self.source.file, mark.line + 1, mark.column + 1)
         self.diagnostics.append(Diagnostic(message, loc, hint))
 
+    def _check_characters(self, node: yaml.ScalarNode) -> None:
+        """A character no brief can carry, made by an escape (`"\\v"`): at that escape."""
+        found = FORBIDDEN.search(node.value)
+        if found is None:
+            return
+        message, hint = forbidden_message(found.group())
+        start, end = node.start_mark, node.end_mark
+        lines = self.source.text.splitlines(keepends=True)
+        offset_of_line = [0]
+        for text in lines:
+            offset_of_line.append(offset_of_line[-1] + len(text))
+        first = offset_of_line[min(start.line, len(lines))] + start.column
+        last = offset_of_line[min(end.line, len(lines))] + end.column
+        offset = _escape_offset(self.source.text[first:last], found.group())
+        line, column = start.line + 1, start.column + 1
+        if offset is not None:
+            before = self.source.text[: first + offset]
+            line = before.count("\n") + 1
+            column = first + offset - (before.rfind("\n") + 1) + 1
+        self.diagnostics.append(Diagnostic(message, Location(self.source.file, line, column), hint))
+
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
         self.nodes += 1
         # PyYAML hands back the anchored node itself for every alias, so a node seen twice is an
@@ -207,6 +265,7 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             if node.tag == "tag:yaml.org,2002:null":
                 return None
+            self._check_characters(node)
             return node.value
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
@@ -223,6 +282,7 @@ class _Builder:
                 self._error(key_node, "a key must be plain text, not a list or mapping")
                 continue
             key = key_node.value
+            self._check_characters(key_node)
             if key in first_seen:
                 earlier = first_seen[key].start_mark.line + 1
                 self._error(

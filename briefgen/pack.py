@@ -21,7 +21,7 @@ from briefgen.audience import canonical_level, cleared, select
 from briefgen.document import Block, Document, DocumentInfo, PageBreak, TableOfContents
 from briefgen.errors import BriefgenError, Diagnostic, ValidationError
 from briefgen.loader import load_yaml_file
-from briefgen.model import Language, PlainText, Slug, _Model, slugify
+from briefgen.model import Day, Language, PlainText, Slug, _Model, slugify
 from briefgen.parallel import run_jobs
 from briefgen.people import PeopleDirectory, load_people
 from briefgen.pipeline import (
@@ -43,8 +43,8 @@ COVER_TEMPLATE, ANNEX_TEMPLATE = "pack.md.j2", "pack-annex.md.j2"
 class PackInfo(_Model):
     title: PlainText = Field(description="The pack's title, on its cover.")
     subtitle: PlainText | None = None
-    start: dt.date | None = Field(None, description="First day; the first meeting's if absent.")
-    end: dt.date | None = Field(None, description="Last day; the last meeting's if absent.")
+    start: Day | None = Field(None, description="First day; the first meeting's if absent.")
+    end: Day | None = Field(None, description="Last day; the last meeting's if absent.")
     organiser: PlainText | None = None
     language: Language = Field("en", description="Language of the cover, contents and annex.")
     id: Slug | None = Field(None, description="Short name used in file names.")

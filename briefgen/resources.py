@@ -8,22 +8,11 @@ from pathlib import Path
 
 from briefgen.errors import ThemeError
 from briefgen.loader import KeyPath, LoadedYaml, load_yaml_file
+from briefgen.locales import builtin_templates_dir
 from briefgen.theme import Theme
 from briefgen.validation import validate
 
-
-@lru_cache(maxsize=1)
-def builtin_templates_dir() -> Path:
-    """The built-in templates: inside the installed package, or `templates/` in a checkout."""
-    try:
-        from importlib.resources import files
-
-        folder = Path(str(files("briefgen.templates")))
-        if (folder / "themes").is_dir():
-            return folder
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "templates"
+__all__ = ["builtin_templates_dir", "load_labels", "load_theme", "template_folders"]
 
 
 def template_folders(user_folders: Sequence[Path] = ()) -> tuple[Path, ...]:

@@ -124,7 +124,8 @@ def _diagnostic(model: type[BaseModel], loaded: LoadedYaml, error: Any) -> Diagn
     message = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
-    return Diagnostic(f"{where}: {message}", location)
+    cause = (error.get("ctx") or {}).get("error")
+    return Diagnostic(f"{where}: {message}", location, getattr(cause, "hint", None))
 
 
 def _is_marker(part: Any) -> bool:
