@@ -18,9 +18,17 @@ from typing import Any
 from pydantic import BaseModel
 
 from briefgen.config import ProjectConfig
-from briefgen.errors import AudienceError
+from briefgen.errors import EXIT_USAGE, AudienceError
 from briefgen.loader import KeyPath, format_path
 from briefgen.model import Meeting
+
+class UnknownAudienceError(AudienceError):
+    """An audience name that is not defined. Names come from the command line (`-a`), so this
+    is a usage error like an unknown format; a pack file's `audience:` reports it at its line
+    as invalid input instead."""
+
+    exit_code = EXIT_USAGE
+
 
 HIGHEST = "*highest*"
 LOWEST = "*lowest*"
@@ -96,7 +104,7 @@ def get_audience(name: str, audiences: dict[str, Audience] | None = None) -> Aud
         return known[name]
     close = get_close_matches(name, list(known), n=1)
     hint = (f"did you mean `{close[0]}`? " if close else "") + f"audiences: {', '.join(known)}"
-    raise AudienceError(f"unknown audience {name!r}", hint=hint)
+    raise UnknownAudienceError(f"unknown audience {name!r}", hint=hint)
 
 
 def clearance_level(audience: Audience, levels: list[str]) -> str:

@@ -139,7 +139,7 @@ _CONFIG = click.option(
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["pdf", "docx"]),
+    type=click.Choice(["pdf", "docx"], case_sensitive=False),
     help="Output format (repeatable; default both).",
 )
 @_OUT

@@ -20,6 +20,7 @@ _DAY = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})$")
 # Supported years. Readers show a PDF date before 1900 oddly (year 1 appears as 1100) and the
 # timeline needs room past the last year; no meeting falls outside this range.
 MIN_YEAR, MAX_YEAR = 1900, 2999
+_CALENDAR_HINT = "months run from 01 to 12, and the day must exist in that month"
 DAY_HINT = "write a date as YYYY-MM-DD, e.g. 2024-12-18"
 # Babel skeletons per precision and style: "Apr 2025", "Q2 2025", "2025" (localised by CLDR).
 _SKELETONS = {
@@ -96,7 +97,7 @@ def parse_day(value: Any) -> dt.date:
     try:
         return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
     except ValueError:
-        raise ValueError(f"{text!r} is not a day of the calendar") from None
+        raise FieldError(f"{text!r} is not a day of the calendar", _CALENDAR_HINT) from None
 
 
 def parse_partial_date(value: Any, *, end: bool) -> PartialDate:
@@ -131,7 +132,7 @@ def parse_partial_date(value: Any, *, end: bool) -> PartialDate:
         try:
             return PartialDate(year, first, int(match["day"]))
         except ValueError:
-            raise ValueError(f"{text!r} is not a day of the calendar") from None
+            raise FieldError(f"{text!r} is not a day of the calendar", _CALENDAR_HINT) from None
     if end:
         return PartialDate(year, last, calendar.monthrange(year, last)[1], precision)
     return PartialDate(year, first, 1, precision)

@@ -52,11 +52,17 @@ class Diagnostic:
 
 
 class FieldError(ValueError):
-    """A field validator's ValueError that also says how to fix it (shown as the hint)."""
+    """A field validator's ValueError that also says how to fix it (shown as the hint).
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    `at` points below the field, e.g. at one key of a mapping (`("headng",)`), so the error
+    is reported at that key's line rather than the field's.
+    """
+
+    def __init__(self, message: str, hint: str | None = None,
+                 at: tuple[str | int, ...] = ()) -> None:
         super().__init__(message)
         self.hint = hint
+        self.at = at
 
 
 class BriefgenError(Exception):

@@ -201,9 +201,46 @@ def _syntax_error(exc: yaml.MarkedYAMLError, name: str, text: str) -> InputError
             problem = f"{problem} (the line contains a tab; YAML indentation must use spaces)"
             hint = "replace tabs with spaces"
         elif "mapping values are not allowed" in problem:
+            over = _over_indented(lines, line)
+            if over is not None:
+                return over_indented(name, line, *over)
             hint = "a value containing ': ' must be quoted, e.g. title: \"Talks: day one\""
     return InputError(
         f"YAML syntax error: {problem}", location=Location(name, line, column), hint=hint
+    )
+
+
+_KEY_LINE = re.compile(r"^(?P<indent> *)(?:- +)?(?P<key>[^\s:#][^:#]*?) *:(?: |$)")
+
+
+def _over_indented(lines: list[str], number: int) -> tuple[int, str, int, str] | None:
+    """(indent, key, line, key above) when line `number` is a key indented under a key that
+    already has a value on its own line: YAML then reads it as part of that value."""
+    if not 0 < number <= len(lines):
+        return None
+    here = _KEY_LINE.match(lines[number - 1])
+    if here is None:
+        return None
+    for above_number in range(number - 1, 0, -1):
+        text = lines[above_number - 1]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        above = _KEY_LINE.match(text)
+        has_value = above is not None and text[above.end():].strip() not in ("", "|", ">")
+        if above is None or not has_value or len(above["indent"]) >= len(here["indent"]):
+            return None
+        return len(here["indent"]), here["key"], above_number, above["key"]
+    return None
+
+
+def over_indented(name: str, number: int, indent: int, key: str, above_number: int,
+                  above: str) -> InputError:
+    return InputError(
+        f"`{key}:` is indented more than `{above}:` on line {above_number}, so YAML reads it "
+        f"as part of that value",
+        location=Location(name, number, indent + 1),
+        hint=f"line `{key}:` up with `{above}:` (same number of spaces), or quote a value "
+        "that contains ': '",
     )
 
 

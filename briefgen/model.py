@@ -83,6 +83,7 @@ Language = Annotated[
 Day = Annotated[
     dt.date,
     PlainValidator(parse_day),
+    PlainSerializer(lambda value: value.isoformat(), return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
 ]
 

@@ -125,7 +125,9 @@ def load_pack(path: Path, display: str, project: Project, audiences: tuple[str, 
         try:
             project.audience(name)
         except BriefgenError as error:
-            where = loaded.source.location(("audience", index)) if not audiences else None
+            if audiences:
+                raise  # named on the command line: a usage error, not the pack file's
+            where = loaded.source.location(("audience", index))
             problems.append(Diagnostic(error.message, where, error.hint))
     people = project.people
     if pack.people:

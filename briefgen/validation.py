@@ -60,12 +60,37 @@ def validate(
             hint="write `key: value` lines at the top level, not a list or a single value",
         )
         raise ValidationError(diagnostic.message, diagnostics=[diagnostic])
+    _check_kind(model, loaded)
     try:
         return model.model_validate(loaded.data, context=context)
     except pydantic.ValidationError as exc:
         diagnostics = [_diagnostic(model, loaded, error) for error in exc.errors()]
         diagnostics.sort(key=_position)
         raise ValidationError(diagnostics[0].message, diagnostics=diagnostics) from None
+
+
+# The top-level key that tells each kind of input file apart, and the command that builds it.
+FILE_KINDS = {
+    "meeting": ("a meeting file", "briefgen build"),
+    "pack": ("a pack file", "briefgen pack"),
+}
+
+
+def _check_kind(model: type[BaseModel], loaded: LoadedYaml) -> None:
+    """A pack given where a meeting is expected (or the reverse) is named as such, instead of
+    a list of unknown keys."""
+    wanted = [name for name, field in model.model_fields.items()
+              if field.is_required() and name in FILE_KINDS]
+    if not wanted or wanted[0] in loaded.data:
+        return
+    for key, (what, command) in FILE_KINDS.items():
+        if key != wanted[0] and key in loaded.data:
+            expected = FILE_KINDS[wanted[0]][0]
+            raise ValidationError(
+                f"this is {what} (it has `{key}:`), not {expected}",
+                location=loaded.source.location((key,), key=True),
+                hint=f"build it with `{command} {loaded.source.file}`",
+            )
 
 
 def _diagnostic(model: type[BaseModel], loaded: LoadedYaml, error: Any) -> Diagnostic:
@@ -89,7 +114,9 @@ def _diagnostic(model: type[BaseModel], loaded: LoadedYaml, error: Any) -> Diagn
         return Diagnostic(
             f"{parent}: required field `{path[-1]}` is missing", location, f"add `{path[-1]}:` here"
         )
-    location = source.location(path)
+    cause = (error.get("ctx") or {}).get("error")
+    below: KeyPath = getattr(cause, "at", ())
+    location = source.location((*path, *below), key=bool(below))
     if kind in {
         "date_from_datetime_parsing",
         "date_parsing",
@@ -124,8 +151,8 @@ def _diagnostic(model: type[BaseModel], loaded: LoadedYaml, error: Any) -> Diagn
     message = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
-    cause = (error.get("ctx") or {}).get("error")
-    return Diagnostic(f"{where}: {message}", location, getattr(cause, "hint", None))
+    return Diagnostic(f"{format_path((*path, *below))}: {message}", location,
+                      getattr(cause, "hint", None))
 
 
 def _is_marker(part: Any) -> bool:
@@ -155,6 +182,8 @@ def _fields_at(model: type[BaseModel], path: KeyPath) -> set[str]:
         if isinstance(part, int):
             args = typing.get_args(current)
             current = args[0] if args else None
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]  # a mapping of names to models
         elif isinstance(current, type) and issubclass(current, BaseModel):
             field = current.model_fields.get(part)
             current = field.annotation if field else None

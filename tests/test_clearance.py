@@ -415,7 +415,7 @@ def test_overriding_a_built_in_audience_keeps_its_other_fields() -> None:
 
 
 def test_a_new_audience_needs_a_template_and_starts_from_nothing() -> None:
-    with pytest.raises(AudienceError, match="audience 'press' in briefgen.yaml is new"):
+    with pytest.raises(AudienceError, match=r"audience 'press' in briefgen\.yaml is new"):
         audiences_for(config("audiences:\n  press: {label: Press}\n"))
     new = audiences_for(config("audiences:\n  press: {template: public.md.j2}\n"))["press"]
     assert new == Audience("press", "", "public.md.j2")
