@@ -22,6 +22,7 @@ from briefgen.errors import EXIT_USAGE, AudienceError
 from briefgen.loader import KeyPath, format_path
 from briefgen.model import Meeting
 
+
 class UnknownAudienceError(AudienceError):
     """An audience name that is not defined. Names come from the command line (`-a`), so this
     is a usage error like an unknown format; a pack file's `audience:` reports it at its line
