@@ -192,18 +192,22 @@ def _syntax_error(exc: yaml.MarkedYAMLError, name: str, text: str) -> InputError
     column = mark.column + 1 if mark else None
     problem = exc.problem or "invalid YAML"
     hint = "check indentation and quoting around this place"
-    if "\t" in problem or "'\\t'" in problem:
+    lines = text.split("\n")
+    source_line = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
+    indentation = source_line[: len(source_line) - len(source_line.lstrip(" \t"))]
+    if "\t" in indentation:
         problem = "a tab character is used for indentation; YAML allows only spaces"
         hint = "replace the tab with spaces (most editors: 'convert indentation to spaces')"
-    elif mark is not None and line is not None:
-        lines = text.splitlines()
-        if 0 < line <= len(lines) and "\t" in lines[line - 1]:
-            problem = f"{problem} (the line contains a tab; YAML indentation must use spaces)"
-            hint = "replace tabs with spaces"
-        elif "mapping values are not allowed" in problem:
-            over = _over_indented(lines, line)
-            if over is not None:
-                return over_indented(name, line, *over)
+    elif "\t" in source_line:
+        problem = f"{problem} (the line contains a tab; YAML indentation must use spaces)"
+        hint = "replace tabs with spaces"
+    elif line is not None and (
+        "mapping values are not allowed" in problem or "did not find expected key" in problem
+    ):
+        over = _over_indented(lines, line)
+        if over is not None:
+            return over_indented(name, line, *over)
+        if "mapping values" in problem:
             hint = "a value containing ': ' must be quoted, e.g. title: \"Talks: day one\""
     return InputError(
         f"YAML syntax error: {problem}", location=Location(name, line, column), hint=hint
