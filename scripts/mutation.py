@@ -325,7 +325,7 @@ def main() -> None:
         results = {module: measure(module, folder, listing=args.list) for module in chosen}
     if args.list:
         return
-    for module, (total, killed, skipped, survivors) in results.items():
+    for module, (_, _, _, survivors) in results.items():
         for mutant in survivors:
             print(
                 f"survived: briefgen/{module}.py:{mutant.line}: {mutant.description}: "
