@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from briefgen import loader
 from briefgen.errors import InputError
 from briefgen.loader import (
     MAX_ALIASES,
@@ -52,14 +53,17 @@ def test_fifty_aliases_are_fine_and_the_fifty_first_is_refused_where_it_is() -> 
     assert problems(over) == [(1, 4, LIMIT, "write the values out instead of repeating anchors")]
 
 
-def test_the_node_budget_is_exact() -> None:
-    # The root mapping, the list and its items are values: 2 + 199,998 is the budget.
-    fits = "l: [" + ", ".join(["x"] * (MAX_NODES - 2)) + "]\n"
-    assert len(load_yaml_text(fits, "t.yaml").data["l"]) == MAX_NODES - 2
-    over = "l: [" + ", ".join(["x"] * (MAX_NODES - 1)) + "]\n"
-    column = len("l: [") + 3 * (MAX_NODES - 2) + 1  # the item that is one too many
+def test_the_node_budget_is_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Checked with a small budget (the real one is pinned above): the root mapping, the list
+    # and its items are values, so 2 + 8 is a budget of 10.
+    monkeypatch.setattr(loader, "MAX_NODES", 10)
+    fits = "l: [" + ", ".join(["x"] * 8) + "]\n"
+    assert len(load_yaml_text(fits, "t.yaml").data["l"]) == 8
+    over = "l: [" + ", ".join(["x"] * 9) + "]\n"
+    column = len("l: [") + 3 * 8 + 1  # the item that is one too many
     [(line, at, message, _)] = problems(over)
-    assert (line, at, message) == (1, column, LIMIT)
+    assert (line, at) == (1, column)
+    assert message == "too many aliases or values (limits: 50 aliases, 10 values)"
 
 
 def test_a_merge_key_is_refused_and_later_problems_of_the_mapping_still_reported() -> None:
@@ -245,3 +249,13 @@ def test_the_display_name_is_used_in_every_location(tmp_path: Path) -> None:
     with pytest.raises(InputError) as plain:
         load_yaml_file(path)
     assert str(plain.value.diagnostics[0].location) == f"{path}:2:1"
+
+
+def test_over_indentation_under_the_first_line_and_not_for_keys_at_the_same_depth() -> None:
+    [(line, column, message, _)] = problems("title: T\n  date: 2025-01-01\n")
+    assert (line, column) == (2, 3)
+    assert message.startswith("`date:` is indented more than `title:` on line 1")
+    [(line, column, message, hint)] = problems("a: 1\nb: Talks: day one\n")
+    assert (line, column) == (2, 9)
+    assert message == "YAML syntax error: mapping values are not allowed in this context"
+    assert hint == 'a value containing \': \' must be quoted, e.g. title: "Talks: day one"'
