@@ -252,6 +252,43 @@ def test_required_content_the_filter_could_not_drop_fails_loudly() -> None:
         check_filterable(RequiredItem)
 
 
+def test_required_meeting_information_the_filter_could_not_drop_fails_loudly() -> None:
+    from briefgen.model import MeetingInfo
+
+    class Info(MeetingInfo):
+        venue_code: PlainText
+
+    class WithInfo(Meeting):
+        meeting: Info
+
+    with pytest.raises(TypeError, match=r"meeting\.venue_code: meeting-level content needs"):
+        check_filterable(WithInfo)
+
+
+def test_a_field_of_several_types_is_refused() -> None:
+    class Mixed(Meeting):
+        count: int | str | None = None
+
+    with pytest.raises(TypeError, match=r"cannot clear field count: its type"):
+        check_filterable(Mixed)
+
+
+def test_a_single_item_field_above_the_clearance_falls_back_to_its_default() -> None:
+    class WithLead(Meeting):
+        lead_risk: Risk | None = None
+
+    value = WithLead.model_validate(
+        {
+            "meeting": {"title": "T", "date": "2025-01-01"},
+            "lead_risk": {"text": "r", "classification": "RESTRICTED"},
+        }
+    )
+    assert select(value, PUBLIC, LEVELS).meeting.lead_risk is None  # type: ignore[attr-defined]
+    kept = select(value, STAFF, LEVELS)
+    assert kept.meeting.lead_risk == Risk(text="r", classification="RESTRICTED")  # type: ignore
+    assert kept.marking == "RESTRICTED"
+
+
 def test_the_shipped_model_is_filterable() -> None:
     assert check_filterable(Meeting) is Meeting
 
@@ -418,7 +455,16 @@ def test_a_new_audience_needs_a_template_and_starts_from_nothing() -> None:
     with pytest.raises(AudienceError, match=r"audience 'press' in briefgen\.yaml is new"):
         audiences_for(config("audiences:\n  press: {label: Press}\n"))
     new = audiences_for(config("audiences:\n  press: {template: public.md.j2}\n"))["press"]
-    assert new == Audience("press", "", "public.md.j2")
+    assert (
+        new.name,
+        new.description,
+        new.template,
+        new.theme,
+        new.clearance,
+        new.portion_marks,
+        new.label,
+        new.pdfa,
+    ) == ("press", "", "public.md.j2", "default", HIGHEST, False, "", False)
 
 
 def test_levels_and_clearances() -> None:

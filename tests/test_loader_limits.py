@@ -258,4 +258,4 @@ def test_over_indentation_under_the_first_line_and_not_for_keys_at_the_same_dept
     [(line, column, message, hint)] = problems("a: 1\nb: Talks: day one\n")
     assert (line, column) == (2, 9)
     assert message == "YAML syntax error: mapping values are not allowed in this context"
-    assert hint == 'a value containing \': \' must be quoted, e.g. title: "Talks: day one"'
+    assert hint == "a value containing ': ' must be quoted, e.g. title: \"Talks: day one\""
