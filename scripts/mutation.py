@@ -80,8 +80,53 @@ TABLE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 # Mutants that behave exactly like the original, by module: `description @ source line` → why.
 EQUIVALENT: dict[str, dict[str, str]] = {
-    "loader": {},
-    "audience": {},
+    "loader": dict(
+        [
+            (
+                "KeyPath = None @ KeyPath = tuple[str | int, ...]",
+                "a type alias used only in annotations, which are never evaluated",
+            ),
+            (
+                "And -> Or @ source_line = lines[line - 1] if line is not None and 0 < line <= "
+                'len(lines) else ""',
+                "libyaml marks every syntax error, so `line` is never None",
+            ),
+            (
+                "Lt -> LtE @ source_line = lines[line - 1] if line is not None and 0 < line <= "
+                'len(lines) else ""',
+                "line numbers start at 1: `0 < line` and `0 <= line` agree",
+            ),
+            (
+                "Lt -> LtE @ if not 0 < number <= len(lines):",
+                "line numbers start at 1: `0 < number` and `0 <= number` agree",
+            ),
+            (
+                "0 -> 1 @ if not 0 < number <= len(lines):",
+                "on line 1 there is no key above, so both give None",
+            ),
+            (
+                'Gt -> GtE @ if code[0] in "xuU" and len(code) > 1:',
+                "a bare \\x, \\u or \\U is not a valid YAML escape, so never reaches here",
+            ),
+            (
+                '1 -> 2 @ if code[0] in "xuU" and len(code) > 1:',
+                "every numeric escape has at least two hex digits after its letter",
+            ),
+            (
+                "And -> Or @ elif line is not None and (",
+                "`line` is never None, and a key under a key with a value always fails first with one of the two messages tested here",
+            ),
+            (
+                "Add -> Sub @ line, column = start.line + 1, start.column + 1",
+                "fallback when no escape makes the character; raw characters are refused before parsing, so every forbidden character in a value comes from an escape",
+            ),
+            (
+                "1 -> 2 @ line, column = start.line + 1, start.column + 1",
+                "the same fallback",
+            ),
+        ]
+    ),
+    "audience": dict([]),
 }
 
 _COMPARE_SWAPS: dict[type, type] = {

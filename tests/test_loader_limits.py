@@ -259,3 +259,21 @@ def test_over_indentation_under_the_first_line_and_not_for_keys_at_the_same_dept
     assert (line, column) == (2, 9)
     assert message == "YAML syntax error: mapping values are not allowed in this context"
     assert hint == "a value containing ': ' must be quoted, e.g. title: \"Talks: day one\""
+
+
+def test_over_indentation_on_the_last_line_without_a_final_line_break() -> None:
+    [(line, column, message, _)] = problems("a: 1\n  b: 2")
+    assert (line, column) == (2, 3)
+    assert message.startswith("`b:` is indented more than `a:` on line 1")
+
+
+def test_positions_and_loaded_files_are_immutable() -> None:
+    import dataclasses
+
+    position = Position(1, 2)
+    assert hash(position) == hash(Position(1, 2))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        position.line = 3  # type: ignore[misc]
+    loaded = load_yaml_text("a: 1\n", "t.yaml")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        loaded.data = {}  # type: ignore[misc]
