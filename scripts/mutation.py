@@ -114,11 +114,13 @@ EQUIVALENT: dict[str, dict[str, str]] = {
             ),
             (
                 "And -> Or @ elif line is not None and (",
-                "`line` is never None, and a key under a key with a value always fails first with one of the two messages tested here",
+                "`line` is never None, and a key under a key with a value always fails first "
+                "with one of the two messages tested here",
             ),
             (
                 "Add -> Sub @ line, column = start.line + 1, start.column + 1",
-                "fallback when no escape makes the character; raw characters are refused before parsing, so every forbidden character in a value comes from an escape",
+                "fallback when no escape makes the character; raw characters are refused before "
+                "parsing, so every forbidden character in a value comes from an escape",
             ),
             (
                 "1 -> 2 @ line, column = start.line + 1, start.column + 1",
