@@ -367,6 +367,14 @@ def test_kept_items_carry_their_effective_level_and_hidden_ones_are_gone() -> No
     assert select(value, audience("CONFIDENTIAL"), LEVELS).marking == "CONFIDENTIAL"
 
 
+def test_an_unmarked_meeting_and_its_unmarked_items_are_at_the_lowest_level() -> None:
+    value = meeting(key_points=["plain"], purpose="why")
+    public = select(value, PUBLIC, LEVELS)
+    assert [(i.text, i.classification) for i in public.meeting.key_points] == [("plain", "PUBLIC")]
+    assert (public.meeting.purpose, public.marking) == ("why", "PUBLIC")
+    assert public.meeting.meeting.classification == "PUBLIC"
+
+
 def test_an_item_exactly_at_the_clearance_is_kept() -> None:
     value = meeting(key_points=[Item(text="at", classification="INTERNAL").model_dump()])
     assert len(select(value, audience("INTERNAL"), LEVELS).meeting.key_points) == 1

@@ -277,3 +277,20 @@ def test_positions_and_loaded_files_are_immutable() -> None:
     loaded = load_yaml_text("a: 1\n", "t.yaml")
     with pytest.raises(dataclasses.FrozenInstanceError):
         loaded.data = {}  # type: ignore[misc]
+
+
+def test_the_display_name_is_used_for_read_and_decode_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as missing:
+        read_text(tmp_path / "absent.yaml", "shown.yaml")
+    assert missing.value.message == "file not found: shown.yaml"
+    with pytest.raises(InputError) as folder:
+        read_text(tmp_path, "shown-folder")
+    assert folder.value.message == "shown-folder is a folder, not a YAML file"
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("a: é\n".encode("latin-1"))
+    with pytest.raises(InputError) as bad:
+        load_yaml_file(latin, "shown.yaml")
+    assert str(bad.value.diagnostics[0].location) == "shown.yaml:1:4"
+    with pytest.raises(InputError) as plain:
+        read_text(tmp_path / "absent.yaml")
+    assert plain.value.message == f"file not found: {tmp_path / 'absent.yaml'}"
