@@ -128,7 +128,49 @@ EQUIVALENT: dict[str, dict[str, str]] = {
             ),
         ]
     ),
-    "audience": dict([]),
+    "audience": dict(
+        [
+            (
+                'HIGHEST = None @ HIGHEST = "*highest*"',
+                "a sentinel: any value distinct from LOWEST and from level names behaves alike",
+            ),
+            (
+                'LOWEST = None @ LOWEST = "*lowest*"',
+                "the same sentinel argument",
+            ),
+            (
+                "_DROPPED = None @ _DROPPED = object()  # an item above the clearance: "
+                "removed from its list, or its field reset",
+                "a sentinel: models hold no None list elements, and a None field falls "
+                "back to its default (None) either way",
+            ),
+            (
+                "optional = None @ optional = False",
+                "_unwrap's `optional` is never read",
+            ),
+            (
+                "False -> True @ optional = False",
+                "_unwrap's `optional` is never read",
+            ),
+            (
+                "True -> False @ annotation, optional = members[0], True",
+                "_unwrap's `optional` is never read",
+            ),
+            (
+                "1 -> 2 @ close = get_close_matches(name, list(known), n=1)",
+                "only the first suggestion is used",
+            ),
+            (
+                "new_value = None @ new_value = info.get_default(call_default_factory=True)",
+                "only an optional single item can be dropped (check_filterable), whose "
+                "default is None",
+            ),
+            (
+                "True -> False @ new_value = info.get_default(call_default_factory=True)",
+                "the same: an optional single item has no default factory",
+            ),
+        ]
+    ),
 }
 
 _COMPARE_SWAPS: dict[type, type] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import Field
@@ -287,6 +288,68 @@ def test_a_single_item_field_above_the_clearance_falls_back_to_its_default() -> 
     kept = select(value, STAFF, LEVELS)
     assert kept.meeting.lead_risk == Risk(text="r", classification="RESTRICTED")  # type: ignore
     assert kept.marking == "RESTRICTED"
+
+
+def test_a_meeting_level_list_falls_back_to_its_empty_default() -> None:
+    class Tagged(Meeting):
+        tags: list[PlainText] = Field(default_factory=list)
+
+    info = {"title": "T", "date": "2025-01-01", "classification": "RESTRICTED"}
+    tagged = Tagged.model_validate({"meeting": info, "tags": ["alpha"]})
+    assert select(tagged, PUBLIC, LEVELS).meeting.tags == []  # type: ignore[attr-defined]
+    assert select(tagged, STAFF, LEVELS).meeting.tags == ["alpha"]  # type: ignore[attr-defined]
+    assert select(tagged, STAFF, LEVELS).marking == "RESTRICTED"
+    untagged = Tagged.model_validate({"meeting": info})
+    assert select(untagged, STAFF, LEVELS).marking == "PUBLIC"  # nothing at the meeting level
+
+
+def test_an_unfilterable_model_inside_a_list_is_refused_too() -> None:
+    class Tagged(_Model):
+        text: PlainText
+        extras: dict[str, str] = Field(default_factory=dict)
+
+    class Listing(Meeting):
+        tagged: list[Tagged] = Field(default_factory=list)
+
+    with pytest.raises(TypeError, match=r"cannot clear field tagged\.extras"):
+        check_filterable(Listing)
+
+
+def test_a_field_of_any_type_is_refused_with_the_filter_message() -> None:
+    class Loose(Meeting):
+        extra: Any = None
+
+    with pytest.raises(TypeError, match=r"cannot clear field extra: its type"):
+        check_filterable(Loose)
+
+
+def test_meeting_information_added_after_the_marking_is_cleared_too() -> None:
+    from briefgen.model import MeetingInfo
+
+    class Info(MeetingInfo):
+        venue: PlainText | None = None
+
+    class WithVenue(Meeting):
+        meeting: Info
+
+    value = WithVenue.model_validate({"meeting": {
+        "title": "T", "date": "2025-01-01", "classification": "RESTRICTED", "venue": "Bunker"}})
+    public = select(value, PUBLIC, LEVELS).meeting.meeting
+    assert (public.venue, public.classification) == (None, "PUBLIC")  # type: ignore[attr-defined]
+    staff = select(value, STAFF, LEVELS)
+    assert staff.meeting.meeting.venue == "Bunker"  # type: ignore[attr-defined]
+    assert staff.marking == "RESTRICTED"
+
+
+def test_audiences_and_selections_are_immutable() -> None:
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        STAFF.clearance = LOWEST  # type: ignore[misc]
+    selection = select(meeting(), STAFF, LEVELS)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        selection.marking = "CONFIDENTIAL"  # type: ignore[misc]
+    assert selection.levels == tuple(LEVELS)
 
 
 def test_the_shipped_model_is_filterable() -> None:
