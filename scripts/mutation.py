@@ -126,6 +126,14 @@ EQUIVALENT: dict[str, dict[str, str]] = {
                 "1 -> 2 @ line, column = start.line + 1, start.column + 1",
                 "the same fallback",
             ),
+            (
+                "last = None @ last = offset_of_line[min(end.line, len(lines))] + end.column",
+                "scanning on past the scalar's end still meets its own escape first",
+            ),
+            (
+                'And -> Or @ if code[0] in "xuU" and len(code) > 1:',
+                "every other escape is one character long, so `or` decides the same",
+            ),
         ]
     ),
     "audience": dict(

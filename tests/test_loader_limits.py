@@ -294,3 +294,14 @@ def test_the_display_name_is_used_for_read_and_decode_errors(tmp_path: Path) -> 
     with pytest.raises(InputError) as plain:
         read_text(tmp_path / "absent.yaml")
     assert plain.value.message == f"file not found: {tmp_path / 'absent.yaml'}"
+
+
+def test_a_tab_on_the_last_line_without_a_final_line_break() -> None:
+    assert problems("a:\n\tb: 1") == [
+        (
+            2,
+            1,
+            "YAML syntax error: a tab character is used for indentation; YAML allows only spaces",
+            "replace the tab with spaces (most editors: 'convert indentation to spaces')",
+        )
+    ]
