@@ -131,6 +131,11 @@ EQUIVALENT: dict[str, dict[str, str]] = {
                 "scanning on past the scalar's end still meets its own escape first",
             ),
             (
+                "0 -> 1 @ offset_of_line = [0]",
+                "shifts the scan's start and the offset found in it alike; the start is the "
+                "opening quote, never the escape",
+            ),
+            (
                 'And -> Or @ if code[0] in "xuU" and len(code) > 1:',
                 "every other escape is one character long, so `or` decides the same",
             ),
