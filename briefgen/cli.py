@@ -41,7 +41,9 @@ def _format(diagnostic: Diagnostic) -> str:
             # A file that is not UTF-8 still shows its line (bad bytes as U+FFFD, one column
             # each, so the caret stays under the bad byte); a binary file shows none.
             text = Path(loc.file).read_text(encoding="utf-8-sig", errors="replace")
-            lines = None if "\x00" in text else text.splitlines()
+            # Split at line feeds only, as the loader counts lines (str.splitlines also
+            # splits at a vertical tab or form feed, which would shift every later line).
+            lines = None if "\x00" in text else text.replace("\r\n", "\n").split("\n")
         except OSError:
             lines = None
     text = diagnostic.format(lines)
@@ -150,7 +152,7 @@ _PDF_STANDARD = click.option(
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["pdf", "docx"]),
+    type=click.Choice(["pdf", "docx"], case_sensitive=False),
     help="Output format (repeatable; default both).",
 )
 @_OUT

@@ -7,14 +7,17 @@ built-in ones).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from difflib import get_close_matches
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from briefgen.confine import confine
-from briefgen.errors import BriefgenError, Location, ValidationError
-from briefgen.loader import load_yaml_file
+from briefgen.errors import BriefgenError, Diagnostic, FieldError, Location, ValidationError
+from briefgen.loader import SourceMap, load_yaml_file
 from briefgen.model import DEFAULT_LEVELS, PlainText
+from briefgen.resources import template_folders, theme_names
 from briefgen.validation import validate
 
 CONFIG_NAME = "briefgen.yaml"
@@ -84,16 +87,23 @@ class ProjectConfig(BaseModel):
     def _known_standard(cls, value: str | None) -> str | None:
         return _check_standard(value)
 
-    @model_validator(mode="after")
-    def _clearances_are_levels(self) -> ProjectConfig:
-        folded = {level.casefold() for level in self.levels}
-        for name, audience in self.audiences.items():
-            if audience.clearance and audience.clearance.casefold() not in folded:
-                raise ValueError(
-                    f"audience {name!r}: clearance {audience.clearance!r} is not a level; "
-                    f"levels: {', '.join(self.levels)}"
+    @field_validator("audiences")
+    @classmethod
+    def _clearances_are_levels(
+        cls, value: dict[str, AudienceSettings], info: ValidationInfo
+    ) -> dict[str, AudienceSettings]:
+        levels: list[str] = info.data.get("levels") or []
+        folded = {level.casefold() for level in levels}
+        for name, audience in value.items():
+            if levels and audience.clearance and audience.clearance.casefold() not in folded:
+                close = get_close_matches(audience.clearance.upper(), levels, n=1)
+                raise FieldError(
+                    f"clearance {audience.clearance!r} is not a level",
+                    at=(name, "clearance"),
+                    hint=(f"did you mean {close[0]}? " if close else "")
+                    + f"levels, lowest first: {', '.join(levels)}",
                 )
-        return self
+        return value
 
     def people_path(self) -> Path | None:
         return Path(self.base_dir) / self.people if self.people else None
@@ -142,8 +152,54 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path | None) -> ProjectConfig:
+def load_config(path: Path | None, extra_template_dirs: Sequence[Path] = ()) -> ProjectConfig:
+    """Read and check a briefgen.yaml: every problem at its line, all at once.
+
+    `extra_template_dirs` (from `--templates`) are searched too when checking that the
+    templates and themes the audiences name exist.
+    """
     if path is None:
         return ProjectConfig()
-    config = validate(ProjectConfig, load_yaml_file(path, str(path)))
-    return config.model_copy(update={"base_dir": str(path.parent.resolve())})
+    loaded = load_yaml_file(path, str(path))
+    config = validate(ProjectConfig, loaded)
+    config = config.model_copy(update={"base_dir": str(path.parent.resolve())})
+    problems = _check_files(config, loaded.source, extra_template_dirs)
+    if problems:
+        raise ValidationError(problems[0].message, diagnostics=problems)
+    return config
+
+
+def _check_files(config: ProjectConfig, source: SourceMap, extra: Sequence[Path]
+                 ) -> list[Diagnostic]:
+    """The folders, templates and themes the configuration names exist (with suggestions)."""
+    problems: list[Diagnostic] = []
+    for index, folder in enumerate(config.templates):
+        if not (Path(config.base_dir) / folder).is_dir():
+            problems.append(Diagnostic(
+                f"templates[{index}]: folder {folder!r} not found",
+                source.location(("templates", index)),
+                f"template folders are relative to {config.base_dir}"))
+    people = config.people_path()
+    if people is not None and not people.exists():
+        problems.append(Diagnostic(
+            f"people: {config.people!r} not found", source.location(("people",)),
+            f"give a folder of YAML files or one file, relative to {config.base_dir}"))
+    folders = template_folders(
+        [*extra, *(f for f in config.template_dirs() if f.is_dir())])
+    templates = sorted({p.name for folder in folders for p in folder.glob("*.j2")})
+    themes = theme_names(folders)
+    for name, audience in config.audiences.items():
+        template = audience.template
+        if template is not None and not any((f / template).is_file() for f in folders):
+            problems.append(_unknown("template", template, templates,
+                                     source.location(("audiences", name, "template"))))
+        if audience.theme is not None and audience.theme not in themes:
+            problems.append(_unknown("theme", audience.theme, themes,
+                                     source.location(("audiences", name, "theme"))))
+    return problems
+
+
+def _unknown(kind: str, name: str, known: list[str], location: Location) -> Diagnostic:
+    close = get_close_matches(name, known, n=1)
+    hint = (f"did you mean `{close[0]}`? " if close else "") + f"{kind}s: {', '.join(known)}"
+    return Diagnostic(f"unknown {kind} {name!r}", location, hint)

@@ -7,11 +7,21 @@ import datetime as dt
 import re
 from typing import Any, Literal
 
+from briefgen.errors import FieldError
+
 Precision = Literal["day", "month", "quarter", "year"]
 
 _FORMS = re.compile(
-    r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?|[Qq](?P<quarter>\d)))?$"
+    r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})(?:-(?P<day>\d{2}))?|[Qq](?P<quarter>\d)))?$"
 )
+# The same shapes with unpadded numbers, to show the padded form in the error.
+_UNPADDED = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?$")
+_DAY = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})$")
+# Supported years. Readers show a PDF date before 1900 oddly (year 1 appears as 1100) and the
+# timeline needs room past the last year; no meeting falls outside this range.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+_CALENDAR_HINT = "months run from 01 to 12, and the day must exist in that month"
+DAY_HINT = "write a date as YYYY-MM-DD, e.g. 2024-12-18"
 # Babel skeletons per precision and style: "Apr 2025", "Q2 2025", "2025" (localised by CLDR).
 _SKELETONS = {
     ("month", "long"): "yMMMM", ("month", "medium"): "yMMM", ("month", "short"): "yMMM",
@@ -54,6 +64,42 @@ class PartialDate(dt.date):
         return self.isoformat()
 
 
+def _not_a_date(text: str, forms: str) -> FieldError:
+    """`2027-3-1` → hint `2027-03-01`: the one grammar is ISO 8601, month and day zero-padded."""
+    match = _UNPADDED.match(text)
+    if match is None:
+        return FieldError(f"{text!r} is not a valid date", forms)
+    padded = f"{match['year']}-{int(match['month']):02d}"
+    if match["day"]:
+        padded += f"-{int(match['day']):02d}"
+    return FieldError(f"{text!r} is not a valid date: month and day take two digits",
+                      f"write {padded}")
+
+
+def _check_year(year: int, text: str) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise FieldError(f"{text!r} is outside the supported years",
+                         f"briefgen handles dates from {MIN_YEAR} to {MAX_YEAR}")
+
+
+def parse_day(value: Any) -> dt.date:
+    """A calendar day written YYYY-MM-DD (zero-padded) in the supported years; ValueError if not."""
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"{value!r} has a time of day; {DAY_HINT}")
+    if isinstance(value, dt.date):
+        _check_year(value.year, value.isoformat())
+        return dt.date(value.year, value.month, value.day)
+    text = str(value).strip()
+    match = _DAY.match(text)
+    if match is None:
+        raise _not_a_date(text, DAY_HINT)
+    _check_year(int(match["year"]), text)
+    try:
+        return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
+    except ValueError:
+        raise FieldError(f"{text!r} is not a day of the calendar", _CALENDAR_HINT) from None
+
+
 def parse_partial_date(value: Any, *, end: bool) -> PartialDate:
     """`2025-Q2` → its first day, or its last day if `end`; ValueError if it is no date."""
     if isinstance(value, PartialDate):
@@ -61,15 +107,15 @@ def parse_partial_date(value: Any, *, end: bool) -> PartialDate:
     if isinstance(value, dt.datetime):
         raise ValueError(f"{value!r} has a time of day; {FORMS_HINT}")
     if isinstance(value, dt.date):
+        _check_year(value.year, value.isoformat())
         return PartialDate(value.year, value.month, value.day)
     text = str(value).strip()
     match = _FORMS.match(text)
     if not match:
-        raise ValueError(f"{text!r} is not a date; {FORMS_HINT}")
+        raise _not_a_date(text, FORMS_HINT)
     year = int(match["year"])
     precision: Precision
-    if year < 1:
-        raise ValueError(f"{text!r}: year 0 does not exist; {FORMS_HINT}")
+    _check_year(year, text)
     if match["quarter"]:
         quarter = int(match["quarter"])
         if not 1 <= quarter <= 4:
@@ -86,7 +132,7 @@ def parse_partial_date(value: Any, *, end: bool) -> PartialDate:
         try:
             return PartialDate(year, first, int(match["day"]))
         except ValueError:
-            raise ValueError(f"{text!r} is not a day of the calendar") from None
+            raise FieldError(f"{text!r} is not a day of the calendar", _CALENDAR_HINT) from None
     if end:
         return PartialDate(year, last, calendar.monthrange(year, last)[1], precision)
     return PartialDate(year, first, 1, precision)

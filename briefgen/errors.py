@@ -59,6 +59,20 @@ class Diagnostic:
         return "\n".join(lines)
 
 
+class FieldError(ValueError):
+    """A field validator's ValueError that also says how to fix it (shown as the hint).
+
+    `at` points below the field, e.g. at one key of a mapping (`("headng",)`), so the error
+    is reported at that key's line rather than the field's.
+    """
+
+    def __init__(self, message: str, hint: str | None = None,
+                 at: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.hint = hint
+        self.at = at
+
+
 class BriefgenError(Exception):
     """Base of every error briefgen reports to a person; never shown as a traceback."""
 

@@ -8,6 +8,7 @@ unknown tags, oversized and non-UTF-8 files are errors with a position.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from briefgen.characters import FORBIDDEN, forbidden_message
 from briefgen.errors import Diagnostic, InputError, Location
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -26,6 +28,14 @@ MAX_NODES = 200_000
 MAX_TEXT_CHARS = 100_000
 
 KeyPath = tuple[str | int, ...]
+
+def format_path(path: KeyPath) -> str:
+    """`key_points[2].text`: a key path as a person reads it."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "(top level)"
+
 
 # libyaml's parser when PyYAML was built with it: the same safe composer, about 10x faster.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -130,6 +140,7 @@ def load_yaml_file(path: Path, display_name: str | None = None) -> LoadedYaml:
 def load_yaml_text(text: str, name: str) -> LoadedYaml:
     """Parse YAML text into plain data (dicts, lists, str, None) and its source map."""
     source = SourceMap(file=name, text=text)
+    _check_raw_characters(text, name)
     try:
         node = yaml.compose(text, Loader=_SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
@@ -145,24 +156,99 @@ def load_yaml_text(text: str, name: str) -> LoadedYaml:
     return LoadedYaml(data, source)
 
 
+def _check_raw_characters(text: str, name: str) -> None:
+    """Characters no brief can carry, written raw into the file: all of them, at their place."""
+    diagnostics = []
+    for match in FORBIDDEN.finditer(text):
+        before = text[: match.start()]
+        line = before.count("\n") + 1
+        column = match.start() - (before.rfind("\n") + 1) + 1
+        message, hint = forbidden_message(match.group())
+        diagnostics.append(Diagnostic(message, Location(name, line, column), hint))
+        if len(diagnostics) >= _MAX_REPORTED:
+            break
+    if diagnostics:
+        raise InputError(diagnostics[0].message, diagnostics=diagnostics)
+
+
+_MAX_REPORTED = 20  # a binary-looking file would otherwise give thousands of lines
+_ESCAPE = re.compile(r'\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)', re.DOTALL)
+_SHORT_ESCAPES = {"0": "\x00", "a": "\x07", "b": "\x08", "v": "\x0b", "f": "\x0c",
+                  "e": "\x1b", "N": "\x85"}
+
+
+def _escape_offset(raw: str, char: str) -> int | None:
+    """Where in a double-quoted scalar's source the escape that makes `char` starts."""
+    for match in _ESCAPE.finditer(raw):
+        code = match.group(1)
+        if code[0] in "xuU" and len(code) > 1:
+            value = chr(int(code[1:], 16))
+        else:
+            value = _SHORT_ESCAPES.get(code, "")
+        if value == char:
+            return match.start()
+    return None
+
+
 def _syntax_error(exc: yaml.MarkedYAMLError, name: str, text: str) -> InputError:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
     problem = exc.problem or "invalid YAML"
     hint = "check indentation and quoting around this place"
-    if "\t" in problem or "'\\t'" in problem:
+    lines = text.split("\n")
+    source_line = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
+    indentation = source_line[: len(source_line) - len(source_line.lstrip(" \t"))]
+    if "\t" in indentation:
         problem = "a tab character is used for indentation; YAML allows only spaces"
         hint = "replace the tab with spaces (most editors: 'convert indentation to spaces')"
-    elif mark is not None and line is not None:
-        lines = text.splitlines()
-        if 0 < line <= len(lines) and "\t" in lines[line - 1]:
-            problem = f"{problem} (the line contains a tab; YAML indentation must use spaces)"
-            hint = "replace tabs with spaces"
-        elif "mapping values are not allowed" in problem:
+    elif "\t" in source_line:
+        problem = f"{problem} (the line contains a tab; YAML indentation must use spaces)"
+        hint = "replace tabs with spaces"
+    elif line is not None and (
+        "mapping values are not allowed" in problem or "did not find expected key" in problem
+    ):
+        over = _over_indented(lines, line)
+        if over is not None:
+            return over_indented(name, line, *over)
+        if "mapping values" in problem:
             hint = "a value containing ': ' must be quoted, e.g. title: \"Talks: day one\""
     return InputError(
         f"YAML syntax error: {problem}", location=Location(name, line, column), hint=hint
+    )
+
+
+_KEY_LINE = re.compile(r"^(?P<indent> *)(?:- +)?(?P<key>[^\s:#][^:#]*?) *:(?: |$)")
+
+
+def _over_indented(lines: list[str], number: int) -> tuple[int, str, int, str] | None:
+    """(indent, key, line, key above) when line `number` is a key indented under a key that
+    already has a value on its own line: YAML then reads it as part of that value."""
+    if not 0 < number <= len(lines):
+        return None
+    here = _KEY_LINE.match(lines[number - 1])
+    if here is None:
+        return None
+    for above_number in range(number - 1, 0, -1):
+        text = lines[above_number - 1]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        above = _KEY_LINE.match(text)
+        has_value = above is not None and text[above.end():].strip() not in ("", "|", ">")
+        if above is None or not has_value or len(above["indent"]) >= len(here["indent"]):
+            return None
+        return len(here["indent"]), here["key"], above_number, above["key"]
+    return None
+
+
+def over_indented(name: str, number: int, indent: int, key: str, above_number: int,
+                  above: str) -> InputError:
+    return InputError(
+        f"`{key}:` is indented more than `{above}:` on line {above_number}, so YAML reads it "
+        f"as part of that value",
+        location=Location(name, number, indent + 1),
+        hint=f"line `{key}:` up with `{above}:` (same number of spaces), or quote a value "
+        "that contains ': '",
     )
 
 
@@ -180,6 +266,27 @@ class _Builder:
         mark = node.start_mark
         loc = Location(self.source.file, mark.line + 1, mark.column + 1)
         self.diagnostics.append(Diagnostic(message, loc, hint))
+
+    def _check_characters(self, node: yaml.ScalarNode) -> None:
+        """A character no brief can carry, made by an escape (`"\\v"`): at that escape."""
+        found = FORBIDDEN.search(node.value)
+        if found is None:
+            return
+        message, hint = forbidden_message(found.group())
+        start, end = node.start_mark, node.end_mark
+        lines = self.source.text.splitlines(keepends=True)
+        offset_of_line = [0]
+        for text in lines:
+            offset_of_line.append(offset_of_line[-1] + len(text))
+        first = offset_of_line[min(start.line, len(lines))] + start.column
+        last = offset_of_line[min(end.line, len(lines))] + end.column
+        offset = _escape_offset(self.source.text[first:last], found.group())
+        line, column = start.line + 1, start.column + 1
+        if offset is not None:
+            before = self.source.text[: first + offset]
+            line = before.count("\n") + 1
+            column = first + offset - (before.rfind("\n") + 1) + 1
+        self.diagnostics.append(Diagnostic(message, Location(self.source.file, line, column), hint))
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
         self.nodes += 1
@@ -203,6 +310,7 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             if node.tag == "tag:yaml.org,2002:null":
                 return None
+            self._check_characters(node)
             if len(node.value) > MAX_TEXT_CHARS:
                 self._error(
                     node,
@@ -226,6 +334,7 @@ class _Builder:
                 self._error(key_node, "a key must be plain text, not a list or mapping")
                 continue
             key = key_node.value
+            self._check_characters(key_node)
             if key in first_seen:
                 earlier = first_seen[key].start_mark.line + 1
                 self._error(

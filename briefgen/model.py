@@ -24,7 +24,9 @@ from pydantic import (
     model_validator,
 )
 
-from briefgen.dates import FORMS_HINT, PartialDate, parse_partial_date
+from briefgen.dates import FORMS_HINT, PartialDate, parse_day, parse_partial_date
+from briefgen.errors import FieldError
+from briefgen.locales import label_languages, locale_known
 from briefgen.outputs import bounded_stem
 
 PlainText = Annotated[str, Field(json_schema_extra={"x-briefgen-text": "plain"})]
@@ -59,7 +61,32 @@ Classification = Annotated[
     ),
 ]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
-Language = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")]
+
+
+def _known_language(value: str) -> str:
+    """A language Babel has data for (dates, numbers), written as a locale code."""
+    if not locale_known(value):
+        raise FieldError(
+            f"unknown language {value!r}",
+            f"write a locale code; with labels: {', '.join(label_languages())} (others get "
+            "English labels), e.g. en, bs, en_GB",
+        )
+    return value
+
+
+Language = Annotated[
+    str,
+    AfterValidator(_known_language),
+    WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$",
+                    "description": "Locale code, e.g. en, bs, en_GB."}),
+]
+# A calendar day, YYYY-MM-DD with month and day zero-padded, in the supported years.
+Day = Annotated[
+    dt.date,
+    PlainValidator(parse_day),
+    PlainSerializer(lambda value: value.isoformat(), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
 
 
 class StrictModel(BaseModel):
@@ -76,7 +103,7 @@ class StrictModel(BaseModel):
 
 class MeetingInfo(StrictModel):
     title: PlainText = Field(description="The meeting's title, as printed on the brief.")
-    date: dt.date = Field(description="Date of the meeting, YYYY-MM-DD.")
+    date: Day = Field(description="Date of the meeting, YYYY-MM-DD.")
     time: PlainText | None = Field(
         None, description="Time as it should be printed, e.g. 10:30-11:15 CET."
     )
@@ -129,7 +156,7 @@ def _period_schema(which: str) -> WithJsonSchema:
     return WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\d{4}(-(\d{1,2}(-\d{1,2})?|[Qq][1-4]))?$",
+            "pattern": r"^\d{4}(-(\d{2}(-\d{2})?|[Qq][1-4]))?$",
             "description": f"{which} day of the period: {FORMS_HINT}.",
         }
     )
@@ -152,7 +179,7 @@ PeriodEnd = Annotated[
 
 
 class Milestone(StrictModel):
-    date: dt.date
+    date: Day
     label: PlainText
 
 

@@ -18,10 +18,11 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
+from briefgen.audience import canonical_level, cleared
 from briefgen.document import Block, Document, DocumentInfo, PageBreak
 from briefgen.errors import BriefgenError, Diagnostic, ValidationError
 from briefgen.loader import load_yaml_file
-from briefgen.model import Language, PlainText, Slug, StrictModel, slugify
+from briefgen.model import Day, Language, PlainText, Slug, StrictModel, slugify
 from briefgen.outputs import bounded_stem, write_set
 from briefgen.parallel import Outcome, run_apart, run_jobs, runs_here
 from briefgen.people import PeopleDirectory, load_people
@@ -45,8 +46,8 @@ COVER_TEMPLATE, ANNEX_TEMPLATE = "pack.md.j2", "pack-annex.md.j2"
 class PackInfo(StrictModel):
     title: PlainText = Field(description="The pack's title, on its cover.")
     subtitle: PlainText | None = None
-    start: dt.date | None = Field(None, description="First day; the first meeting's if absent.")
-    end: dt.date | None = Field(None, description="Last day; the last meeting's if absent.")
+    start: Day | None = Field(None, description="First day; the first meeting's if absent.")
+    end: Day | None = Field(None, description="Last day; the last meeting's if absent.")
     organiser: PlainText | None = None
     language: Language = Field("en", description="Language of the cover, contents and annex.")
     id: Slug | None = Field(None, description="Short name used in file names.")
@@ -127,7 +128,9 @@ def load_pack(path: Path, display: str, project: Project, audiences: tuple[str, 
         try:
             project.audience(name)
         except BriefgenError as error:
-            where = loaded.source.location(("audience", index)) if not audiences else None
+            if audiences:
+                raise  # named on the command line: a usage error, not the pack file's
+            where = loaded.source.location(("audience", index))
             problems.append(Diagnostic(error.message, where, error.hint))
     people = project.people
     if pack.people:
@@ -172,7 +175,7 @@ def build_pack(pack_path: str | Path, options: BuildOptions | None = None, *,
 
     outputs: list[tuple[Path, bytes]] = []
     for index, name in enumerate(names):
-        document = compose(pack, name, [p[index] for p in parts], project, created, people)
+        document = compose(pack, name, [p[index] for p in parts], project, created)
         theme = project.theme(project.audience(name))
         stem = f"{pack_stem(pack, _first_day(pack, parts))}.{name}"
         # Formats in the order asked for; a DOCX after a PDF shows the pages the PDF found.
@@ -244,16 +247,35 @@ def _render_meeting(job: _Job, project: Project | None = None) -> list[_Part]:
         prepared = prepare(meeting, audience, project, job.created)
         markup = project.templates.render(audience.template, prepared.context)
         document = read_rendered(markup, prepared.info, audience.template, project)
-        people = tuple({**p.model_dump(), "portion_mark": portion_mark(
-            p.classification, audience, project.config)}
-            for p in prepared.selection.meeting.participants)
+        people = tuple({**person, "portion_mark": portion_mark(
+            person["classification"], audience, project.config)}
+            for person in (_as_in_directory(p, job.people, audience, project.config.levels)
+                           for p in prepared.selection.meeting.participants))
         out.append(_Part(document, meeting.meeting.title, meeting.meeting.date, people))
     return out
 
 
+def _as_in_directory(person: Any, directory: PeopleDirectory | None, audience: Any,
+                     levels: list[str]) -> dict[str, Any]:
+    """A cleared participant as the annex shows them: as the directory has them, when the
+    audience is cleared for the directory's entry (it carries its own level), else as cleared.
+
+    A role written beside a ref ("joins for the second half") belongs to that meeting, not to
+    the biography.
+    """
+    fields: dict[str, Any] = person.model_dump()
+    record = directory.people.get(person.ref) if directory and person.ref else None
+    if record is None:
+        return fields
+    level = canonical_level(record.get("classification"), levels) or person.classification
+    if not cleared(level, audience, levels):
+        return fields
+    return {**fields, **record, "classification": max(
+        (level, person.classification), key=levels.index)}
+
+
 def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project,
-            created: int | None,
-            people: PeopleDirectory | None = None) -> Document:
+            created: int | None) -> Document:
     """Cover and contents, each meeting from a new page, then the biographies."""
     audience = project.audience(audience_name)
     language = pack.pack.language
@@ -278,7 +300,7 @@ def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project
         "dates": _dates(pack, parts, language),
         "audience": audience_context(audience, labels),
         "meetings": [{"title": p.title, "date": p.date} for p in parts],
-        "people": _biographies(parts, people),
+        "people": _biographies(parts),
         "contents_depth": pack.contents_depth,
         "labels": labels,
         "language": language,
@@ -298,19 +320,15 @@ def _read(project: Project, template: str, context: dict[str, Any], info: Docume
                          project).blocks
 
 
-def _biographies(parts: list[_Part], directory: PeopleDirectory | None
-                 ) -> list[dict[str, Any]]:
+def _biographies(parts: list[_Part]) -> list[dict[str, Any]]:
     """Each person with a biography once (by ref, else by name), with the meetings attended.
 
-    A person from the directory is shown as the directory has them: a role written beside a
-    ref ("joins for the second half") belongs to that meeting, not to the biography.
+    Only what each meeting's clearance filter let through reaches here (see _as_in_directory).
     """
     people: dict[str, dict[str, Any]] = {}
     for part in parts:
         for person in part.participants:
             ref = person.get("ref")
-            if directory is not None and ref in directory.people:
-                person = {**person, **directory.people[ref]}
             if not person.get("bio"):
                 continue
             key = ref or person["name"]

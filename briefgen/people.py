@@ -8,9 +8,7 @@ fields written next to the ref override the directory's.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +16,12 @@ from briefgen.confine import confine
 from briefgen.errors import Diagnostic, Location, ValidationError
 from briefgen.loader import LoadedYaml, SourceMap, load_yaml_file
 from briefgen.model import Participant, slugify
-from briefgen.validation import format_path, validate
+from briefgen.refs import PeopleDirectory, resolve_refs
+from briefgen.validation import validate
+
+__all__ = ["PeopleDirectory", "load_people", "resolve_refs"]
 
 _SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass(frozen=True)
-class PeopleDirectory:
-    path: str
-    people: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → fields as written
-
-    def ids(self) -> list[str]:
-        return sorted(self.people)
 
 
 def load_people(path: Path, levels: Sequence[str] = (), roots: Sequence[Path] = (),
@@ -107,39 +99,3 @@ def _shifted(source: SourceMap, prefix: tuple[str, ...]) -> SourceMap:
         keys={path[size:]: pos for path, pos in source.keys.items() if path[:size] == prefix},
         values={path[size:]: pos for path, pos in source.values.items() if path[:size] == prefix},
     )
-
-
-def resolve_refs(loaded: LoadedYaml, people: PeopleDirectory | None
-                 ) -> tuple[LoadedYaml, list[Diagnostic]]:
-    """Fill every `{ref: id}` participant from the directory; unknown refs are diagnostics.
-
-    Positions stay valid: a participant keeps its place, and fields it writes itself keep
-    theirs; fields from the directory were checked when the directory was loaded.
-    """
-    data = loaded.data
-    participants = data.get("participants") if isinstance(data, dict) else None
-    if not isinstance(participants, list):
-        return loaded, []
-    problems: list[Diagnostic] = []
-    filled: list[Any] = []
-    for index, entry in enumerate(participants):
-        ref = entry.get("ref") if isinstance(entry, dict) else None
-        if not isinstance(ref, str):
-            filled.append(entry)
-            continue
-        location = loaded.source.location(("participants", index, "ref"))
-        where = format_path(("participants", index, "ref"))
-        if people is None:
-            problems.append(Diagnostic(
-                f"{where}: {ref!r} refers to a people directory, but none is set", location,
-                "set `people:` in the pack file or in briefgen.yaml (a folder or a YAML file)"))
-            filled.append({**entry, "name": entry.get("name", ref)})
-        elif ref not in people.people:
-            close = difflib.get_close_matches(ref, people.ids(), n=1)
-            hint = (f"did you mean `{close[0]}`? " if close else "") + (
-                f"people in {people.path}: {', '.join(people.ids()) or '(none)'}")
-            problems.append(Diagnostic(f"{where}: unknown person {ref!r}", location, hint))
-            filled.append({**entry, "name": entry.get("name", ref)})
-        else:
-            filled.append({**people.people[ref], **entry})
-    return LoadedYaml({**data, "participants": filled}, loaded.source), problems

@@ -113,7 +113,9 @@ class Project:
     def for_input(cls, input_path: Path, options: BuildOptions) -> Project:
         config_path = options.config or find_config(input_path)
         return cls(
-            load_config(config_path), tuple(options.template_dirs), input_path.resolve().parent,
+            load_config(config_path, options.template_dirs),
+            tuple(options.template_dirs),
+            input_path.resolve().parent,
             options.theme,
         )
 

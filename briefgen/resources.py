@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 
 from briefgen.cache import Cache, cached, stamp
@@ -11,23 +11,12 @@ from briefgen.confine import confine
 from briefgen.errors import ThemeError
 from briefgen.fonts import FONT_DIR
 from briefgen.loader import KeyPath, LoadedYaml, load_yaml_file
+from briefgen.locales import builtin_templates_dir
 from briefgen.theme import Theme
 from briefgen.themefiles import check_font, check_logo, check_reference
 from briefgen.validation import validate
 
-
-@lru_cache(maxsize=1)
-def builtin_templates_dir() -> Path:
-    """The built-in templates: inside the installed package, or `templates/` in a checkout."""
-    try:
-        from importlib.resources import files
-
-        folder = Path(str(files("briefgen.templates")))
-        if (folder / "themes").is_dir():
-            return folder
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "templates"
+__all__ = ["builtin_templates_dir", "load_labels", "load_theme", "template_folders"]
 
 
 def template_folders(user_folders: Sequence[Path] = ()) -> tuple[Path, ...]:

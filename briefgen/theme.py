@@ -6,13 +6,14 @@ at meetings; both writers read the same roles so a PDF and a DOCX of one theme l
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from briefgen.confine import confine
-from briefgen.errors import Location, ThemeError
+from briefgen.errors import FieldError, Location, ThemeError
 
 # Every role a writer may style; the README lists them the way Pandoc lists its styles.
 ROLES = (
@@ -222,9 +223,11 @@ class Theme(_Strict):
     @field_validator("roles")
     @classmethod
     def _known_roles(cls, value: dict[str, RoleStyle]) -> dict[str, RoleStyle]:
-        unknown = sorted(set(value) - set(ROLES))
+        unknown = [name for name in value if name not in ROLES]
         if unknown:
-            raise ValueError(f"unknown role {unknown[0]!r}; valid roles: {', '.join(ROLES)}")
+            close = get_close_matches(unknown[0], ROLES, n=1)
+            raise FieldError(f"unknown role {unknown[0]!r}", at=(unknown[0],), hint=(
+                f"did you mean `{close[0]}`? " if close else "") + f"roles: {', '.join(ROLES)}")
         return value
 
     def role(self, name: str) -> RoleStyle:

@@ -7,17 +7,15 @@ import types
 import typing
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import pydantic
 from pydantic import BaseModel
 
 from briefgen.errors import Diagnostic, ValidationError
-from briefgen.loader import KeyPath, LoadedYaml, load_yaml_file
-from briefgen.model import Meeting
-
-if TYPE_CHECKING:
-    from briefgen.people import PeopleDirectory
+from briefgen.loader import KeyPath, LoadedYaml, format_path, load_yaml_file
+from briefgen.model import DEFAULT_LEVELS, Meeting
+from briefgen.refs import PeopleDirectory, resolve_refs
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -44,9 +42,7 @@ def validate_meeting(
     people: PeopleDirectory | None = None,
 ) -> tuple[Meeting, LoadedYaml]:
     """Validate loaded YAML (a file, or unsaved text from an editor) as a meeting."""
-    from briefgen.people import resolve_refs
-
-    loaded, problems = resolve_refs(loaded, people)
+    loaded, problems = resolve_refs(loaded, people, levels or DEFAULT_LEVELS)
     try:
         meeting = validate(Meeting, loaded, context={"levels": tuple(levels or ())})
     except ValidationError as exc:
@@ -73,6 +69,7 @@ def validate(
             hint="write `key: value` lines at the top level, not a list or a single value",
         )
         raise ValidationError(diagnostic.message, diagnostics=[diagnostic])
+    _check_kind(model, loaded)
     try:
         return model.model_validate(loaded.data, context=context)
     except pydantic.ValidationError as exc:
@@ -81,11 +78,28 @@ def validate(
         raise ValidationError(diagnostics[0].message, diagnostics=diagnostics) from None
 
 
-def format_path(path: KeyPath) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out or "(top level)"
+# The top-level key that tells each kind of input file apart, and the command that builds it.
+FILE_KINDS = {
+    "meeting": ("a meeting file", "briefgen build"),
+    "pack": ("a pack file", "briefgen pack"),
+}
+
+
+def _check_kind(model: type[BaseModel], loaded: LoadedYaml) -> None:
+    """A pack given where a meeting is expected (or the reverse) is named as such, instead of
+    a list of unknown keys."""
+    wanted = [name for name, field in model.model_fields.items()
+              if field.is_required() and name in FILE_KINDS]
+    if not wanted or wanted[0] in loaded.data:
+        return
+    for key, (what, command) in FILE_KINDS.items():
+        if key != wanted[0] and key in loaded.data:
+            expected = FILE_KINDS[wanted[0]][0]
+            raise ValidationError(
+                f"this is {what} (it has `{key}:`), not {expected}",
+                location=loaded.source.location((key,), key=True),
+                hint=f"build it with `{command} {loaded.source.file}`",
+            )
 
 
 def _diagnostic(model: type[BaseModel], loaded: LoadedYaml, error: Any) -> Diagnostic:
@@ -109,7 +123,9 @@ def _diagnostic(model: type[BaseModel], loaded: LoadedYaml, error: Any) -> Diagn
         return Diagnostic(
             f"{parent}: required field `{path[-1]}` is missing", location, f"add `{path[-1]}:` here"
         )
-    location = source.location(path)
+    cause = (error.get("ctx") or {}).get("error")
+    below: KeyPath = getattr(cause, "at", ())
+    location = source.location((*path, *below), key=bool(below))
     if kind in {
         "date_from_datetime_parsing",
         "date_parsing",
@@ -144,7 +160,8 @@ def _diagnostic(model: type[BaseModel], loaded: LoadedYaml, error: Any) -> Diagn
     message = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
-    return Diagnostic(f"{where}: {message}", location)
+    return Diagnostic(f"{format_path((*path, *below))}: {message}", location,
+                      getattr(cause, "hint", None))
 
 
 def _is_marker(part: Any) -> bool:
@@ -174,6 +191,8 @@ def _fields_at(model: type[BaseModel], path: KeyPath) -> set[str]:
         if isinstance(part, int):
             args = typing.get_args(current)
             current = args[0] if args else None
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]  # a mapping of names to models
         elif isinstance(current, type) and issubclass(current, BaseModel):
             field = current.model_fields.get(part)
             current = field.annotation if field else None

@@ -169,8 +169,9 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_unknown_audience_suggests_the_nearest(tmp_path: Path) -> None:
     result = run("build", EXAMPLE, "--audience", "staf", cwd=tmp_path)
-    # An audience may come from the project's briefgen.yaml, so it is input, not usage.
-    assert_clean_failure(result, 1)
+    # What the command line names wrongly is a usage error (exit 2), like an unknown format,
+    # even though the audiences it may name come from briefgen.yaml.
+    assert_clean_failure(result, 2)
     assert "unknown audience 'staf'" in result.stderr
     assert "did you mean `staff`?" in result.stderr
     assert files_in(tmp_path) == []

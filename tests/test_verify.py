@@ -155,4 +155,5 @@ def test_the_archive_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     again = runner.invoke(main, ["archive", str(INPUTS[0]), "--to", str(target)])
     assert again.exit_code == 0 and "already archived as" in again.stdout
     wrong = runner.invoke(main, ["archive", str(INPUTS[0]), "--to", str(target), "-a", "stafff"])
-    assert wrong.exit_code == 1 and "did you mean `staff`" in wrong.stderr
+    # An unknown audience on the command line is a usage error, like an unknown format.
+    assert wrong.exit_code == 2 and "did you mean `staff`" in wrong.stderr

@@ -1,0 +1,5 @@
+"""`python -m briefgen`: the same command line as the `briefgen` script."""
+
+from briefgen.cli import main
+
+main(prog_name="briefgen")
