@@ -139,7 +139,6 @@ class Selection:
 
     meeting: Meeting
     marking: str
-    levels: tuple[str, ...]
 
 
 # Shown to every audience whatever the meeting's level: they identify the brief and name its
@@ -300,7 +299,7 @@ def select(meeting: Meeting, audience: Audience, levels: list[str]) -> Selection
     result = cleared_meeting.model_copy(
         update={"meeting": cleared_meeting.meeting.model_copy(update={_LEVEL: marking})}
     )
-    return Selection(meeting=result, marking=marking, levels=tuple(levels))
+    return Selection(meeting=result, marking=marking)
 
 
 @cache
