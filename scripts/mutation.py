@@ -47,10 +47,13 @@ TABLE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
     "templating": (
-        ("tests/test_templating.py", "tests/test_escaping.py"),
+        ("tests/test_templating.py", "tests/test_escaping.py", "tests/test_templating_guards.py"),
         (
             "tests/test_templating.py",
             "tests/test_escaping.py",
+            "tests/test_templating_guards.py",
+            "tests/test_template_limits.py",
+            "tests/test_confinement.py",
             "tests/test_golden.py",
             "tests/test_audiences.py",
         ),
@@ -69,12 +72,23 @@ TABLE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
     "archive": (
-        ("tests/test_archive.py",),
-        ("tests/test_archive.py", "tests/test_verify.py", "tests/test_pdfa.py"),
+        ("tests/test_archive.py", "tests/test_archive_source.py"),
+        (
+            "tests/test_archive.py",
+            "tests/test_archive_source.py",
+            "tests/test_manifest_chain.py",
+            "tests/test_verify.py",
+            "tests/test_pdfa.py",
+        ),
     ),
     "verify": (
-        ("tests/test_verify.py",),
-        ("tests/test_verify.py", "tests/test_archive.py"),
+        ("tests/test_verify.py", "tests/test_manifest_chain.py"),
+        (
+            "tests/test_verify.py",
+            "tests/test_manifest_chain.py",
+            "tests/test_archive_source.py",
+            "tests/test_archive.py",
+        ),
     ),
 }
 
