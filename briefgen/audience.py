@@ -6,6 +6,7 @@ however customised, can only print what survived.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Any
@@ -107,6 +108,33 @@ def _canonical_level(value: str, levels: list[str]) -> str:
     raise AudienceError(f"clearance {value!r} is not a level; levels: {', '.join(levels)}")
 
 
+def _marked_items(annotation: Any) -> bool:
+    """Whether a field holds a list of items that each carry their own `classification`."""
+    if typing.get_origin(annotation) is not list:
+        return False
+    (item,) = typing.get_args(annotation)
+    return isinstance(item, type) and "classification" in getattr(item, "model_fields", {})
+
+
+# Fields that identify the brief (filtered on their own terms) rather than carry content.
+_UNFILTERED = frozenset({"schema_version", "meeting"})
+# Lists filtered item by item (participants, key points, decisions…), found from the model.
+ITEM_LISTS = tuple(
+    name
+    for name, field in Meeting.model_fields.items()
+    if name not in _UNFILTERED and _marked_items(field.annotation)
+)
+
+
+def _has_unmarked_content(meeting: Meeting) -> bool:
+    """Whether any content carrying the meeting's default marking (purpose, background…) is set."""
+    return any(
+        getattr(meeting, name)
+        for name in type(meeting).model_fields
+        if name not in _UNFILTERED and name not in ITEM_LISTS
+    )
+
+
 @dataclass(frozen=True)
 class Selection:
     """The meeting as one audience may see it, and the overall marking of what remains."""
@@ -138,18 +166,20 @@ def select(meeting: Meeting, audience: Audience, levels: list[str]) -> Selection
     if not meeting_level_visible:
         # Title and date identify the brief and are always shown; the rest carries the default.
         info_changes.update(time=None, location=None, organiser=None)
-    filtered = {
-        "participants": visible(meeting.participants),
-        "key_points": visible(meeting.key_points),
-        "outcomes": visible(meeting.outcomes),
-        "initiatives": visible(meeting.initiatives),
-        "sections": visible(meeting.sections),
-        "purpose": meeting.purpose if meeting_level_visible else None,
-        "summary": meeting.summary if meeting_level_visible else None,
-    }
+    # Walk the model's fields, so a field added to Meeting cannot slip past the filter: a list
+    # of marked items is filtered item by item; anything else carries the meeting's default.
+    filtered: dict[str, object] = {}
+    for name in type(meeting).model_fields:
+        if name in _UNFILTERED:
+            continue
+        value = getattr(meeting, name)
+        if name in ITEM_LISTS:
+            filtered[name] = visible(value)
+        elif not meeting_level_visible:
+            filtered[name] = type(meeting).model_fields[name].get_default(call_default_factory=True)
     info = meeting.meeting
     if meeting_level_visible and (
-        info.time or info.location or info.organiser or meeting.purpose or meeting.summary
+        info.time or info.location or info.organiser or _has_unmarked_content(meeting)
     ):
         present.append(default)
     marking = max(present, key=rank.__getitem__)

@@ -112,7 +112,7 @@ def _name_or_ref(schema: dict[str, Any]) -> None:
 
 
 class Item(StrictModel):
-    """A key point or outcome: a string, or a mapping with an optional bold title."""
+    """A key point, outcome or decision: a string, or a mapping with an optional bold title."""
 
     title: PlainText | None = None
     text: RichText
@@ -213,6 +213,11 @@ class Meeting(StrictModel):
     meeting: MeetingInfo
     participants: list[Participant] = Field(default_factory=list)
     purpose: RichText | None = None
+    decisions: list[Item] = Field(
+        default_factory=list,
+        description="What the principal must decide or ask for; printed right after the "
+        "purpose in the principal's and staff briefs, never in the public readout.",
+    )
     summary: RichText | None = Field(None, description="Background.")
     key_points: list[Item] = Field(default_factory=list)
     outcomes: list[Item] = Field(default_factory=list)

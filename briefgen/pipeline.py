@@ -14,7 +14,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from briefgen.audience import Audience, Selection, audiences_for, get_audience, select
+from briefgen.audience import (
+    ITEM_LISTS,
+    Audience,
+    Selection,
+    audiences_for,
+    get_audience,
+    select,
+)
 from briefgen.cache import Cache
 from briefgen.config import ProjectConfig, find_config, load_config
 from briefgen.document import Document, DocumentInfo
@@ -27,6 +34,7 @@ from briefgen.reader import read_markup
 from briefgen.resources import load_labels, load_theme, template_folders
 from briefgen.templating import TemplateSet, to_context
 from briefgen.theme import Theme
+from briefgen.typography import typeset
 from briefgen.validation import load_meeting, validate_meeting
 from briefgen.writers import FORMATS, Layout, WriterOptions, write_format
 
@@ -167,7 +175,7 @@ def template_context(selection: Selection, audience: Audience, project: Project)
     meeting = selection.meeting
     context: dict[str, Any] = to_context(meeting)
     context.pop("schema_version", None)
-    for key in ("participants", "key_points", "outcomes", "initiatives", "sections"):
+    for key in ITEM_LISTS:
         for item in context[key]:
             item["portion_mark"] = portion_mark(item["classification"], audience, project.config)
     labels = project.labels(meeting.meeting.language)
@@ -218,7 +226,7 @@ def read_rendered(markup: str, info: DocumentInfo, template: str, project: Proje
     """Read a template's output; a markup error names the template line that wrote it, where
     the templates hold that line literally."""
     try:
-        return read_markup(markup, info, template)
+        return typeset(read_markup(markup, info, template))
     except MarkupError as error:
         line = error.location.line if error.location else None
         lines = markup.splitlines()
