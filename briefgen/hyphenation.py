@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+# The roles whose text runs in paragraphs a theme may justify.
+JUSTIFIABLE_ROLES = ("body", "list-item", "table-cell", "field-value")
 # Languages without a dictionary of their own, hyphenated by their closest neighbour's rules.
 _NEIGHBOURS = {"bs": "hr_HR", "sh": "hr_HR", "nb": "nb_NO", "no": "nb_NO"}
 

@@ -239,6 +239,7 @@ def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project
         # Without SOURCE_DATE_EPOCH a pack is dated by its first meeting, like a single brief.
         created=created if created is not None else min(
             (p.document.info.created for p in parts), default=0),
+        dated=created is not None,
         page_label=page_label(labels),
     )
     context: dict[str, Any] = {

@@ -205,6 +205,7 @@ def document_info(
         language=info.language,
         marking=selection.marking,
         created=created if created is not None else start_of_day(info.date),
+        dated=created is not None,
         page_label=page_label(labels),
     )
 

@@ -64,6 +64,7 @@ def make_brief(marking: str = "NATO RESTRICTED", created: int = CREATED) -> Docu
             language="en-GB",
             marking=marking,
             created=created,
+            dated=True,
             page_label="Page {page} of {pages}",
         ),
         blocks=(
@@ -156,10 +157,13 @@ def test_paragraphs_use_the_named_styles(blob: bytes) -> None:
     assert word.tables[0].rows[0].cells[1].paragraphs[0].style.name == "Field Value"
 
 
-def test_no_direct_formatting_beyond_bold_italic_and_link_style(blob: bytes) -> None:
+def test_no_direct_formatting_only_character_styles(blob: bytes) -> None:
     body = part(blob, "word/document.xml")
     run_props = {child.tag.split("}")[1] for child in body.iterfind(".//w:rPr/*", NS)}
-    assert run_props == {"b", "i", "rStyle"}
+    # Bold and italic are the Strong / Emphasis character styles, not w:b and w:i.
+    assert run_props == {"rStyle"}
+    run_styles = {e.get(f"{{{W}}}val") for e in body.iterfind(".//w:rPr/w:rStyle", NS)}
+    assert {"Strong", "StrongEmphasis"} <= run_styles
     para_props = {child.tag.split("}")[1] for child in body.iterfind(".//w:pPr/*", NS)}
     # outlineLvl is structure, not formatting: the title is a heading (Word's checker, packs).
     assert para_props == {"pStyle", "numPr", "outlineLvl"}
@@ -210,7 +214,7 @@ def test_text_is_literal_and_in_order(blob: bytes) -> None:
 def test_inline_formatting_combines(blob: bytes) -> None:
     body = part(blob, "word/document.xml")
     run = next(r for r in body.iter(f"{{{W}}}r") if text_of(r) == "interconnector")
-    assert run.find("w:rPr/w:b", NS) is not None and run.find("w:rPr/w:i", NS) is not None
+    assert run.find("w:rPr/w:rStyle", NS).get(f"{{{W}}}val") == "StrongEmphasis"
     plain = next(r for r in body.iter(f"{{{W}}}r") if text_of(r) == "Agree on ")
     assert plain.find("w:rPr", NS) is None
     assert body.find(".//w:r/w:br[@w:type='page']", NS) is not None
@@ -306,6 +310,7 @@ def test_core_properties_and_language(blob: bytes) -> None:
     assert props.subject == "Bilateral meeting"
     assert props.keywords == "Bosnia and Herzegovina, NATO"
     assert props.language == "en-GB"
+    # Given a creation time (SOURCE_DATE_EPOCH, or here the caller), the DOCX states it.
     assert props.created is not None and props.created.timestamp() == CREATED
     assert props.modified == props.created
     assert props.last_modified_by == "briefgen"

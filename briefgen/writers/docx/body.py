@@ -43,6 +43,7 @@ from briefgen.document import (
     plain_text,
 )
 from briefgen.footer import footer_text
+from briefgen.hyphenation import JUSTIFIABLE_ROLES, dictionary_for
 from briefgen.tables import column_groups
 from briefgen.tagging import HeadingLevels, language_tag
 from briefgen.theme import POINTS_PER_MM, Theme, field_label_width
@@ -61,6 +62,7 @@ from briefgen.writers.docx.blocks import (
     w,
 )
 from briefgen.writers.docx.contents import fill_contents
+from briefgen.writers.docx.hygiene import Tidy, tidy_package
 from briefgen.writers.docx.revisions import Revisions
 from briefgen.writers.docx.sections import ends_section, finish_sections
 from briefgen.writers.docx.styles import CELL_PADDING, LIST_DEPTH, Reference, list_style, reference
@@ -99,7 +101,12 @@ def write_docx(
     _properties(word, info)
     out = io.BytesIO()
     word.save(out)
-    return Written(_normalise_zip(out.getvalue(), info.created), Layout())
+    justified = any(theme.role(role).align == "justify" for role in JUSTIFIABLE_ROLES)
+    hyphenation = dictionary_for(info.language) is not None
+    package = tidy_package(out.getvalue(), Tidy(
+        marking=info.marking, font=theme.docx_font_name, hyphenate=justified and hyphenation,
+        justify=hyphenation, dated=info.dated, prune_styles=not theme.reference_docx))
+    return Written(_normalise_zip(package, info.created), Layout())
 
 
 class _Writer:
