@@ -23,7 +23,9 @@ _W = f"{{{W}}}"
 _OFFICE = "http://schemas.microsoft.com/office/word"
 CUSTOM_PART = "docProps/custom.xml"
 _CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-_CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_CUSTOM_REL = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+)
 # The identifier every Office application uses for user-defined properties.
 _USER_PROPERTIES = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
@@ -36,26 +38,65 @@ FALLBACKS = {
 # w:pPr children that come after w:widowControl (ECMA-376 CT_PPrBase order).
 _AFTER_WIDOW = tuple(
     _W + tag
-    for tag in (
-        "numPr suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap "
-        "overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid "
-        "spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
-        "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
-    ).split()
+    for tag in [
+        "numPr",
+        "suppressLineNumbers",
+        "pBdr",
+        "shd",
+        "tabs",
+        "suppressAutoHyphens",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    ]
 )
 # w:settings children that come after w:autoHyphenation.
 _AFTER_HYPHENATION = tuple(
     _W + tag
-    for tag in (
-        "consecutiveHyphenLimit hyphenationZone doNotHyphenateCaps showEnvelope "
-        "summaryLength clickAndTypeStyle defaultTableStyle evenAndOddHeaders "
-        "bookFoldRevPrinting bookFoldPrinting bookFoldPrintingSheets "
-        "drawingGridHorizontalSpacing drawingGridVerticalSpacing "
-        "displayHorizontalDrawingGridEvery displayVerticalDrawingGridEvery "
-        "doNotUseMarginsForDrawingGridOrigin drawingGridHorizontalOrigin "
-        "drawingGridVerticalOrigin doNotShadeFormData noPunctuationKerning "
-        "characterSpacingControl"
-    ).split()
+    for tag in [
+        "consecutiveHyphenLimit",
+        "hyphenationZone",
+        "doNotHyphenateCaps",
+        "showEnvelope",
+        "summaryLength",
+        "clickAndTypeStyle",
+        "defaultTableStyle",
+        "evenAndOddHeaders",
+        "bookFoldRevPrinting",
+        "bookFoldPrinting",
+        "bookFoldPrintingSheets",
+        "drawingGridHorizontalSpacing",
+        "drawingGridVerticalSpacing",
+        "displayHorizontalDrawingGridEvery",
+        "displayVerticalDrawingGridEvery",
+        "doNotUseMarginsForDrawingGridOrigin",
+        "drawingGridHorizontalOrigin",
+        "drawingGridVerticalOrigin",
+        "doNotShadeFormData",
+        "noPunctuationKerning",
+        "characterSpacingControl",
+    ]
 )
 
 
@@ -107,8 +148,11 @@ def _settings(root: etree._Element, tidy: Tidy) -> None:
     if compat is None:
         compat = etree.SubElement(root, _W + "compat")
     mode = next(
-        (s for s in compat.findall(_W + "compatSetting")
-         if s.get(_W + "name") == "compatibilityMode"),
+        (
+            s
+            for s in compat.findall(_W + "compatSetting")
+            if s.get(_W + "name") == "compatibilityMode"
+        ),
         None,
     )
     if mode is None:
@@ -139,8 +183,13 @@ def _font_table(root: etree._Element, family: str) -> None:
             root.remove(font)
     font = etree.SubElement(root, _W + "font")
     font.set(_W + "name", family)
-    for tag, value in (("altName", alt), ("panose1", panose), ("charset", "00"),
-                       ("family", kind), ("pitch", "variable")):
+    for tag, value in (
+        ("altName", alt),
+        ("panose1", panose),
+        ("charset", "00"),
+        ("family", kind),
+        ("pitch", "variable"),
+    ):
         etree.SubElement(font, _W + tag).set(_W + "val", value)
 
 
@@ -215,7 +264,7 @@ def _add_custom_properties(parts: dict[str, bytes], properties: dict[str, str]) 
         '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
         'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
         f'docPropsVTypes">{body}</Properties>'
-    ).encode("utf-8")
+    ).encode()
     types = etree.fromstring(parts["[Content_Types].xml"])
     ns = "http://schemas.openxmlformats.org/package/2006/content-types"
     if not any(o.get("PartName") == f"/{CUSTOM_PART}" for o in types.iter(f"{{{ns}}}Override")):
