@@ -102,6 +102,12 @@ class Participant(StrictModel):
     organisation: PlainText | None = None
     side: PlainText | None = Field(None, description="Which delegation, e.g. 'NATO' or 'host'.")
     bio: PlainText | None = None
+    sort_as: PlainText | None = Field(
+        None, description="How the name sorts in lists of biographies, when that is not by "
+        "its last word: 'Ó Briain', 'von der Leyen'.")
+    latin: PlainText | None = Field(
+        None, description="The name in Latin letters, as the person spells it officially, "
+        "shown beside a name written in another script: 'Andrii Sybiha'.")
     classification: Classification | None = None
 
 

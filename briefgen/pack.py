@@ -47,6 +47,12 @@ class PackInfo(StrictModel):
     start: dt.date | None = Field(None, description="First day; the first meeting's if absent.")
     end: dt.date | None = Field(None, description="Last day; the last meeting's if absent.")
     organiser: PlainText | None = None
+    contact: PlainText | None = Field(
+        None, description="Who owns the pack and how to reach them, printed on the cover.")
+    issued: dt.date | None = Field(
+        None, description="Issue date on the cover; SOURCE_DATE_EPOCH's day if absent.")
+    handling: PlainText | None = Field(
+        None, description="Handling instruction on the cover; a default naming the marking.")
     language: Language = Field("en", description="Language of the cover, contents and annex.")
     id: Slug | None = Field(None, description="Short name used in file names.")
 
@@ -93,6 +99,8 @@ class _Part:
     title: str
     date: dt.date
     participants: tuple[dict[str, Any], ...]
+    time: str | None = None  # as cleared for the audience: hidden with the meeting's details
+    location: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -215,7 +223,8 @@ def _render_meeting(job: _Job, project: Project | None = None) -> list[_Part]:
         people = tuple({**p.model_dump(), "portion_mark": portion_mark(
             p.classification, audience, project.config)}
             for p in prepared.selection.meeting.participants)
-        out.append(_Part(document, meeting.meeting.title, meeting.meeting.date, people))
+        info = prepared.selection.meeting.meeting
+        out.append(_Part(document, info.title, info.date, people, info.time, info.location))
     return out
 
 
@@ -246,7 +255,9 @@ def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project
         "pack": to_context(pack.pack),
         "dates": _dates(pack, parts, language),
         "audience": audience_context(audience, labels),
-        "meetings": [{"title": p.title, "date": p.date} for p in parts],
+        "meetings": [{"title": p.title, "date": p.date, "time": p.time, "location": p.location}
+                     for p in parts],
+        "issued": _issued(pack, created, language),
         "people": _biographies(parts, people),
         "contents_depth": pack.contents_depth,
         "labels": labels,
@@ -286,7 +297,32 @@ def _biographies(parts: list[_Part], directory: PeopleDirectory | None
             entry = people.setdefault(key, {**person, "meetings": []})
             if part.title not in entry["meetings"]:
                 entry["meetings"].append(part.title)
-    return sorted(people.values(), key=lambda p: str(p["name"]).casefold())
+    return sorted(people.values(), key=surname_key)
+
+
+def surname_key(person: dict[str, Any]) -> tuple[str, str]:
+    """Sort by surname: `sort_as` when given, else the last word of the Latin spelling or the
+    name ("Gen. Karin Holm" under H); ties by the whole name."""
+    name = str(person.get("latin") or person["name"])
+    key = str(person.get("sort_as") or (name.split() or [name])[-1])
+    return (_collation(key), _collation(name))
+
+
+def _collation(text: str) -> str:
+    # Accents sort with their letters (Ó with O), case ignored.
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _issued(pack: Pack, created: int | None, language: str) -> str:
+    """The cover's issue date: the pack's own, else the build's (SOURCE_DATE_EPOCH); never a
+    meeting's day passed off as one."""
+    day = pack.pack.issued or (
+        dt.datetime.fromtimestamp(created, tz=dt.timezone.utc).date() if created is not None
+        else None)
+    return format_date(day, language) if day else ""
 
 
 def _first_day(pack: Pack, parts: list[list[_Part]]) -> dt.date:

@@ -77,7 +77,7 @@ def to_pdfa(data: bytes, level: tuple[int, str] = (PART, CONFORMANCE)) -> bytes:
         out = io.BytesIO()
         pdf.save(out, min_version="1.7", fix_metadata_version=False, deterministic_id=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True)
-    result = _without_trailing_cr(out.getvalue())
+    result = without_trailing_cr(out.getvalue())
     found = problems(result, level)
     if found:
         raise WriterError(
@@ -110,7 +110,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _without_trailing_cr(data: bytes) -> bytes:
+def without_trailing_cr(data: bytes) -> bytes:
     """The saved PDF with no content stream whose data ends in a carriage return: followed by
     the writer's line feed it reads as CR LF before `endstream`, an EOL that PDF/A validators do
     not count in /Length, so they report the length as wrong. It happens by chance (the last

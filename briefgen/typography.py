@@ -74,7 +74,10 @@ def smarten(text: str, language: str = "en", before: str = "") -> str:
 def _smarten_prose(text: str, language: str, before: str) -> str:
     if not text:
         return text
-    text = _dashes(text)
+    # The character before counts for a spaced hyphen ("x@y.org - now"); a hyphen there
+    # could join the text's own, so it is not lent.
+    lent = before[-1:] if before[-1:] not in ("", "-") else ""
+    text = _dashes(lent + text)[len(lent) :]
     text = unbreakable_dates(text, language)
     return _quotes(text, language, before)
 

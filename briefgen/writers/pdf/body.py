@@ -227,7 +227,9 @@ class _Writer:
                                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                        ("TOPPADDING", (0, 0), (-1, -1), 1),
                                        ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-        out.append(self.rule(6, 8))
+            # The rule closes the fields, as the DOCX field table's bottom border does; a
+            # title alone (a pack's annex) has none in either format.
+            out.append(self.rule(6, 8))
         return out
 
     def list(self, block: d.BulletList | d.NumberedList, depth: int, element: Element
