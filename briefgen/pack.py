@@ -22,7 +22,7 @@ from briefgen.errors import BriefgenError, Diagnostic, ValidationError
 from briefgen.loader import load_yaml_file
 from briefgen.model import Language, PlainText, Slug, StrictModel, slugify
 from briefgen.parallel import run_jobs, runs_here
-from briefgen.people import PeopleDirectory, load_people
+from briefgen.people import PeopleDirectory, load_people, surname_key
 from briefgen.pipeline import (
     BuildOptions,
     Project,
@@ -218,6 +218,7 @@ def _render_meeting(job: _Job, project: Project | None = None) -> list[_Part]:
     for name in job.audiences:
         audience = project.audience(name)
         prepared = prepare(meeting, audience, project, job.created)
+        prepared.context["biographies"] = []  # the pack's one annex lists them all
         markup = project.templates.render(audience.template, prepared.context)
         document = read_rendered(markup, prepared.info, audience.template, project)
         people = tuple({**p.model_dump(), "portion_mark": portion_mark(
@@ -298,22 +299,6 @@ def _biographies(parts: list[_Part], directory: PeopleDirectory | None
             if part.title not in entry["meetings"]:
                 entry["meetings"].append(part.title)
     return sorted(people.values(), key=surname_key)
-
-
-def surname_key(person: dict[str, Any]) -> tuple[str, str]:
-    """Sort by surname: `sort_as` when given, else the last word of the Latin spelling or the
-    name ("Gen. Karin Holm" under H); ties by the whole name."""
-    name = str(person.get("latin") or person["name"])
-    key = str(person.get("sort_as") or (name.split() or [name])[-1])
-    return (_collation(key), _collation(name))
-
-
-def _collation(text: str) -> str:
-    # Accents sort with their letters (Ó with O), case ignored.
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _issued(pack: Pack, created: int | None, language: str) -> str:

@@ -9,6 +9,7 @@ fields written next to the ref override the directory's.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,3 +132,17 @@ def resolve_refs(loaded: LoadedYaml, people: PeopleDirectory | None
         else:
             filled.append({**people.people[ref], **entry})
     return LoadedYaml({**data, "participants": filled}, loaded.source), problems
+
+
+def surname_key(person: dict[str, Any]) -> tuple[str, str]:
+    """Sort by surname: `sort_as` when given, else the last word of the Latin spelling or the
+    name ("Gen. Karin Holm" under H); ties by the whole name."""
+    name = str(person.get("latin") or person["name"])
+    key = str(person.get("sort_as") or (name.split() or [name])[-1])
+    return (_collation(key), _collation(name))
+
+
+def _collation(text: str) -> str:
+    # Accents sort with their letters (Ó with O), case ignored.
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -29,7 +29,7 @@ from briefgen.document import dump as dump_document
 from briefgen.errors import Diagnostic, MarkupError, UsageError
 from briefgen.loader import load_yaml_text
 from briefgen.model import Meeting
-from briefgen.people import PeopleDirectory, load_people
+from briefgen.people import PeopleDirectory, load_people, surname_key
 from briefgen.reader import read_markup
 from briefgen.resources import load_labels, load_theme, template_folders
 from briefgen.templating import TemplateSet, to_context
@@ -178,6 +178,10 @@ def template_context(selection: Selection, audience: Audience, project: Project)
     for key in ITEM_LISTS:
         for item in context[key]:
             item["portion_mark"] = portion_mark(item["classification"], audience, project.config)
+    # The staff brief's annex: who has a biography, by surname (a pack has its own annex).
+    context["biographies"] = sorted(
+        (p for p in context["participants"] if p.get("bio")), key=surname_key
+    )
     labels = project.labels(meeting.meeting.language)
     context["labels"] = labels
     context["language"] = meeting.meeting.language

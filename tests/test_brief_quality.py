@@ -461,3 +461,19 @@ def test_a_content_stream_ending_in_cr_is_rewritten() -> None:
     assert b"\r\nendstream" not in fixed
     with pikepdf.open(io.BytesIO(fixed)) as again:
         assert again.pages[0].Contents.read_bytes().rstrip() == content.rstrip()
+
+
+def test_staff_brief_ends_with_the_biographies_and_the_principal_has_none() -> None:
+    black_sea = next(p for p in INPUTS if p.name.startswith("black-sea"))
+    assert headings(black_sea, "staff")[-2:] == [
+        "Annex: Biographies", "Андрій Сибіга (Andrii Sybiha)"]
+    assert "Annex: Biographies" not in headings(black_sea, "principal")
+    mixed = headings(MIXED, "staff")
+    assert mixed[-2:] == ["Annex: Biographies", "Colonel Aurelio Bracci"]
+    assert "Annex: Biographies" not in headings(MIXED, "public")
+
+
+def test_a_pack_prints_each_biography_once(pack: dict[str, Path]) -> None:
+    text = " ".join(p.extract_text() for p in PdfReader(pack["pdf"]).pages)
+    assert text.count("Annex: Biographies") == 2  # its contents entry and the annex itself
+    assert text.count("Career diplomat; previously Deputy Head") == 1
