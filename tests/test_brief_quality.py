@@ -466,7 +466,9 @@ def test_a_content_stream_ending_in_cr_is_rewritten() -> None:
 def test_staff_brief_ends_with_the_biographies_and_the_principal_has_none() -> None:
     black_sea = next(p for p in INPUTS if p.name.startswith("black-sea"))
     assert headings(black_sea, "staff")[-2:] == [
-        "Annex: Biographies", "Андрій Сибіга (Andrii Sybiha)"]
+        "Annex: Biographies",
+        "Андрій Сибіга (Andrii Sybiha)",
+    ]
     assert "Annex: Biographies" not in headings(black_sea, "principal")
     mixed = headings(MIXED, "staff")
     assert mixed[-2:] == ["Annex: Biographies", "Colonel Aurelio Bracci"]
