@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefgen.document import plain_text
-from briefgen.typography import smarten
 from briefgen.model import Meeting
 from briefgen.pipeline import Project, render_document
+from briefgen.typography import smarten
 from briefgen.writers import get_writer
 
 # Any printable text, including markup characters, scripts and emoji; never blank.
