@@ -314,3 +314,12 @@ def _holds_items(annotation: typing.Hashable) -> bool:
 _DROPPED = object()  # an item above the clearance: removed from its list, or its field reset
 
 check_filterable(Meeting)
+
+# The meeting's lists of marked items (participants, key points, decisions, outcomes, …), read
+# from the model, so templates' portion marks cover a list added later too.
+ITEM_LISTS = tuple(
+    name
+    for name, field in Meeting.model_fields.items()
+    if typing.get_origin(_unwrap(field.annotation)[0]) is list
+    and _holds_items(typing.cast(typing.Hashable, field.annotation))
+)

@@ -269,6 +269,9 @@ class DocumentInfo:
     language: str = "en"
     marking: str = ""  # overall protective marking, printed top and bottom of every page
     created: int = 0  # seconds since the epoch: SOURCE_DATE_EPOCH, else the meeting day (pipeline)
+    # Whether `created` is a real build time (SOURCE_DATE_EPOCH): only then does the DOCX state
+    # a creation date; the meeting day stands in only where some stamp is required.
+    dated: bool = False
     # The footer's page label in the document's language; {page} and {pages} are replaced by
     # the writers (fields in DOCX, numbers in PDF).
     page_label: str = "Page {page} of {pages}"

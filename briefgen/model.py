@@ -130,6 +130,12 @@ class Participant(StrictModel):
     organisation: PlainText | None = None
     side: PlainText | None = Field(None, description="Which delegation, e.g. 'NATO' or 'host'.")
     bio: PlainText | None = None
+    sort_as: PlainText | None = Field(
+        None, description="How the name sorts in lists of biographies, when that is not by "
+        "its last word: 'Ó Briain', 'von der Leyen'.")
+    latin: PlainText | None = Field(
+        None, description="The name in Latin letters, as the person spells it officially, "
+        "shown beside a name written in another script: 'Andrii Sybiha'.")
     classification: Classification | None = None
 
 
@@ -140,7 +146,7 @@ def _name_or_ref(schema: dict[str, Any]) -> None:
 
 
 class Item(StrictModel):
-    """A key point or outcome: a string, or a mapping with an optional bold title."""
+    """A key point, outcome or decision: a string, or a mapping with an optional bold title."""
 
     title: PlainText | None = None
     text: RichText
@@ -241,6 +247,11 @@ class Meeting(StrictModel):
     meeting: MeetingInfo
     participants: list[Participant] = Field(default_factory=list)
     purpose: RichText | None = None
+    decisions: list[Item] = Field(
+        default_factory=list,
+        description="What the principal must decide or ask for; printed right after the "
+        "purpose in the principal's and staff briefs, never in the public readout.",
+    )
     summary: RichText | None = Field(None, description="Background.")
     key_points: list[Item] = Field(default_factory=list)
     outcomes: list[Item] = Field(default_factory=list)

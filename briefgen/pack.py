@@ -25,7 +25,7 @@ from briefgen.loader import load_yaml_file
 from briefgen.model import Day, Language, PlainText, Slug, StrictModel, slugify
 from briefgen.outputs import bounded_stem, write_set
 from briefgen.parallel import Outcome, run_apart, run_jobs, runs_here
-from briefgen.people import PeopleDirectory, load_people
+from briefgen.people import PeopleDirectory, load_people, surname_key
 from briefgen.pipeline import (
     BuildOptions,
     Project,
@@ -49,6 +49,12 @@ class PackInfo(StrictModel):
     start: Day | None = Field(None, description="First day; the first meeting's if absent.")
     end: Day | None = Field(None, description="Last day; the last meeting's if absent.")
     organiser: PlainText | None = None
+    contact: PlainText | None = Field(
+        None, description="Who owns the pack and how to reach them, printed on the cover.")
+    issued: dt.date | None = Field(
+        None, description="Issue date on the cover; SOURCE_DATE_EPOCH's day if absent.")
+    handling: PlainText | None = Field(
+        None, description="Handling instruction on the cover; a default naming the marking.")
     language: Language = Field("en", description="Language of the cover, contents and annex.")
     id: Slug | None = Field(None, description="Short name used in file names.")
 
@@ -95,6 +101,8 @@ class _Part:
     title: str
     date: dt.date
     participants: tuple[dict[str, Any], ...]
+    time: str | None = None  # as cleared for the audience: hidden with the meeting's details
+    location: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -245,13 +253,15 @@ def _render_meeting(job: _Job, project: Project | None = None) -> list[_Part]:
     for name in job.audiences:
         audience = project.audience(name)
         prepared = prepare(meeting, audience, project, job.created)
+        prepared.context["biographies"] = []  # the pack's one annex lists them all
         markup = project.templates.render(audience.template, prepared.context)
         document = read_rendered(markup, prepared.info, audience.template, project)
         people = tuple({**person, "portion_mark": portion_mark(
             person["classification"], audience, project.config)}
             for person in (_as_in_directory(p, job.people, audience, project.config.levels)
                            for p in prepared.selection.meeting.participants))
-        out.append(_Part(document, meeting.meeting.title, meeting.meeting.date, people))
+        info = prepared.selection.meeting.meeting
+        out.append(_Part(document, info.title, info.date, people, info.time, info.location))
     return out
 
 
@@ -293,13 +303,16 @@ def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project
         # Without SOURCE_DATE_EPOCH a pack is dated by its first meeting, like a single brief.
         created=created if created is not None else min(
             (p.document.info.created for p in parts), default=0),
+        dated=created is not None,
         page_label=page_label(labels),
     )
     context: dict[str, Any] = {
         "pack": to_context(pack.pack),
         "dates": _dates(pack, parts, language),
         "audience": audience_context(audience, labels),
-        "meetings": [{"title": p.title, "date": p.date} for p in parts],
+        "meetings": [{"title": p.title, "date": p.date, "time": p.time, "location": p.location}
+                     for p in parts],
+        "issued": _issued(pack, created, language),
         "people": _biographies(parts),
         "contents_depth": pack.contents_depth,
         "labels": labels,
@@ -335,7 +348,16 @@ def _biographies(parts: list[_Part]) -> list[dict[str, Any]]:
             entry = people.setdefault(key, {**person, "meetings": []})
             if part.title not in entry["meetings"]:
                 entry["meetings"].append(part.title)
-    return sorted(people.values(), key=lambda p: str(p["name"]).casefold())
+    return sorted(people.values(), key=surname_key)
+
+
+def _issued(pack: Pack, created: int | None, language: str) -> str:
+    """The cover's issue date: the pack's own, else the build's (SOURCE_DATE_EPOCH); never a
+    meeting's day passed off as one."""
+    day = pack.pack.issued or (
+        dt.datetime.fromtimestamp(created, tz=dt.timezone.utc).date() if created is not None
+        else None)
+    return format_date(day, language) if day else ""
 
 
 def _first_day(pack: Pack, parts: list[list[_Part]]) -> dt.date:

@@ -8,6 +8,7 @@ fields written next to the ref override the directory's.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -99,3 +100,17 @@ def _shifted(source: SourceMap, prefix: tuple[str, ...]) -> SourceMap:
         keys={path[size:]: pos for path, pos in source.keys.items() if path[:size] == prefix},
         values={path[size:]: pos for path, pos in source.values.items() if path[:size] == prefix},
     )
+
+
+def surname_key(person: dict[str, Any]) -> tuple[str, str]:
+    """Sort by surname: `sort_as` when given, else the last word of the Latin spelling or the
+    name ("Gen. Karin Holm" under H); ties by the whole name."""
+    name = str(person.get("latin") or person["name"])
+    key = str(person.get("sort_as") or (name.split() or [name])[-1])
+    return (_collation(key), _collation(name))
+
+
+def _collation(text: str) -> str:
+    # Accents sort with their letters (Ó with O), case ignored.
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -13,7 +13,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from briefgen.audience import Audience, Selection, audiences_for, get_audience, select
+from briefgen.audience import (
+    ITEM_LISTS,
+    Audience,
+    Selection,
+    audiences_for,
+    get_audience,
+    select,
+)
 from briefgen.cache import Cache
 from briefgen.config import ProjectConfig, find_config, load_config
 from briefgen.document import Document, DocumentInfo
@@ -23,11 +30,12 @@ from briefgen.loader import load_yaml_text
 from briefgen.model import Meeting
 from briefgen.outputs import write_atomic as write_atomic  # re-exported for lint --fix
 from briefgen.outputs import write_set
-from briefgen.people import PeopleDirectory, load_people
+from briefgen.people import PeopleDirectory, load_people, surname_key
 from briefgen.reader import read_markup
 from briefgen.resources import load_labels, load_theme, template_folders
 from briefgen.templating import TemplateSet, to_context
 from briefgen.theme import Theme
+from briefgen.typography import typeset
 from briefgen.validation import load_meeting, validate_meeting
 from briefgen.writers import FORMATS, Layout, WriterOptions, write_format
 
@@ -176,9 +184,13 @@ def template_context(selection: Selection, audience: Audience, project: Project)
     meeting = selection.meeting
     context: dict[str, Any] = to_context(meeting)
     context.pop("schema_version", None)
-    for key in ("participants", "key_points", "outcomes", "initiatives", "sections"):
+    for key in ITEM_LISTS:
         for item in context[key]:
             item["portion_mark"] = portion_mark(item["classification"], audience, project.config)
+    # The staff brief's annex: who has a biography, by surname (a pack has its own annex).
+    context["biographies"] = sorted(
+        (p for p in context["participants"] if p.get("bio")), key=surname_key
+    )
     labels = project.labels(meeting.meeting.language)
     context["labels"] = labels
     context["language"] = meeting.meeting.language
@@ -206,6 +218,7 @@ def document_info(
         language=info.language,
         marking=selection.marking,
         created=created if created is not None else start_of_day(info.date),
+        dated=created is not None,
         page_label=page_label(labels),
     )
 
@@ -227,7 +240,7 @@ def read_rendered(markup: str, info: DocumentInfo, template: str, project: Proje
     """Read a template's output; a markup error names the template line that wrote it, where
     the templates hold that line literally."""
     try:
-        return read_markup(markup, info, template)
+        return typeset(read_markup(markup, info, template))
     except MarkupError as error:
         line = error.location.line if error.location else None
         lines = markup.splitlines()

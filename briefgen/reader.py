@@ -39,6 +39,7 @@ from briefgen.document import (
     plain_text,
 )
 from briefgen.errors import Location, MarkupError
+from briefgen.tables import without_empty_columns
 
 CONTAINERS = ("title-block", "pagebreak", "timeline", "contents")
 _DISABLED_RULES = [
@@ -130,7 +131,10 @@ class _Reader:
             start = int(node.attrs.get("start", 1) or 1)
             return [NumberedList(self.items(node), start=start)]
         if kind == "table":
-            return [self.table(node)]
+            # A printed table loses its blank columns; a timeline's data table keeps them all.
+            table = self.table(node)
+            header, rows = without_empty_columns(table.header, list(table.rows))
+            return [Table(header=header, rows=tuple(rows), widths=column_widths(header, rows))]
         if kind == "container_pagebreak":
             return [PageBreak()]
         if kind == "container_title-block":
@@ -313,8 +317,9 @@ def column_widths(
         # Short columns (names, dates, cadences) get room to stay on one line; long-text
         # columns share the rest by their typical length.
         typical = lengths[-1] * 1.3 + 3 if lengths[-1] <= 24 else lengths[len(lengths) * 3 // 4]
-        # A column must fit its longest ordinary word (capped: URLs wrap anyway).
-        longest_word = min(max((len(w) for t in texts for w in t.split()), default=0), 18)
+        # A column must fit its longest ordinary word (capped: URLs wrap anyway); a date's
+        # no-break spaces (briefgen.typography) make it one word.
+        longest_word = min(max((len(w) for t in texts for w in t.split(" ")), default=0), 18)
         weights.append(min(max(typical, longest_word * 1.5, 6), 60))
     total = sum(weights)
     shares = [max(w / total, 0.1) for w in weights]

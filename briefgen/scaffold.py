@@ -15,8 +15,12 @@ if TYPE_CHECKING:
 
 # What each built-in template prints, so the skeleton can say which parts an audience sees.
 _PRINTED_BY_TEMPLATE = {
-    "principal.md.j2": {"purpose", "participants", "key_points", "outcomes", "initiatives"},
-    "public.md.j2": {"summary", "key_points", "outcomes", "initiatives", "sections"},
+    "principal.md.j2": {
+        "purpose", "decisions", "participants", "key_points", "outcomes", "initiatives"
+    },
+    "public.md.j2": {
+        "summary", "participants", "key_points", "outcomes", "initiatives", "sections"
+    },
 }
 
 _HEADER = """\
@@ -48,6 +52,11 @@ participants:
     "purpose": """\
 purpose: >-
   What the meeting should achieve, in one or two sentences.
+""",
+    "decisions": """\
+decisions:
+  - title: What the principal must decide
+    text: The choice, and what is recommended, in one or two sentences.
 """,
     "summary": """\
 summary: |-

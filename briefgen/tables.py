@@ -18,6 +18,21 @@ EM = 0.55  # average advance of a character in ems, Liberation Sans and Serif al
 PADDING = 10.0  # points of cell padding, left and right together
 
 
+Cells = tuple[tuple[Inline, ...], ...]
+
+
+def without_empty_columns(header: Cells, rows: list[Cells]) -> tuple[Cells, list[Cells]]:
+    """The table without the columns that are blank in every row (an "Objective" no initiative
+    has): a heading over nothing tells the reader nothing. A table with no rows keeps its header,
+    and one column always stays."""
+    if not rows:
+        return header, rows
+    keep = [i for i in range(len(header)) if any(plain_text(row[i]).strip() for row in rows)]
+    if not keep or len(keep) == len(header):
+        return header, rows
+    return tuple(header[i] for i in keep), [tuple(row[i] for i in keep) for row in rows]
+
+
 def min_width(table: Table, column: int, size: float) -> float:
     """The narrowest legible width of a column, in points, at a font size."""
     cells: list[tuple[Inline, ...]] = [table.header[column], *(row[column] for row in table.rows)]

@@ -264,8 +264,14 @@ def format_date(value: Any, language: str = "en", style: str = "long") -> str:
     if getattr(value, "precision", "day") != "day":  # a month, quarter or year (dates.py)
         from briefgen.dates import format_period
 
-        return format_period(value, locale, style)
-    return str(babel_format_date(value, format=style, locale=locale))
+        return _same_abbreviations(format_period(value, locale, style), locale)
+    return _same_abbreviations(str(babel_format_date(value, format=style, locale=locale)), locale)
+
+
+def _same_abbreviations(text: str, locale: str) -> str:
+    # CLDR's British English abbreviates every month to three letters but September ("Sept"),
+    # so a column of dates would not line up: every month gets three.
+    return re.sub(r"\bSept\b", "Sep", text) if locale == "en_GB" else text
 
 
 def _babel_locale(language: str) -> str:

@@ -18,12 +18,25 @@ from briefgen.pipeline import BuildOptions, build
 ROOT = Path(__file__).resolve().parent.parent
 TIMELINE = ROOT / "inputs" / "capability-roadmap-review-2025-09-17.yaml"
 PACK = ROOT / "inputs" / "packs" / "ministerial-week" / "pack.yaml"
-# (built file's suffix, page, dpi, PNG name): the first landscape chart page; contents; annex.
+# (built file's suffix, page, dpi, PNG name): the first landscape chart page; the pack's
+# first page (cover, programme, contents); its annex. Pages: "landscape" and "last" are
+# found in each file, as the PDF and the DOCX need not break alike.
 PAGES = [
-    ("capability-roadmap-review.staff", 5, 90, "timeline"),
-    ("ministerial-week-brussels.staff", 2, 80, "pack-contents"),
-    ("ministerial-week-brussels.staff", 10, 80, "pack-annex"),
+    ("capability-roadmap-review.staff", "landscape", 90, "timeline"),
+    ("ministerial-week-brussels.staff", "1", 80, "pack-contents"),
+    ("ministerial-week-brussels.staff", "last", 80, "pack-annex"),
 ]
+
+
+def page_number(source: Path, which: str) -> int:
+    from pypdf import PdfReader
+
+    pages = PdfReader(source).pages
+    if which == "last":
+        return len(pages)
+    if which == "landscape":
+        return next(n for n, p in enumerate(pages, 1) if p.mediabox.width > p.mediabox.height)
+    return int(which)
 
 
 def main() -> None:
@@ -37,9 +50,10 @@ def main() -> None:
         for stem, page, dpi, name in PAGES:
             for fmt, folder in (("pdf", out), ("docx", out / "docx")):
                 [source] = folder.glob(f"*_{stem}.pdf")
+                number = page_number(source, page)
                 target = ROOT / "docs" / f"{name}-{fmt}"
-                subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l",
-                                str(page), "-singlefile", str(source), str(target)], check=True)
+                subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", str(number), "-l",
+                                str(number), "-singlefile", str(source), str(target)], check=True)
                 print(f"{target}.png")
 
 

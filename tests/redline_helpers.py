@@ -25,7 +25,7 @@ EDITS = {
     ),
     "cell": ("Acknowledge; Türkiye is kept informed", "Acknowledge; Türkiye is briefed"),
     "participant": (
-        "  - name: Tomás Ó Briain\n    role: Note-taker\n"
+        "  - name: Tomás Ó Briain\n    sort_as: Ó Briain\n    role: Note-taker\n"
         "    organisation: Host delegation\n    side: Host\n",
         "",
     ),

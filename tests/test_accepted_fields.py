@@ -42,7 +42,7 @@ def test_the_staff_brief_prints_status_descriptions_and_biographies(meeting: Pat
         "## Details\n\n- **Harbour survey** (Status: On track): A survey of every berth\\.\n"
     ) in markup
     assert (
-        "# Biographies\n\n## Ana Diaz\n\n*Director\\, Ministry*\n\nTwenty years at sea\\.\n"
+        "# Annex: Biographies\n\n## Ana Diaz\n*Director\\, Ministry*\n\nTwenty years at sea\\.\n"
     ) in markup
     assert "## Bo Lund" not in markup  # no biography, no entry
 

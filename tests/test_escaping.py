@@ -155,10 +155,13 @@ def test_markdown_bold_is_a_bold_run_in_the_docx(word: docx.document.Document) -
     runs = [run for p in word.paragraphs for run in p.runs]
     bold_words = [run for run in runs if run.text == "bold"]
     assert len(bold_words) == len(RICH_FIELDS)
-    assert all(run.bold for run in bold_words)
-    assert not any(run.bold for run in runs if "</para>" in run.text and "Point" not in run.text)
+    # Bold is the Strong character style (Word hygiene: no direct formatting).
+    assert all(run.style.name == "Strong" for run in bold_words)
+    assert not any(run.style.name == "Strong" for run in runs
+                   if "</para>" in run.text and "Point" not in run.text)
     # The key point's title is bold by the template; everything else that is literal is not.
-    assert not any(run.italic for p in word.paragraphs for run in p.runs)
+    assert not any(run.style.name == "Emphasis" or run.italic
+                   for p in word.paragraphs for run in p.runs)
 
 
 def test_markdown_bold_uses_the_bold_font_in_the_pdf(pdf_runs: list[tuple[str, str]]) -> None:

@@ -64,10 +64,10 @@ def test_write_check_preview_switch_and_save(server: Running, browser: object) -
     page.wait_for_selector("#pages-main canvas", timeout=TIMEOUT_MS)
     assert page.locator("#pane-main .marking").text_content() == "INTERNAL"
 
-    # A misspelt key: the diagnostic appears at its line (33: `purpose: |-`), with the hint.
+    # A misspelt key: the diagnostic appears at its line (36: `purpose: |-`), with the hint.
     page.click(".cm-content")
     page.keyboard.press("Control+Home")
-    for _ in range(32):
+    for _ in range(35):
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Home")
     for _ in range(3):
@@ -75,7 +75,7 @@ def test_write_check_preview_switch_and_save(server: Running, browser: object) -
     page.keyboard.insert_text("x")
     problem = page.locator("#problems li.error")
     problem.first.wait_for(timeout=TIMEOUT_MS)
-    assert problem.first.get_attribute("data-line") == "33"
+    assert problem.first.get_attribute("data-line") == "36"
     assert "unknown key `purxpose`" in problem.first.text_content()
     assert "did you mean `purpose`?" in problem.first.text_content()
     assert page.locator(".cm-lintRange-error").count() >= 1

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from briefgen.document import plain_text
 from briefgen.model import Meeting
 from briefgen.pipeline import Project, render_document
+from briefgen.typography import smarten
 from briefgen.writers import get_writer
 
 # Any printable text, including markup characters, scripts and emoji; never blank.
@@ -77,4 +78,6 @@ def test_a_participant_name_reads_back_exactly(name: str) -> None:
     from briefgen.document import Table
 
     [table] = [b for b in document.blocks if isinstance(b, Table)]
-    assert plain_text(table.rows[0][0]) == " ".join(name.splitlines()).strip()
+    # Exactly as typed, but for typography (curly quotes, en dashes, no-break spaces in dates:
+    # briefgen.typography), which the brief applies to every text alike.
+    assert plain_text(table.rows[0][0]) == smarten(" ".join(name.splitlines()).strip(), "en")

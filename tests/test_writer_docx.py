@@ -64,6 +64,7 @@ def make_brief(marking: str = "NATO RESTRICTED", created: int = CREATED) -> Docu
             language="en-GB",
             marking=marking,
             created=created,
+            dated=True,
             page_label="Page {page} of {pages}",
         ),
         blocks=(
@@ -156,10 +157,13 @@ def test_paragraphs_use_the_named_styles(blob: bytes) -> None:
     assert word.tables[0].rows[0].cells[1].paragraphs[0].style.name == "Field Value"
 
 
-def test_no_direct_formatting_beyond_bold_italic_and_link_style(blob: bytes) -> None:
+def test_no_direct_formatting_only_character_styles(blob: bytes) -> None:
     body = part(blob, "word/document.xml")
     run_props = {child.tag.split("}")[1] for child in body.iterfind(".//w:rPr/*", NS)}
-    assert run_props == {"b", "i", "rStyle"}
+    # Bold and italic are the Strong / Emphasis character styles, not w:b and w:i.
+    assert run_props == {"rStyle"}
+    run_styles = {e.get(f"{{{W}}}val") for e in body.iterfind(".//w:rPr/w:rStyle", NS)}
+    assert {"Strong", "StrongEmphasis"} <= run_styles
     para_props = {child.tag.split("}")[1] for child in body.iterfind(".//w:pPr/*", NS)}
     # outlineLvl is structure, not formatting: the title is a heading (Word's checker, packs).
     assert para_props == {"pStyle", "numPr", "outlineLvl"}
@@ -210,7 +214,7 @@ def test_text_is_literal_and_in_order(blob: bytes) -> None:
 def test_inline_formatting_combines(blob: bytes) -> None:
     body = part(blob, "word/document.xml")
     run = next(r for r in body.iter(f"{{{W}}}r") if text_of(r) == "interconnector")
-    assert run.find("w:rPr/w:b", NS) is not None and run.find("w:rPr/w:i", NS) is not None
+    assert run.find("w:rPr/w:rStyle", NS).get(f"{{{W}}}val") == "StrongEmphasis"
     plain = next(r for r in body.iter(f"{{{W}}}r") if text_of(r) == "Agree on ")
     assert plain.find("w:rPr", NS) is None
     assert body.find(".//w:r/w:br[@w:type='page']", NS) is not None
@@ -276,9 +280,10 @@ def test_header_and_footer_carry_marking_and_page_fields(blob: bytes) -> None:
     assert [(p.style.name, p.text) for p in section.header.paragraphs] == [
         ("Marking", "NATO RESTRICTED")]
     footer = section.footer.paragraphs
-    assert (footer[0].style.name, footer[0].text) == ("Marking", "NATO RESTRICTED")
-    assert footer[1].style.name == "Footer"
-    assert footer[1].text == "Meeting with the Presidency of Bosnia and Herzegovina\tPage 1 of 1"
+    # One footer design in both formats: the text and page label, then the marking under them.
+    assert footer[0].style.name == "Footer"
+    assert footer[0].text == "Meeting with the Presidency of Bosnia and Herzegovina\tPage 1 of 1"
+    assert (footer[1].style.name, footer[1].text) == ("Marking", "NATO RESTRICTED")
     footer_xml = part(blob, "word/footer1.xml")
     instructions = [text_of(i).strip() for i in footer_xml.iter(f"{{{W}}}instrText")]
     assert instructions == ["PAGE", "NUMPAGES"]
@@ -305,6 +310,7 @@ def test_core_properties_and_language(blob: bytes) -> None:
     assert props.subject == "Bilateral meeting"
     assert props.keywords == "Bosnia and Herzegovina, NATO"
     assert props.language == "en-GB"
+    # Given a creation time (SOURCE_DATE_EPOCH, or here the caller), the DOCX states it.
     assert props.created is not None and props.created.timestamp() == CREATED
     assert props.modified == props.created
     assert props.last_modified_by == "briefgen"

@@ -42,6 +42,8 @@ BOTH_VARIETIES = word_set(
 # Where people, organisations and places are named; these become proper nouns to check.
 NAME_FIELDS = {
     ("participants", "name"),
+    ("participants", "latin"),
+    ("participants", "sort_as"),
     ("participants", "organisation"),
     ("participants", "side"),
     ("meeting", "location"),

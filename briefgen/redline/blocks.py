@@ -29,6 +29,7 @@ from briefgen.document import (
     TitleField,
     plain_text,
 )
+from briefgen.reader import column_widths
 from briefgen.redline.inlines import changed, deleted, diff_inlines, inserted
 
 T = TypeVar("T")
@@ -233,20 +234,10 @@ def merge_table(old: Table, new: Table) -> Table:
     rows = [
         merged_row(before, after) for before, after in align(old.rows, new.rows, row_key, row_alike)
     ]
-    widths = [
-        new.widths[nc]
-        if nc is not None and nc < len(new.widths)
-        else old.widths[oc]
-        if oc is not None and oc < len(old.widths)
-        else 0.0
-        for oc, nc in columns
-    ]
-    total = sum(widths)
-    return Table(
-        merged_row(old.header, new.header),
-        tuple(rows),
-        tuple(w / total for w in widths) if total > 0 else (),
-    )
+    header = merged_row(old.header, new.header)
+    # Widths from the merged content: a changed cell holds the old and the new text side by
+    # side, and a date in either does not break (briefgen.typography), so it needs more room.
+    return Table(header, tuple(rows), column_widths(header, list(rows)))
 
 
 def _align_columns(old: list[str], new: list[str]) -> list[tuple[int | None, int | None]]:

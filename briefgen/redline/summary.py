@@ -156,6 +156,7 @@ def summarise(old: Meeting, new: Meeting, levels: Sequence[str]) -> list[Change]
         )
         out.append(Change(f"Overall marking {way} from {a.classification} to {b.classification}"))
     out.extend(_text_change("Purpose", old.purpose, new.purpose))
+    out.extend(_items("Decision", old.decisions, new.decisions, levels))
     out.extend(_items("Key point", old.key_points, new.key_points, levels))
     out.extend(_items("Outcome", old.outcomes, new.outcomes, levels))
     out.extend(

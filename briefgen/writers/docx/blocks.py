@@ -32,6 +32,11 @@ def run(
     parent: BaseOxmlElement, text: str, rstyle: str = "", bold: bool = False, italic: bool = False
 ) -> BaseOxmlElement:
     r: BaseOxmlElement = SubElement(parent, R)
+    if not rstyle and (bold or italic):
+        # Bold and italic are the Strong and Emphasis character styles (both: Strong
+        # Emphasis), so a Word user restyles them in one place; a link keeps its own style.
+        rstyle = "StrongEmphasis" if bold and italic else "Strong" if bold else "Emphasis"
+        bold = italic = False
     if rstyle or bold or italic:
         rpr = SubElement(r, RPR)  # children in schema order: rStyle, b, i
         if rstyle:

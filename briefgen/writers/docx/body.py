@@ -42,9 +42,11 @@ from briefgen.document import (
     change_of,
     plain_text,
 )
+from briefgen.footer import footer_text
+from briefgen.hyphenation import JUSTIFIABLE_ROLES, dictionary_for
 from briefgen.tables import column_groups
 from briefgen.tagging import HeadingLevels, language_tag
-from briefgen.theme import Theme, field_label_width
+from briefgen.theme import POINTS_PER_MM, Theme, field_label_width
 from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.docx.accessibility import describe_table, outline_level
 from briefgen.writers.docx.blocks import (
@@ -60,6 +62,7 @@ from briefgen.writers.docx.blocks import (
     w,
 )
 from briefgen.writers.docx.contents import fill_contents
+from briefgen.writers.docx.hygiene import Tidy, tidy_package
 from briefgen.writers.docx.revisions import Revisions
 from briefgen.writers.docx.sections import ends_section, finish_sections
 from briefgen.writers.docx.styles import CELL_PADDING, LIST_DEPTH, Reference, list_style, reference
@@ -98,7 +101,12 @@ def write_docx(
     _properties(word, info)
     out = io.BytesIO()
     word.save(out)
-    return Written(_normalise_zip(out.getvalue(), info.created), Layout())
+    justified = any(theme.role(role).align == "justify" for role in JUSTIFIABLE_ROLES)
+    hyphenation = dictionary_for(info.language) is not None
+    package = tidy_package(out.getvalue(), Tidy(
+        marking=info.marking, font=theme.docx_font_name, hyphenate=justified and hyphenation,
+        justify=hyphenation, dated=info.dated, prune_styles=not theme.reference_docx))
+    return Written(_normalise_zip(package, info.created), Layout())
 
 
 class _Writer:
@@ -276,16 +284,21 @@ def _page_chrome(word: WordDocument, info: DocumentInfo, theme: Theme) -> None:
     if info.marking or has_header(theme):
         write_header(_story(section.header.part), section.header.part, info.marking, theme)
     footer = _story(section.footer.part)
-    if info.marking:
-        write_footer_marking(footer, info.marking, theme)
     line = paragraph(footer, "Footer")  # its style has a right tab stop at the margin
-    run(line, theme.footer_text or info.title)
+    # One design in both formats (briefgen.footer): the text shortened at a word, then the
+    # page label, then the marking centred on the line under them.
+    page = theme.page
+    text_width = page.size_points[0] - (page.margin_left + page.margin_right) * POINTS_PER_MM
+    run(line, footer_text(theme.footer_text or info.title, info.page_label, text_width,
+                          theme.role("footer").size))
     run(line, "\t")
     for index, piece in enumerate(_PLACEHOLDER.split(info.page_label)):
         if index % 2:  # the split puts each placeholder's name at odd positions
             _field(line, _FIELDS[piece])
         elif piece:
             run(line, piece)
+    if info.marking:
+        write_footer_marking(footer, info.marking, theme)
 
 
 def _story(part: HeaderPart | FooterPart) -> BaseOxmlElement:

@@ -71,7 +71,10 @@ def finish_sections(word: WordDocument) -> None:
         if _is_landscape(ending):
             breaks.remove(ending)
             _set_up(final, final, landscape=True)
-            ending.getparent().remove(ending)
+            ppr = ending.getparent()
+            ppr.remove(ending)
+            if len(ppr) == 0 and len(last_child) == 1:  # the break's carrier, now empty
+                body.remove(last_child)
     for sect in breaks:
         _set_up(sect, final, landscape=_is_landscape(sect))
     _fit_chrome(word, [*breaks, final])

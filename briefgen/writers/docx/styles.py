@@ -240,6 +240,13 @@ def _add_character_and_table_styles(doc: WordDocument, theme: Theme) -> None:
     )
     doc.styles.element.append(brief_table)
     doc.styles.element.append(field_table)
+    # Strong and Emphasis are the template's; bold italic text gets a style of its own.
+    doc.styles.element.append(parse_xml(
+        f'<w:style {nsdecls("w")} w:type="character" w:customStyle="1" '
+        'w:styleId="StrongEmphasis"><w:name w:val="Strong Emphasis"/>'
+        '<w:basedOn w:val="Strong"/><w:uiPriority w:val="22"/><w:qFormat/>'
+        "<w:rPr><w:b/><w:bCs/><w:i/><w:iCs/></w:rPr></w:style>"
+    ))
 
 
 def _bullets(doc: WordDocument, theme: Theme) -> None:

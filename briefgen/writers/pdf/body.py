@@ -20,6 +20,7 @@ from typing_extensions import assert_never
 from briefgen import document as d
 from briefgen.errors import WriterError
 from briefgen.glyphs import drop_invisible
+from briefgen.hyphenation import alignment, dictionary_for
 from briefgen.tables import column_groups
 from briefgen.tagging import HeadingLevels, language_tag
 from briefgen.theme import Theme, field_label_width
@@ -87,8 +88,9 @@ class _ChangedPara(Para):
 class _Writer:
     """Turns blocks into flowables with the theme's styles; one instance per PDF."""
 
-    def __init__(self, theme: Theme, fonts: Fonts, root: Element) -> None:
+    def __init__(self, theme: Theme, fonts: Fonts, root: Element, language: str = "en") -> None:
         self.theme, self.fonts, self.colours = theme, fonts, theme.colours
+        self.language = language
         self.outlined: list[OutlineEntry] = []  # in document order, for a table of contents
         self.contents_pages: list[list[int]] = []  # per table of contents, filled at save
         self.text_width = 0.0  # of the portrait page, in points: where wide tables split
@@ -102,10 +104,14 @@ class _Writer:
 
     def _style(self, role: str, colour: str) -> ParagraphStyle:
         r = self.theme.role(role)
+        align = alignment(r.align, self.language)  # justified only where words hyphenate
+        hyphenate = {"hyphenationLang": dictionary_for(self.language) or "",
+                     "embeddedHyphenation": 1} if align == "justify" else {}
         return ParagraphStyle(
             role, fontName=self.fonts.face(r.bold, r.italic), fontSize=r.size,
             leading=r.size * r.leading, textColor=HexColor(colour),
-            spaceBefore=r.space_before, spaceAfter=r.space_after, alignment=_ALIGN[r.align],
+            spaceBefore=r.space_before, spaceAfter=r.space_after, alignment=_ALIGN[align],
+            **hyphenate,
             # Long words and URLs break mid-word rather than overflow. (uriWasteReduce would
             # break at '/' first, but reportlab 5.1 then leaves the rest unsplit and overflowing.)
             splitLongWords=1, keepWithNext=role.startswith("heading-"),
@@ -221,7 +227,9 @@ class _Writer:
                                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                        ("TOPPADDING", (0, 0), (-1, -1), 1),
                                        ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-        out.append(self.rule(6, 8))
+            # The rule closes the fields, as the DOCX field table's bottom border does; a
+            # title alone (a pack's annex) has none in either format.
+            out.append(self.rule(6, 8))
         return out
 
     def list(self, block: d.BulletList | d.NumberedList, depth: int, element: Element
@@ -319,7 +327,7 @@ def write_pdf(
     )
     logo = [tagged(f, root.add("Figure", alt=theme.logo.alt if theme.logo else ""))
             for f in title_logo(theme, options.cache)]
-    writer = _Writer(theme, fonts, root)
+    writer = _Writer(theme, fonts, root, info.language)
     writer.text_width = width - left - right
     story = [*logo, *writer.blocks(document.blocks, root)]
     try:

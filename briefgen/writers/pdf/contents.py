@@ -33,6 +33,9 @@ class Writer(Protocol):
     contents_pages: list[list[int]]
 
     levels: Any
+    theme: Any
+
+    def rule(self, space_before: float, space_after: float) -> rl.HRFlowable: ...
 
     def para(self, inlines: tuple[d.Inline, ...], role: str, outline: int | None = None,
              tag: Element | None = None) -> rl.Paragraph: ...
@@ -47,6 +50,9 @@ def contents_flowables(block: d.TableOfContents, writer: Writer, parent: Element
     if block.title:
         tag = parent.add(f"H{writer.levels.heading(1)}")
         out.append(writer.para(block.title, "heading-1", tag=tag))
+        # A heading 1 in both formats, so ruled like one (the DOCX style carries the rule).
+        out.append(writer.rule(0, writer.theme.role("heading-1").space_after))
+        out[-1].keepWithNext = 1
     pages: list[int] = []
     writer.contents_pages.append(pages)
     out.append(_Contents(writer.outlined, len(writer.outlined), block.depth,

@@ -16,6 +16,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from briefgen import document as d
+from briefgen.footer import GAP, footer_text, shorten
 from briefgen.writers.pdf.marked import MarkedCanvas
 from briefgen.writers.pdf.structure import Element, Tagged
 from briefgen.writers.pdf.theme import HeaderChrome
@@ -127,20 +128,19 @@ class Chrome:
         label_w = canvas.stringWidth(label, font, size)
         x_right, centre = width - right, (width - right + left) / 2
         y = bottom / 2 - size * 0.35  # the footer line sits midway down the bottom margin
-        mark_y, room = y, x_right - left - label_w - 12
+        mark_y, room = y, x_right - left - label_w - GAP
         text = self.info.marking.strip()
-        if text:  # the marking shares the footer line if the texts beside it fit in a quarter
-            side = (x_right - left - canvas.stringWidth(text, mark_font, mark_size)) / 2 - 12
-            if side >= max(label_w, (x_right - left) / 4):
-                room = side
-            else:  # two lines, centred on where the one would be
-                y, mark_y = y + mark_size * 0.8, y - mark_size * 0.8
+        if text:  # one design in both formats (briefgen.footer): footer line, marking under it
+            y, mark_y = y + mark_size * 0.8, y - mark_size * 0.8
+        # The words are chosen on the portrait text width, as the DOCX does; then measured.
+        words = footer_text(self.footer, self.info.page_label, self.page[0] - left - right, size)
+        footer = _fit(words, font, size, room)
         canvas.saveState()
         with canvas.artifact("Footer"):
             canvas.setFont(font, size)
             canvas.setFillColor(colour)
             canvas.drawRightString(x_right, y, label)
-            canvas.drawString(left, y, _fit(self.footer, font, size, room))
+            canvas.drawString(left, y, footer)
             if text:
                 canvas.setFont(mark_font, mark_size)
                 canvas.setFillColor(mark_colour)
@@ -188,12 +188,8 @@ def draw_legend(canvas: Canvas, revisions: d.Revisions, font: tuple[str, float],
 
 
 @lru_cache(maxsize=256)  # every page draws the same footer
-def _fit(text: str, font: str, size: float, room: float) -> str:  # cut with … to fit the room
-    if pdfmetrics.stringWidth(text, font, size) <= room:
-        return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > room:
-        text = text[:-1]
-    return text.rstrip() + "…" if text else ""
+def _fit(text: str, font: str, size: float, room: float) -> str:  # at a word, with …
+    return shorten(text, room, lambda s: pdfmetrics.stringWidth(s, font, size))
 
 
 class BriefCanvas(MarkedCanvas):

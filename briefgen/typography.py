@@ -1,0 +1,213 @@
+"""Typography from plain typing: curly quotes by language, en dashes, unbreakable dates.
+
+Applied once to the `Document`'s text, between the reader and the writers, so both formats print
+the same characters. URLs, e-mail addresses and other code-like words are left exactly as typed.
+A small function rather than `smartypants`: that library works on HTML, writes entities and
+knows only English quotes, while briefs are written in several languages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from functools import lru_cache
+from typing import Any
+
+from briefgen.document import (
+    Deletion,
+    Document,
+    Emphasis,
+    Inline,
+    Insertion,
+    Link,
+    Strong,
+    Text,
+    TitleField,
+)
+
+NBSP = "\u00a0"
+
+# Opening and closing double, then single quotes, by base language. English (and the default):
+# U+201C U+201D, U+2018 U+2019; Bosnian, Croatian, Serbian, German, Czech...: low-9 quotes
+# U+201E U+201C, U+201A U+2018.
+_LOW_NINE = ("\u201e", "\u201c", "\u201a", "\u2018")
+_QUOTES: dict[str, tuple[str, str, str, str]] = {
+    "en": ("\u201c", "\u201d", "\u2018", "\u2019"),
+    **{code: _LOW_NINE for code in ("bs", "hr", "sr", "sh", "de", "cs", "sk", "sl", "pl")},
+}
+APOSTROPHE = "\u2019"
+
+# Words typed as code or addresses keep every character as typed.
+_CODE_LIKE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.|mailto:)\S*|\S+@\S+\.\S+|`[^`]*`")
+# 10:30-11:15, 2025-2031, pages 3-5 (but never an ISO date such as 2025-03-12 or 2025-Q3).
+_TIME_RANGE = re.compile(r"(?<![\d:])(\d{1,2}[:.]\d{2})-(\d{1,2}[:.]\d{2})(?![\d:])")
+_NUMBER_RANGE = re.compile(r"(?<![\d-])(\d{1,4})-(\d{1,4})(?![\d-])")
+_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")
+# Quote characters that open: at the start, after a space, an opening bracket or a dash.
+_OPENS_AFTER = set(" \t\n\u00a0([{\u2013\u2014/-") | {""}
+_OPENING_QUOTES = set("\u201c\u201e\u201a\u2018\u00ab")
+
+
+def language_base(language: str) -> str:
+    return language.replace("_", "-").split("-")[0].lower()
+
+
+def quotes_for(language: str) -> tuple[str, str, str, str]:
+    return _QUOTES.get(language_base(language), _QUOTES["en"])
+
+
+def smarten(text: str, language: str = "en", before: str = "") -> str:
+    """Plain typing made typographic; `before` is the character preceding the text (the end of
+    the previous piece of the same paragraph), so a quote after bold text closes correctly."""
+    pieces: list[str] = []
+    last = 0
+    for match in _CODE_LIKE.finditer(text):
+        pieces.append(_smarten_prose(text[last : match.start()], language, before))
+        pieces.append(match.group(0))
+        before = match.group(0)[-1:] or before
+        last = match.end()
+    pieces.append(_smarten_prose(text[last:], language, before))
+    return "".join(pieces)
+
+
+def _smarten_prose(text: str, language: str, before: str) -> str:
+    if not text:
+        return text
+    # The character before counts for a spaced hyphen ("x@y.org - now"); a hyphen there
+    # could join the text's own, so it is not lent.
+    lent = before[-1:] if before[-1:] not in ("", "-") else ""
+    text = _dashes(lent + text)[len(lent) :]
+    text = unbreakable_dates(text, language)
+    return _quotes(text, language, before)
+
+
+def _dashes(text: str) -> str:
+    text = text.replace("---", "\u2014").replace("--", "\u2013")
+    text = _SPACED_HYPHEN.sub(" \u2013 ", text)
+    text = _TIME_RANGE.sub("\\1\u2013\\2", text)
+    # Leave ISO dates alone: blank them out, replace the rest, put them back.
+    dates = _ISO_DATE.findall(text)
+    masked = _ISO_DATE.sub("\0", text)
+    masked = _NUMBER_RANGE.sub("\\1\u2013\\2", masked)
+    for date in dates:
+        masked = masked.replace("\0", date, 1)
+    return masked.replace("...", "\u2026")
+
+
+def _quotes(text: str, language: str, before: str) -> str:
+    open_double, close_double, open_single, close_single = quotes_for(language)
+    out: list[str] = []
+    previous = before[-1:] if before else ""
+    single_open = False
+    for index, char in enumerate(text):
+        following = text[index + 1 : index + 2]
+        opens = previous in _OPENS_AFTER or previous in _OPENING_QUOTES
+        if char == '"':
+            char = open_double if opens else close_double
+        elif char == "'":
+            if previous.isalnum() and following.isalpha():
+                char = APOSTROPHE  # don't, it's, Zieliński's
+            elif opens and following.isdigit():
+                char = APOSTROPHE  # the '90s
+            elif opens:
+                char, single_open = open_single, True
+            elif single_open:
+                char, single_open = close_single, False
+            else:
+                char = APOSTROPHE  # the ministers' statement
+        out.append(char)
+        previous = char
+    return "".join(out)
+
+
+@lru_cache(maxsize=16)
+def _month_pattern(language: str) -> re.Pattern[str]:
+    """Dates written with month names in the language (wide and abbreviated): 17 September
+    2025, 17. septembar 2025., Sept 2025, Q3 2025, whose spaces must not break a line."""
+    from babel import Locale, UnknownLocaleError
+
+    names: set[str] = set()
+    # en_GB writes "Sept"; the rest of English "Sep": accept both wherever they are typed.
+    for code in {language.replace("-", "_"), language_base(language), "en", "en_GB"}:
+        try:
+            locale = Locale.parse(code)
+        except (UnknownLocaleError, ValueError):
+            continue
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                names.update(str(n) for n in locale.months[context][width].values())
+    alternatives = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+    day = rf"(?:\b\d{{1,2}}\.?[ ](?=(?:{alternatives})\b))?"
+    month_or_quarter = rf"(?:\b(?:{alternatives})\.?|\b[QqK][Vv]?[1-4])"
+    return re.compile(rf"{day}{month_or_quarter}[ ](?=\d{{4}}\b)")
+
+
+def unbreakable_dates(text: str, language: str = "en") -> str:
+    """Replace the spaces inside dates by no-break spaces, so a date never breaks a line."""
+    return _month_pattern(language_base(language)).sub(
+        lambda m: m.group(0).replace(" ", NBSP), text
+    )
+
+
+def typeset(document: Document) -> Document:
+    """The document with every Text typeset in the document's language (links' own text too,
+    unless it is an address)."""
+    language = document.info.language
+    blocks = tuple(_node(block, language) for block in document.blocks)
+    # The title is printed in the footer and the file's properties: the same characters.
+    info = dataclasses.replace(document.info, title=smarten(document.info.title, language))
+    return dataclasses.replace(document, info=info, blocks=blocks)
+
+
+def _node(node: Any, language: str) -> Any:
+    if isinstance(node, tuple):
+        if node and all(isinstance(n, _INLINE_TYPES) for n in node):
+            return _inlines(node, language, [""])
+        return tuple(_node(n, language) for n in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        changes = {
+            f.name: _node(getattr(node, f.name), language)
+            for f in dataclasses.fields(node)
+            if isinstance(getattr(node, f.name), tuple)
+            or dataclasses.is_dataclass(getattr(node, f.name))
+        }
+        if isinstance(node, TitleField):
+            changes.pop("label", None)
+        return dataclasses.replace(node, **changes) if changes else node
+    return node
+
+
+def _inlines(nodes: tuple[Inline, ...], language: str, last: list[str]) -> tuple[Inline, ...]:
+    """Typeset a run of inlines in order; `last` carries the previous character across nodes."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            text = smarten(node.text, language, last[0])
+            last[0] = text[-1:] or last[0]
+            out.append(Text(text))
+        elif isinstance(node, Link) and _CODE_LIKE.fullmatch(_flat(node.children)):
+            last[0] = _flat(node.children)[-1:] or last[0]
+            out.append(node)
+        elif isinstance(node, (Strong, Emphasis, Link, Insertion, Deletion)):
+            children = _inlines(node.children, language, last)
+            out.append(dataclasses.replace(node, children=children))
+        else:
+            last[0] = " "  # a line break
+            out.append(node)
+    return tuple(out)
+
+
+def _flat(nodes: tuple[Inline, ...]) -> str:
+    from briefgen.document import plain_text
+
+    return plain_text(nodes).strip()
+
+
+def _inline_types() -> tuple[type, ...]:
+    import typing
+
+    return typing.get_args(Inline)
+
+
+_INLINE_TYPES = _inline_types()
