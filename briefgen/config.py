@@ -8,15 +8,18 @@ built-in ones).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from briefgen.budget import REDUCTIONS
 from briefgen.errors import BriefgenError
 from briefgen.loader import load_yaml_file
 from briefgen.model import DEFAULT_LEVELS, PlainText
 from briefgen.validation import validate
 
 CONFIG_NAME = "briefgen.yaml"
+Reduction = Literal["initiatives", "milestones", "background", "participants"]  # REDUCTIONS
 
 
 class AudienceSettings(BaseModel):
@@ -36,10 +39,23 @@ class AudienceSettings(BaseModel):
     pdf_standard: str | None = Field(
         None, description="PDF standards: ua-1 (always), plus a-2a, a-3a, a-2b or a-3b.")
 
+    pages: int | None = Field(
+        None, ge=1, description="Page budget: at most this many pages, reducing as needed.")
+    reductions: list[Reduction] | None = Field(
+        None, description="What may give way, in this order, to fit `pages`: "
+        + "; ".join(f"{name}: {effect}" for name, effect in REDUCTIONS.items()) + ".")
+
     @field_validator("pdf_standard")
     @classmethod
     def _known_standard(cls, value: str | None) -> str | None:
         return _check_standard(value)
+
+    @field_validator("reductions")
+    @classmethod
+    def _distinct_reductions(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("each reduction may be listed once")
+        return value
 
 
 class ProjectConfig(BaseModel):

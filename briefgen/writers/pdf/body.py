@@ -334,4 +334,4 @@ def write_pdf(
         raise WriterError(f"the PDF layout failed{page_no}: a block does not fit on a page",
                           hint=hint) from None
     pages = tuple(tuple(entries) for entries in writer.contents_pages)
-    return Written(out.getvalue(), Layout(contents_pages=pages))
+    return Written(out.getvalue(), Layout(contents_pages=pages, pages=doc.page))
