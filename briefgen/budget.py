@@ -30,7 +30,7 @@ class Fitted:
     """The document an audience gets, the PDF laid out from it, and what gave way."""
 
     document: Document
-    pdf: Written
+    pdf: Written | None  # None without a budget: nothing was laid out yet
     reduced: frozenset[str]
     warnings: tuple[Diagnostic, ...]
 
@@ -48,7 +48,7 @@ def fit(
     source: Location | None = None,
 ) -> Fitted:
     """Apply `reductions` in order, one at a time, until the PDF `lay_out` makes has at most
-    `pages` pages or none is left; `pages=None` lays the document out once, unreduced. The
+    `pages` pages or none is left; `pages=None` renders it once, unreduced, and lays nothing out. The
     warnings name `source`, the meeting file.
 
     A reduction the template ignores (the document does not change) is not reported: only what
@@ -56,10 +56,10 @@ def fit(
     """
     reduced: frozenset[str] = frozenset()
     document = render(reduced)
+    if pages is None:
+        return Fitted(document, None, reduced, ())
     written = lay_out(document)
     dropped: list[str] = []
-    if pages is None:
-        return Fitted(document, written, reduced, ())
     for name in reductions:
         if written.layout.pages <= pages:
             break

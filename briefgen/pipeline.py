@@ -310,7 +310,8 @@ def build(
         warnings.extend(fitted.warnings)
         for fmt in options.formats:
             # The PDF laid out to fit the budget is the one written; the DOCX gets its Document.
-            written = fitted.pdf if fmt == "pdf" else write(fitted.document, fmt)
+            laid_out = fitted.pdf if fmt == "pdf" else None
+            written = laid_out or write(fitted.document, fmt)
             outputs.append((output_path(meeting, audience, fmt, options.out_dir), written.data))
     for target, data in outputs:
         write_atomic(target, data)

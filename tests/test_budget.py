@@ -76,10 +76,11 @@ def test_over_budget_after_every_reduction_says_so() -> None:
     assert "pages:" in (fitted.warnings[-1].hint or "")
 
 
-def test_no_budget_lays_out_once() -> None:
+def test_no_budget_lays_nothing_out() -> None:
     pages = _Pages({"": 9})
-    assert fit("staff", None, ("background",), _document, pages).warnings == ()
-    assert pages.laid_out == [""]
+    fitted = fit("staff", None, ("background",), _document, pages)
+    assert fitted.warnings == () and fitted.pdf is None and fitted.reduced == frozenset()
+    assert pages.laid_out == []
 
 
 def test_the_config_schema_names_every_reduction() -> None:

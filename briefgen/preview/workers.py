@@ -125,8 +125,9 @@ def render(job: Job, audience_name: str, fmt: str) -> Rendered:
         # The brief within its page budget, as `build` writes it, in either format.
         fitted = fit_brief(meeting, audience, project, source_date_epoch(), lay_out)
         document = fitted.document
-        data = (fitted.pdf if fmt == "pdf" else write_format(
-            document, theme, fmt, options=project.writer_options())).data
+        laid_out = fitted.pdf if fmt == "pdf" else None
+        data = (laid_out or write_format(document, theme, fmt, pdfa=audience.pdfa,
+                                         options=project.writer_options())).data
     except BriefgenError as exc:
         raise _failed(exc) from None
     return Rendered(data, document.info.marking)
