@@ -48,8 +48,8 @@ def fit(
     source: Location | None = None,
 ) -> Fitted:
     """Apply `reductions` in order, one at a time, until the PDF `lay_out` makes has at most
-    `pages` pages or none is left; `pages=None` renders it once, unreduced, and lays nothing out. The
-    warnings name `source`, the meeting file.
+    `pages` pages or none is left; `pages=None` renders it once, unreduced, and lays nothing
+    out. The warnings name `source`, the meeting file.
 
     A reduction the template ignores (the document does not change) is not reported: only what
     was really dropped is.

@@ -29,6 +29,7 @@ _MAX_COLUMNS: tuple[tuple[Unit, int], ...] = (("week", 14), ("month", 24), ("qua
 MIN_COLUMNS = 4  # a one-day span still gets an axis to read it against
 PORTRAIT_COLUMNS = 16  # more columns than this go on a landscape page…
 LANDSCAPE_ROWS = 8  # …if the chart has this many rows; a smaller one takes a coarser unit
+MIN_TEXT_SIZE = 8.0  # no chart text smaller, in points at print size, whatever the theme says
 _CHAR_WIDTH = 0.55  # average advance of a sans-serif character, in ems (estimates only)
 
 
@@ -91,6 +92,11 @@ class Plan:
         start = self.x(row.start) if row.start else 0.0
         end = self.x(row.end + dt.timedelta(days=1)) if row.end else float(len(self.ticks))
         return start, end
+
+
+def text_size(role_size: float) -> float:
+    """The chart's text size: the theme's timeline role, never below MIN_TEXT_SIZE."""
+    return max(role_size, MIN_TEXT_SIZE)
 
 
 def text_widths(page: PageSetup) -> tuple[float, float]:

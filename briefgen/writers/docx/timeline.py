@@ -36,7 +36,7 @@ def write_timeline(block: d.Timeline, out: BaseOxmlElement, theme: Theme, text_w
     """Append caption, chart table, legend and undated initiatives; `text_width` in twips.
     The caption is a heading at outline `level` (the PDF's H tag); the table says what the
     chart shows as its description (Word's alt text for a table)."""
-    size = theme.role("timeline").size
+    size = tl.text_size(theme.role("timeline").size)
     portrait, landscape = tl.text_widths(theme.page)
     plan = tl.plan(block, portrait, landscape, size)
     colours = tl.palette(theme.colours)

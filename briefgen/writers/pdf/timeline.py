@@ -100,7 +100,7 @@ class _Look:
 
     @classmethod
     def of(cls, theme: Theme, fonts: Fonts) -> _Look:
-        size = theme.role("timeline").size
+        size = tl.text_size(theme.role("timeline").size)
         return cls(fonts.face(False, False), fonts.face(True, False), size,
                    tl.palette(theme.colours))
 
@@ -149,7 +149,7 @@ class _Chart(Tagged, rl.Flowable):  # type: ignore[misc]
         look, plan = self.look, self.plan
         name = rl.Paragraph(escape(row.label), look.style())
         _, name_height = name.wrap(plan.name_width - 2 * _NAME_PAD, 10_000)
-        size, room = look.size * 0.92, plan.width - plan.name_width
+        size, room = look.size, plan.width - plan.name_width
         labels: list[_PlacedLabel] = []
         # Lanes and order as the DOCX has them; the text starts (or ends) at its milestone.
         for label in tl.labels(plan, row, look.size):
@@ -183,6 +183,10 @@ class _Chart(Tagged, rl.Flowable):  # type: ignore[misc]
             count += 1
         if count == 0 or count == len(self.rows):
             return []
+        if count == len(self.rows) - 1:  # never one row alone under the repeated axis
+            count -= 1
+            if count < 2:
+                return []
         parts = [_Chart(self.plan, part, self.marker, self.look, self.name_header)
                  for part in (self.rows[:count], self.rows[count:])]
         for part in parts:  # one Figure however many pages the chart runs over
@@ -283,7 +287,7 @@ class _Chart(Tagged, rl.Flowable):  # type: ignore[misc]
                     path.lineTo(x, centre - tip)
                     path.close()
                     canvas.drawPath(path, stroke=0, fill=1)
-        size = look.size * 0.92
+        size = look.size
         canvas.setFont(look.regular, size)
         for text, tick, left, lane in laid.labels:
             baseline = top - _PAD - look.size * 1.3 - (lane + 1) * size * 1.2 + size * 0.25
