@@ -46,6 +46,9 @@ class Audience:
     label: str = ""  # subtitle on the brief; the language's label for the audience if empty
     pdfa: bool = False  # its PDFs are PDF/A (2a unless pdf_standard says), for archiving
     pdf_standard: str = ""  # e.g. "a-3a" (see briefgen.standards); "" = the project's or ua-1
+    pages: int | None = None  # the page budget; None = as many as the content takes
+    # What may give way, in order, to keep within `pages` (names from briefgen.budget).
+    reductions: tuple[str, ...] = ()
 
 
 BUILTIN_AUDIENCES: dict[str, Audience] = {
@@ -54,8 +57,10 @@ BUILTIN_AUDIENCES: dict[str, Audience] = {
         Audience(
             "principal",
             "The person who attends: purpose, key messages, outcomes sought, who is in the "
-            "room and the initiatives in brief, in at most two pages.",
+            "room and the initiatives in brief, on one page.",
             "principal.md.j2",
+            pages=1,
+            reductions=("initiatives", "participants"),
         ),
         Audience(
             "staff",
@@ -93,6 +98,8 @@ def audiences_for(config: ProjectConfig) -> dict[str, Audience]:
             )
         changes = settings.model_dump(exclude_none=True)
         clearance = changes.pop("clearance", None)
+        if "reductions" in changes:
+            changes["reductions"] = tuple(changes["reductions"])
         merged = {**(base.__dict__ if base else {"name": name, "description": ""}), **changes}
         if clearance is not None:
             merged["clearance"] = _canonical_level(clearance, config.levels)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from difflib import get_close_matches
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from briefgen.budget import REDUCTIONS
 from briefgen.confine import confine
 from briefgen.errors import BriefgenError, Diagnostic, FieldError, Location, ValidationError
 from briefgen.loader import SourceMap, load_yaml_file
@@ -21,6 +23,7 @@ from briefgen.resources import template_folders, theme_names
 from briefgen.validation import validate
 
 CONFIG_NAME = "briefgen.yaml"
+Reduction = Literal["initiatives", "milestones", "background", "participants"]  # REDUCTIONS
 
 
 class AudienceSettings(BaseModel):
@@ -40,10 +43,23 @@ class AudienceSettings(BaseModel):
     pdf_standard: str | None = Field(
         None, description="PDF standards: ua-1 (always), plus a-2a, a-3a, a-2b or a-3b.")
 
+    pages: int | None = Field(
+        None, ge=1, description="Page budget: at most this many pages, reducing as needed.")
+    reductions: list[Reduction] | None = Field(
+        None, description="What may give way, in this order, to fit `pages`: "
+        + "; ".join(f"{name}: {effect}" for name, effect in REDUCTIONS.items()) + ".")
+
     @field_validator("pdf_standard")
     @classmethod
     def _known_standard(cls, value: str | None) -> str | None:
         return _check_standard(value)
+
+    @field_validator("reductions")
+    @classmethod
+    def _distinct_reductions(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("each reduction may be listed once")
+        return value
 
 
 class ProjectConfig(BaseModel):

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,11 +22,12 @@ from briefgen.audience import (
     get_audience,
     select,
 )
+from briefgen.budget import Fitted, fit
 from briefgen.cache import Cache
 from briefgen.config import ProjectConfig, find_config, load_config
 from briefgen.document import Document, DocumentInfo
 from briefgen.document import dump as dump_document
-from briefgen.errors import Diagnostic, MarkupError, UsageError
+from briefgen.errors import Diagnostic, Location, MarkupError, UsageError
 from briefgen.loader import load_yaml_text
 from briefgen.model import Meeting
 from briefgen.outputs import write_atomic as write_atomic  # re-exported for lint --fix
@@ -37,7 +39,7 @@ from briefgen.templating import TemplateSet, to_context
 from briefgen.theme import Theme
 from briefgen.typography import typeset
 from briefgen.validation import load_meeting, validate_meeting
-from briefgen.writers import FORMATS, Layout, WriterOptions, write_format
+from briefgen.writers import FORMATS, Layout, WriterOptions, Written, write_format
 
 DEFAULT_AUDIENCE = "staff"
 
@@ -157,11 +159,17 @@ class Prepared:
 
 
 def prepare(
-    meeting: Meeting, audience: Audience, project: Project, created: int | None = None
+    meeting: Meeting,
+    audience: Audience,
+    project: Project,
+    created: int | None = None,
+    reduced: frozenset[str] = frozenset(),
 ) -> Prepared:
-    """The one place a meeting is cleared for an audience and its template context is made."""
+    """The one place a meeting is cleared for an audience and its template context is made;
+    `reduced` names what the page budget let give way (briefgen.budget)."""
     selection = select(meeting, audience, project.config.levels)
     context = template_context(selection, audience, project)
+    context["reduced"] = reduced
     return Prepared(selection, context, document_info(selection, context, created))
 
 
@@ -228,10 +236,11 @@ def render_document(
     audience: Audience,
     project: Project | None = None,
     created: int | None = None,
+    reduced: frozenset[str] = frozenset(),
 ) -> Document:
     """Meeting → Document for one audience: select, render the template, read the markup."""
     project = project or Project()
-    prepared = prepare(meeting, audience, project, created)
+    prepared = prepare(meeting, audience, project, created, reduced)
     markup = project.templates.render(audience.template, prepared.context)
     return read_rendered(markup, prepared.info, audience.template, project)
 
@@ -315,10 +324,11 @@ def build(
     # Render everything first, so a failure leaves no partial set of files behind.
     outputs: list[tuple[Path, bytes]] = []
     for audience in audiences:
-        document = render_document(meeting, audience, project, created)
         theme = project.theme(audience)
-        for fmt in options.formats:
-            written = write_format(
+
+        def write(document: Document, fmt: str, audience: Audience = audience,
+                  theme: Theme = theme) -> Written:
+            return write_format(
                 document,
                 theme,
                 fmt,
@@ -326,9 +336,35 @@ def build(
                 standard=pdf_standard(options, audience, project),
                 options=project.writer_options(),
             )
+
+        fitted = fit_brief(meeting, audience, project, created, partial(write, fmt="pdf"),
+                           str(input_path))
+        warnings.extend(fitted.warnings)
+        for fmt in options.formats:
+            # The PDF laid out to fit the budget is the one written; the DOCX gets its Document.
+            laid_out = fitted.pdf if fmt == "pdf" else None
+            written = laid_out or write(fitted.document, fmt)
             outputs.append((output_path(meeting, audience, fmt, options.out_dir), written.data))
     write_set(outputs)  # all of this input's files, or none
     return Built([target for target, _ in outputs], warnings)
+
+
+def fit_brief(
+    meeting: Meeting,
+    audience: Audience,
+    project: Project,
+    created: int | None,
+    lay_out: Callable[[Document], Written],
+    source: str | None = None,
+) -> Fitted:
+    """The audience's Document within its page budget (briefgen.budget), laid out by `lay_out`
+    (a PDF writer): both formats then print the same reduced Document."""
+
+    def render(reduced: frozenset[str]) -> Document:
+        return render_document(meeting, audience, project, created, reduced)
+
+    where = Location(source) if source else None
+    return fit(audience.name, audience.pages, audience.reductions, render, lay_out, where)
 
 
 class Built(list[Path]):

@@ -246,7 +246,16 @@ def _environment(folders: tuple[Path, ...]) -> LimitedEnvironment:
     )
     env.filters["indent"] = _indent
     env.filters["date"] = _date_filter
+    env.filters["first_paragraph"] = first_paragraph
     return env
+
+
+def first_paragraph(value: Any) -> Any:
+    """A rich text's first paragraph, still rich text (a page budget's shortened background)."""
+    if not isinstance(value, str):
+        return value
+    first = re.split(r"\n[ \t]*\n", value.strip("\n"), maxsplit=1)[0]
+    return type(value)(first) if isinstance(value, Trusted) else first
 
 
 @jinja2.pass_context

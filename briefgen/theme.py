@@ -330,7 +330,7 @@ DEFAULT_ROLES: dict[str, RoleStyle] = {
     "marking": RoleStyle(size=10, bold=True, align="center", space_after=0),
     "header": RoleStyle(size=8.5, space_after=0),
     "footer": RoleStyle(size=8.5, space_after=0),
-    "timeline": RoleStyle(size=7.5, space_after=0),  # names, axis and labels of a timeline
+    "timeline": RoleStyle(size=8, space_after=0),  # names, axis and labels of a timeline
 }
 
 

@@ -7,7 +7,6 @@ is turned into a `Timeline` node here too, since its row kinds are a timeline ma
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -29,6 +28,7 @@ _MAX_COLUMNS: tuple[tuple[Unit, int], ...] = (("week", 14), ("month", 24), ("qua
 MIN_COLUMNS = 4  # a one-day span still gets an axis to read it against
 PORTRAIT_COLUMNS = 16  # more columns than this go on a landscape page…
 LANDSCAPE_ROWS = 8  # …if the chart has this many rows; a smaller one takes a coarser unit
+MIN_TEXT_SIZE = 8.0  # no chart text smaller, in points at print size, whatever the theme says
 _CHAR_WIDTH = 0.55  # average advance of a sans-serif character, in ems (estimates only)
 
 
@@ -91,6 +91,11 @@ class Plan:
         start = self.x(row.start) if row.start else 0.0
         end = self.x(row.end + dt.timedelta(days=1)) if row.end else float(len(self.ticks))
         return start, end
+
+
+def text_size(role_size: float) -> float:
+    """The chart's text size: the theme's timeline role, never below MIN_TEXT_SIZE."""
+    return max(role_size, MIN_TEXT_SIZE)
 
 
 def text_widths(page: PageSetup) -> tuple[float, float]:
@@ -206,6 +211,17 @@ def _text_width(text: str, size: float) -> float:
     return len(text) * _CHAR_WIDTH * size + 3
 
 
+def estimate_width(text: str, size: float) -> float:
+    """A label's width in points as both writers take it (see timeline_labels): the wider of
+    the sans and serif base-14 metrics, which Liberation Sans and Serif share, and the average
+    estimate (for characters those fonts lack); never less than the text drawn."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    metrics: float = max(stringWidth(text, "Helvetica", size),
+                         stringWidth(text, "Times-Roman", size))
+    return max(metrics + 1, _text_width(text, size))
+
+
 def _label_step(unit: Unit, labels: Sequence[str], column_width: float, size: float) -> int:
     """Label every column, or every 2nd, 3rd, … where the widest label would not fit."""
     widest = max(_text_width(label, size) for label in labels)
@@ -239,41 +255,6 @@ def _groups(unit: Unit, ticks: Sequence[Tick], locale: str) -> tuple[Group, ...]
         else:
             groups.append(Group(label, index, 1))
     return tuple(groups)
-
-
-@dataclass(frozen=True)
-class Label:
-    """A milestone's label under its row: `columns` wide from `left`, in lane `lane`."""
-
-    text: str
-    date: dt.date
-    left: int
-    columns: int
-    lane: int
-    align: Literal["left", "right"]  # starts at its milestone, or ends there
-
-
-def labels(plan: Plan, row: TimelineRow, font_size: float) -> list[Label]:
-    """Where each milestone label of a row goes, in reading order (lane by lane, left to right).
-
-    Both writers place labels by this, so they read in the same order. A label reserves one
-    column more than its estimated text needs: the milestone may sit anywhere in its column.
-    """
-    count = len(plan.ticks)
-    placed: list[Label] = []  # lanes assigned below
-    for milestone in row.milestones:
-        column = plan.column(milestone.date)
-        width = min(math.ceil(_text_width(milestone.label, font_size) / plan.column_width) + 1,
-                    count)
-        if column + width <= count:
-            placed.append(Label(milestone.label, milestone.date, column, width, 0, "left"))
-        else:  # no room to the right: the label ends at its milestone instead
-            placed.append(Label(milestone.label, milestone.date, max(column + 1 - width, 0),
-                                width, 0, "right"))
-    assigned = lanes([(label.left, label.columns) for label in placed])
-    out = [dataclasses.replace(label, lane=lane)
-           for label, lane in zip(placed, assigned, strict=True)]
-    return sorted(out, key=lambda label: (label.lane, label.left))
 
 
 def lanes(spans: Sequence[tuple[float, float]], gap: float = 0.0) -> list[int]:

@@ -110,15 +110,24 @@ def _meeting(job: Job) -> tuple[Any, Any]:
 
 
 def render(job: Job, audience_name: str, fmt: str) -> Rendered:
-    from briefgen.pipeline import render_document, source_date_epoch
+    from briefgen.pipeline import fit_brief, source_date_epoch
     from briefgen.writers import write_format
 
     try:
         project, meeting = _meeting(job)
         audience = project.audience(audience_name)
-        document = render_document(meeting, audience, project, source_date_epoch())
-        data = write_format(document, project.theme(audience), fmt, pdfa=audience.pdfa,
-                            options=project.writer_options()).data
+        theme = project.theme(audience)
+
+        def lay_out(document: Any) -> Any:  # the PDF, whose pages the budget counts
+            return write_format(document, theme, "pdf", pdfa=audience.pdfa,
+                                options=project.writer_options())
+
+        # The brief within its page budget, as `build` writes it, in either format.
+        fitted = fit_brief(meeting, audience, project, source_date_epoch(), lay_out)
+        document = fitted.document
+        laid_out = fitted.pdf if fmt == "pdf" else None
+        data = (laid_out or write_format(document, theme, fmt, pdfa=audience.pdfa,
+                                         options=project.writer_options())).data
     except BriefgenError as exc:
         raise _failed(exc) from None
     return Rendered(data, document.info.marking)

@@ -25,7 +25,13 @@ from briefgen.document import (
 )
 from briefgen.errors import UsageError
 from briefgen.model import Meeting
-from briefgen.pipeline import BuildOptions, Project, render_document, source_date_epoch
+from briefgen.pipeline import (
+    BuildOptions,
+    Project,
+    fit_brief,
+    render_document,
+    source_date_epoch,
+)
 from briefgen.redline.blocks import block_text, diff_blocks, has_changes
 from briefgen.redline.sources import (
     GIT_PREFIX,
@@ -38,7 +44,7 @@ from briefgen.redline.sources import (
 )
 from briefgen.redline.summary import Change, summarise, words
 from briefgen.resources import load_labels
-from briefgen.writers import FORMATS, write_format
+from briefgen.writers import FORMATS, Written, write_format
 
 DEFAULT_AUTHOR = "briefgen"
 
@@ -62,6 +68,19 @@ class RedlineResult:
     redlines: list[Redline]
 
 
+def _as_built(meeting: Meeting, audience: Audience, project: Project, created: int | None
+              ) -> Document:
+    """The brief as `build` makes it: within the audience's page budget (briefgen.budget)."""
+    if audience.pages is None:
+        return render_document(meeting, audience, project, created)
+    theme = project.theme(audience)
+
+    def lay_out(document: Document) -> Written:
+        return write_format(document, theme, "pdf", options=project.writer_options())
+
+    return fit_brief(meeting, audience, project, created, lay_out).document
+
+
 def redline_document(
     old: Meeting,
     new: Meeting,
@@ -75,8 +94,8 @@ def redline_document(
     """NEW's brief for the audience with OLD's differences marked, after a change summary."""
     levels = project.config.levels
     before, after = select(old, audience, levels), select(new, audience, levels)
-    old_doc = render_document(old, audience, project, created)
-    new_doc = render_document(new, audience, project, created)
+    old_doc = _as_built(old, audience, project, created)
+    new_doc = _as_built(new, audience, project, created)
     blocks = diff_blocks(old_doc.blocks, new_doc.blocks)
     shown = " ".join(words(block_text(b)) for b in (*old_doc.blocks, *new_doc.blocks))
     changes = [c.text for c in summarise(before.meeting, after.meeting, levels) if _shown(c, shown)]

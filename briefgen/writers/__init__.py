@@ -23,6 +23,8 @@ class Layout:
 
     # Per table of contents in the document, in order: the page of each of its entries.
     contents_pages: tuple[tuple[int, ...], ...] = ()
+    # How many pages the document took (0 where a writer does not paginate, as DOCX: Word does).
+    pages: int = 0
 
 
 @dataclass(frozen=True)

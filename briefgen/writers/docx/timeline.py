@@ -8,6 +8,7 @@ The header rows repeat on every page; a wide timeline gets a landscape section o
 
 from __future__ import annotations
 
+import datetime as dt
 from itertools import pairwise
 
 from docx.oxml.ns import qn
@@ -18,6 +19,7 @@ from briefgen import document as d
 from briefgen import timeline as tl
 from briefgen.tagging import timeline_alt
 from briefgen.theme import Theme
+from briefgen.timeline_labels import Box, cells, place
 from briefgen.writers.docx.accessibility import describe_table, outline_level
 from briefgen.writers.docx.blocks import cell, grid, paragraph, run
 from briefgen.writers.docx.sections import break_section
@@ -36,7 +38,7 @@ def write_timeline(block: d.Timeline, out: BaseOxmlElement, theme: Theme, text_w
     """Append caption, chart table, legend and undated initiatives; `text_width` in twips.
     The caption is a heading at outline `level` (the PDF's H tag); the table says what the
     chart shows as its description (Word's alt text for a table)."""
-    size = theme.role("timeline").size
+    size = tl.text_size(theme.role("timeline").size)
     portrait, landscape = tl.text_widths(theme.page)
     plan = tl.plan(block, portrait, landscape, size)
     colours = tl.palette(theme.colours)
@@ -85,9 +87,11 @@ class _Table:
         edges = [round(share * i) for i in range(count + 1)]
         self.columns = [b - a for a, b in pairwise(edges)]
         self.marker_column, self.marker_side = -1, "left"
+        self.marker: dt.date | None = None  # labels keep clear of the meeting line
 
     def write(self, out: BaseOxmlElement, block: d.Timeline) -> None:
         plan = self.plan
+        self.marker = block.marker
         tbl = grid(out, "BriefTable", [self.name, *self.columns], 0)
         dated = [r for r in block.rows if r.dated]
         days = [day for r in dated for day in (r.start, r.end, *(m.date for m in r.milestones))
@@ -170,8 +174,8 @@ class _Table:
             tr = self.row(tbl)
             self.cell(tr, self.name, fill=stripe, merge="continue")
             column = 0
-            for label in lane:
-                left, count = label.left, label.columns
+            for label in cells(plan, lane):
+                left, count = label.first, label.count
                 for index in range(column, left):
                     self.cell(tr, self.columns[index], fill=stripe, column=index)
                 width = sum(self.columns[left:left + count])
@@ -182,13 +186,13 @@ class _Table:
             for index in range(column, len(plan.ticks)):
                 self.cell(tr, self.columns[index], fill=stripe, column=index)
 
-    def label_lanes(self, row: d.TimelineRow) -> list[list[tl.Label]]:
-        """The row's milestone labels (see timeline.labels), lane by lane."""
-        lanes: list[list[tl.Label]] = []
-        for label in tl.labels(self.plan, row, self.size):
-            while len(lanes) <= label.lane:
+    def label_lanes(self, row: d.TimelineRow) -> list[list[Box]]:
+        """The row's milestone labels (see timeline_labels.place), lane by lane."""
+        lanes: list[list[Box]] = []
+        for box in place(self.plan, row, self.size, self.marker):
+            while len(lanes) <= box.lane:
                 lanes.append([])
-            lanes[label.lane].append(label)
+            lanes[box.lane].append(box)
         return lanes
 
     # Cells ---------------------------------------------------------------------------------

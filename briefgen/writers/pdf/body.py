@@ -25,6 +25,7 @@ from briefgen.tables import column_groups
 from briefgen.tagging import HeadingLevels, language_tag
 from briefgen.theme import Theme, field_label_width
 from briefgen.writers import Layout, WriterOptions, Written
+from briefgen.writers.pdf.breaks import END_SHARE, Table, keep_short_ends
 from briefgen.writers.pdf.contents import contents_flowables
 from briefgen.writers.pdf.fonts import Fonts, register_fonts
 from briefgen.writers.pdf.lists import TaggedList
@@ -48,7 +49,9 @@ _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA
 _BULLETS = ("\u2022", "\u2013", "\u25e6")  # by nesting depth, like a word processor's defaults
 # Paragraph markup is XML: quotes matter inside attribute values such as href.
 _QUOTES = {'"': "&quot;", "'": "&#39;"}
-_MIN_ROOM = 0.2  # share of a page below which a heading moves on to stay with its text
+# Share of a page below which a heading never starts; above it, a heading starts where it and a
+# first piece of its text fit (page.KeepWithNext), so no table jumps whole leaving a gap.
+_MIN_ROOM = 0.06
 
 
 def _changed(inlines: Sequence[d.Inline]) -> bool:
@@ -115,6 +118,7 @@ class _Writer:
             # Long words and URLs break mid-word rather than overflow. (uriWasteReduce would
             # break at '/' first, but reportlab 5.1 then leaves the rest unsplit and overflowing.)
             splitLongWords=1, keepWithNext=role.startswith("heading-"),
+            allowWidows=0,  # a paragraph's last line never alone at a page's top
         )
 
     def markup(self, inlines: Sequence[d.Inline], links: dict[str, str] | None = None) -> str:
@@ -281,8 +285,15 @@ class _Writer:
         ]
         # Percentages resolve against the space where the table lands, e.g. inside a list item;
         # repeatRows repeats the header on every page, splitInRow lets a tall row break.
-        return rl.Table(data, colWidths=[f"{w * 100:.4f}%" for w in weights], repeatRows=1,
+        return Table(data, colWidths=[f"{w * 100:.4f}%" for w in weights], repeatRows=1,
                         splitInRow=1, hAlign="LEFT", style=style, spaceBefore=2, spaceAfter=10)
+
+
+def _is_heading(flowable: rl.Flowable) -> bool:
+    """A heading, or a caption kept with what follows (a chart's title)."""
+    if isinstance(flowable, Para) and flowable.entry is not None:
+        return flowable.entry.level > 0
+    return isinstance(flowable, rl.Paragraph) and bool(flowable.getKeepWithNext())
 
 
 def write_pdf(
@@ -329,7 +340,8 @@ def write_pdf(
             for f in title_logo(theme, options.cache)]
     writer = _Writer(theme, fonts, root, info.language)
     writer.text_width = width - left - right
-    story = [*logo, *writer.blocks(document.blocks, root)]
+    story = keep_short_ends([*logo, *writer.blocks(document.blocks, root)],
+                            body_height * END_SHARE, _is_heading)
     try:
         doc.build(story, canvasmaker=partial(BriefCanvas, chrome=chrome, root=root,
                                              language=language_tag(info.language)))
@@ -342,4 +354,4 @@ def write_pdf(
         raise WriterError(f"the PDF layout failed{page_no}: a block does not fit on a page",
                           hint=hint) from None
     pages = tuple(tuple(entries) for entries in writer.contents_pages)
-    return Written(out.getvalue(), Layout(contents_pages=pages))
+    return Written(out.getvalue(), Layout(contents_pages=pages, pages=doc.page))

@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from briefgen import document as d
 from briefgen.footer import GAP, footer_text, shorten
+from briefgen.writers.pdf.breaks import starts_here
 from briefgen.writers.pdf.marked import MarkedCanvas
 from briefgen.writers.pdf.structure import Element, Tagged
 from briefgen.writers.pdf.theme import HeaderChrome
@@ -233,8 +234,9 @@ class BriefCanvas(MarkedCanvas):
 
 class KeepWithNext(rl.KeepTogether):  # type: ignore[misc]
     """Keeps a heading with what follows, without leaving most of a page blank: KeepTogether
-    moves a heading and a two-page table to a new page; this splits it where it is, unless less
-    than `room` points remain."""
+    moves a heading and a two-page table to a new page; this splits it where it is when the
+    headings and a first piece of what follows fit (breaks.starts_here), else moves on. Only
+    within `room` points of a page's foot does a heading never start there, however short."""
 
     def __init__(self, flowables: list[rl.Flowable], room: float) -> None:
         super().__init__(flowables)
@@ -243,11 +245,27 @@ class KeepWithNext(rl.KeepTogether):  # type: ignore[misc]
     def split(self, aW: float, aH: float) -> list[rl.Flowable]:
         if getattr(self, "_wrapInfo", None) != (aW, aH):
             self.wrap(aW, aH)
-        if self._room < aH < self._H:
+        if self._room < aH < self._H and self._starts_here(aW, aH):
             # Through the queue, not drawn here: a heading taller than the room left (even than
             # a page) is then split like any paragraph instead of failing the layout.
             return [rl.NullActionFlowable(), *self._content]
         return super().split(aW, aH)  # type: ignore[no-any-return]
+
+    def _starts_here(self, aW: float, aH: float) -> bool:
+        *heads, last = self._content
+        if not heads:
+            return True
+        # A heading taller than a page must split anyway: let it.
+        # The headings' heights and the space below each (a little generous: no merging).
+        above = sum(head.wrap(aW, 0xFFFFFF)[1] + head.getSpaceAfter() for head in heads)
+        if above > self._frame_height():
+            return True
+        left = aH - above - last.getSpaceBefore()
+        return starts_here(last, aW, left)
+
+    def _frame_height(self) -> float:
+        frame = getattr(self, "_frame", None)
+        return float(frame._height) if frame is not None else float("inf")
 
 
 class BriefTemplate(rl.BaseDocTemplate):  # type: ignore[misc]

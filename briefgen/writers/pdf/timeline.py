@@ -15,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from briefgen import document as d
 from briefgen import timeline as tl
+from briefgen import timeline_labels as tlabels
 from briefgen.tagging import timeline_alt
 from briefgen.theme import Theme
 from briefgen.writers.pdf.structure import Element, Tagged, TaggedParagraph
@@ -100,7 +101,7 @@ class _Look:
 
     @classmethod
     def of(cls, theme: Theme, fonts: Fonts) -> _Look:
-        size = theme.role("timeline").size
+        size = tl.text_size(theme.role("timeline").size)
         return cls(fonts.face(False, False), fonts.face(True, False), size,
                    tl.palette(theme.colours))
 
@@ -149,15 +150,14 @@ class _Chart(Tagged, rl.Flowable):  # type: ignore[misc]
         look, plan = self.look, self.plan
         name = rl.Paragraph(escape(row.label), look.style())
         _, name_height = name.wrap(plan.name_width - 2 * _NAME_PAD, 10_000)
-        size, room = look.size * 0.92, plan.width - plan.name_width
+        size = look.size
         labels: list[_PlacedLabel] = []
-        # Lanes and order as the DOCX has them; the text starts (or ends) at its milestone.
-        for label in tl.labels(plan, row, look.size):
-            tick = self.tick(label.date)
-            width = stringWidth(label.text, look.regular, size)
-            left = tick + 2 if label.align == "left" else tick - 2 - width
-            labels.append(_PlacedLabel(label.text, tick, min(max(left, 0.0), room - width),
-                                       label.lane))
+        # Boxes, lanes and order as the DOCX has them (timeline_labels): clear of each other,
+        # of leaders and of the meeting line; the text starts (or ends) at its box's edge.
+        for box in tlabels.place(plan, row, look.size, self.marker):
+            width = stringWidth(box.text, look.regular, size)
+            left = box.x0 if box.align == "left" else box.x1 - width
+            labels.append(_PlacedLabel(box.text, box.tick, max(left, 0.0), box.lane))
         lanes = max((label.lane + 1 for label in labels), default=0)
         band = look.size * 1.3 + lanes * size * 1.2
         height = _PAD * 2 + max(name_height, band)
@@ -166,8 +166,7 @@ class _Chart(Tagged, rl.Flowable):  # type: ignore[misc]
 
     def tick(self, day: Any) -> float:
         """Where a milestone on a day sits, in points from the time axis' start: mid-day."""
-        plan = self.plan
-        return (plan.x(day) + 0.5 / _days(plan, day)) * plan.column_width
+        return tlabels.tick(self.plan, day)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = self.plan.width
@@ -183,6 +182,10 @@ class _Chart(Tagged, rl.Flowable):  # type: ignore[misc]
             count += 1
         if count == 0 or count == len(self.rows):
             return []
+        if count == len(self.rows) - 1:  # never one row alone under the repeated axis
+            count -= 1
+            if count < 2:
+                return []
         parts = [_Chart(self.plan, part, self.marker, self.look, self.name_header)
                  for part in (self.rows[:count], self.rows[count:])]
         for part in parts:  # one Figure however many pages the chart runs over
@@ -283,7 +286,7 @@ class _Chart(Tagged, rl.Flowable):  # type: ignore[misc]
                     path.lineTo(x, centre - tip)
                     path.close()
                     canvas.drawPath(path, stroke=0, fill=1)
-        size = look.size * 0.92
+        size = look.size
         canvas.setFont(look.regular, size)
         for text, tick, left, lane in laid.labels:
             baseline = top - _PAD - look.size * 1.3 - (lane + 1) * size * 1.2 + size * 0.25
@@ -305,9 +308,3 @@ class _Chart(Tagged, rl.Flowable):  # type: ignore[misc]
             canvas.setStrokeColor(HexColor("#FFFFFF"))
             canvas.setLineWidth(0.5)
             canvas.drawPath(path, stroke=1, fill=1)
-
-
-def _days(plan: tl.Plan, day: Any) -> int:
-    """Days in the column of a day: half a day of it is where a point in time sits."""
-    tick = plan.ticks[plan.column(day)]
-    return (tick.end - tick.start).days
