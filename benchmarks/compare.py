@@ -65,8 +65,9 @@ def interleave(actions: dict[str, Callable[[], object]], repeat: int) -> dict[st
 
 def run(args: list[str]) -> Callable[[], object]:
     def action() -> None:
-        subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       cwd=REPO)
+        subprocess.run(
+            args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO
+        )
 
     return action
 
@@ -141,8 +142,14 @@ def warm(repeat: int, out: Path) -> dict[str, list[float]]:
     return interleave(actions, repeat)
 
 
-def row(label: str, ours: list[float], theirs: list[float] | None, goal: str, limit: float,
-        unit: float = 1.0) -> str:
+def row(
+    label: str,
+    ours: list[float],
+    theirs: list[float] | None,
+    goal: str,
+    limit: float,
+    unit: float = 1.0,
+) -> str:
     """A table row; `limit` is the goal as a ratio (with a floor) or in seconds (without)."""
     scale, suffix = (1000, " ms") if unit < 1 else (1, " s")
     best = min(ours)
@@ -150,13 +157,17 @@ def row(label: str, ours: list[float], theirs: list[float] | None, goal: str, li
     median = f"{statistics.median(ours) * scale:.{0 if scale == 1000 else 2}f}"
     if theirs is None:
         met = best <= limit
-        return f"| {label} | {text} (median {median}) | | | ≤ {goal} | {'met' if met else 'NOT met'} |"
+        return (
+            f"| {label} | {text} (median {median}) | | | ≤ {goal} | {'met' if met else 'NOT met'} |"
+        )
     ratio = best / min(theirs)
     floor_text = f"{min(theirs) * scale:.{0 if scale == 1000 else 2}f}{suffix}"
     floor_median = f"{statistics.median(theirs) * scale:.{0 if scale == 1000 else 2}f}"
     met = ratio <= limit
-    return (f"| {label} | {text} (median {median}) | {floor_text} (median {floor_median}) | "
-            f"{ratio:.2f}× | ≤ {goal} | {'met' if met else 'NOT met'} |")
+    return (
+        f"| {label} | {text} (median {median}) | {floor_text} (median {floor_median}) | "
+        f"{ratio:.2f}x | ≤ {goal} | {'met' if met else 'NOT met'} |"
+    )
 
 
 def table(cold_times: dict[str, list[float]], warm_times: dict[str, list[float]]) -> str:
@@ -164,14 +175,37 @@ def table(cold_times: dict[str, list[float]], warm_times: dict[str, list[float]]
     lines = [
         "| | briefgen (min) | floor (min) | ratio | goal | |",
         "|---|---|---|---|---|---|",
-        row("cold `briefgen build`, both formats, whole process", c["briefgen build"],
-            c["floor"], "1.0×", 1.0),
-        row("in-process `build()`, both formats, distinct inputs", w["briefgen both"],
-            w["floor both"], "0.8×", 0.8, unit=0.001),
-        row("PDF alone, in-process, tagged vs raw untagged reportlab", w["briefgen pdf"],
-            w["floor pdf"], "1.1×", 1.1, unit=0.001),
-        row("DOCX alone, in-process, vs raw python-docx", w["briefgen docx"],
-            w["floor docx"], "0.6×", 0.6, unit=0.001),
+        row(
+            "cold `briefgen build`, both formats, whole process",
+            c["briefgen build"],
+            c["floor"],
+            "1.0x",
+            1.0,
+        ),
+        row(
+            "in-process `build()`, both formats, distinct inputs",
+            w["briefgen both"],
+            w["floor both"],
+            "0.8x",
+            0.8,
+            unit=0.001,
+        ),
+        row(
+            "PDF alone, in-process, tagged vs raw untagged reportlab",
+            w["briefgen pdf"],
+            w["floor pdf"],
+            "1.1x",
+            1.1,
+            unit=0.001,
+        ),
+        row(
+            "DOCX alone, in-process, vs raw python-docx",
+            w["briefgen docx"],
+            w["floor docx"],
+            "0.6x",
+            0.6,
+            unit=0.001,
+        ),
         row("cold `briefgen validate`", c["briefgen validate"], None, "0.15 s", 0.15),
         row("cold `briefgen lint`", c["briefgen lint"], None, "0.3 s", 0.3),
         row("cold `briefgen --help`", c["briefgen --help"], None, "60 ms", 0.060, unit=0.001),
@@ -188,11 +222,15 @@ def scaled_yaml(factor: int, folder: Path) -> Path:
 
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     data["key_points"] = [
-        {**point, "title": f"{point['title']} {n}"} for n in range(factor)
-        for point in data["key_points"]]
+        {**point, "title": f"{point['title']} {n}"}
+        for n in range(factor)
+        for point in data["key_points"]
+    ]
     data["initiatives"] = [
-        {**item, "name": f"{item['name']} {n}"} for n in range(factor)
-        for item in data["initiatives"]]
+        {**item, "name": f"{item['name']} {n}"}
+        for n in range(factor)
+        for item in data["initiatives"]
+    ]
     for section in data["sections"]:
         if "table" in section:
             section["table"]["rows"] = section["table"]["rows"] * factor
@@ -244,18 +282,28 @@ def probe(side: str, path: Path, out: Path) -> None:
 
 
 def scale(out: Path) -> str:
-    lines = ["| size | briefgen time | briefgen peak memory | floor time | floor peak memory |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "| size | briefgen time | briefgen peak memory | floor time | floor peak memory |",
+        "|---|---|---|---|---|",
+    ]
     for factor in (1, 10, 100):
         results = {}
-        for side, path in (("briefgen", scaled_yaml(factor, out)),
-                           ("floor", scaled_brief(factor, out))):
-            done = subprocess.run([sys.executable, __file__, "--probe", side, str(path),
-                                   str(out)], check=True, capture_output=True, text=True)
+        for side, path in (
+            ("briefgen", scaled_yaml(factor, out)),
+            ("floor", scaled_brief(factor, out)),
+        ):
+            done = subprocess.run(
+                [sys.executable, __file__, "--probe", side, str(path), str(out)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
             results[side] = json.loads(done.stdout)
         b, f = results["briefgen"], results["floor"]
-        lines.append(f"| {factor}× | {b['seconds'] * 1000:.0f} ms | {b['peak_mb']:.0f} MB | "
-                     f"{f['seconds'] * 1000:.0f} ms | {f['peak_mb']:.0f} MB |")
+        lines.append(
+            f"| {factor}x | {b['seconds'] * 1000:.0f} ms | {b['peak_mb']:.0f} MB | "
+            f"{f['seconds'] * 1000:.0f} ms | {f['peak_mb']:.0f} MB |"
+        )
     return "\n".join(lines)
 
 
@@ -273,8 +321,12 @@ def instructions(out: Path) -> str:
     }
     lines = ["| cold command | instructions (callgrind) |", "|---|---|"]
     for name, args in commands.items():
-        done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                               *args], capture_output=True, text=True, cwd=REPO)
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *args],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
         found = re.search(r"Collected : (\d+)", done.stderr)
         count = f"{int(found.group(1)) / 1e9:.2f} G" if found else "?"
         lines.append(f"| {name} | {count} |")
@@ -297,9 +349,11 @@ def main() -> None:
         out = Path(folder)
         cold_times = cold(args.cold, out)
         warm_times = warm(args.repeat, out)
-        print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; load average "
-              f"{load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after; "
-              f"{args.cold} cold rounds, {args.repeat} in-process rounds, interleaved\n")
+        print(
+            f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; load average "
+            f"{load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after; "
+            f"{args.cold} cold rounds, {args.repeat} in-process rounds, interleaved\n"
+        )
         print(table(cold_times, warm_times))
         if args.instructions:
             print()

@@ -20,8 +20,12 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 FONTS = HERE.parent / "briefgen" / "fonts"
 SEED = HERE / "seed_brief.json"
-FACES = {"Sans": "Regular", "Sans-Bold": "Bold", "Sans-Italic": "Italic",
-         "Sans-BoldItalic": "BoldItalic"}
+FACES = {
+    "Sans": "Regular",
+    "Sans-Bold": "Bold",
+    "Sans-Italic": "Italic",
+    "Sans-BoldItalic": "BoldItalic",
+}
 _registered = False
 
 
@@ -59,14 +63,22 @@ def write_pdf(brief: dict[str, Any]) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import (ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer,
-                                    Table, TableStyle)
+    from reportlab.platypus import (
+        ListFlowable,
+        ListItem,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     _register_fonts()
     body = ParagraphStyle("body", fontName="Sans", fontSize=10.5, leading=14, spaceAfter=6)
     title = ParagraphStyle("title", body, fontName="Sans-Bold", fontSize=20, leading=24)
-    heading = ParagraphStyle("h1", body, fontName="Sans-Bold", fontSize=14, leading=18,
-                             spaceBefore=10)
+    heading = ParagraphStyle(
+        "h1", body, fontName="Sans-Bold", fontSize=14, leading=18, spaceBefore=10
+    )
     cell = ParagraphStyle("cell", body, fontSize=9.5, leading=12, spaceAfter=0)
     head_cell = ParagraphStyle("th", cell, fontName="Sans-Bold")
     width = A4[0] - 40 * mm
@@ -83,24 +95,39 @@ def write_pdf(brief: dict[str, Any]) -> bytes:
             story.append(Paragraph(_markup(block["paragraph"]), body))
         elif "bullets" in block:
             items = [ListItem(Paragraph(_markup(runs), body)) for runs in block["bullets"]]
-            story.append(ListFlowable(items, bulletType="bullet", start="\u2022",
-                                      bulletFontName="Sans", leftIndent=14))
+            story.append(
+                ListFlowable(
+                    items, bulletType="bullet", start="\u2022", bulletFontName="Sans", leftIndent=14
+                )
+            )
         elif "table" in block:
             header, *rows = block["table"]
             data = [[Paragraph(_markup([[c, False]]), head_cell) for c in header]]
             data += [[Paragraph(_markup([[c, False]]), cell) for c in row] for row in rows]
             table = Table(data, colWidths=[w * width for w in block["widths"]], repeatRows=1)
-            table.setStyle(TableStyle([
-                ("FONTNAME", (0, 0), (-1, -1), "Sans"),
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]))
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("FONTNAME", (0, 0), (-1, -1), "Sans"),
+                        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ]
+                )
+            )
             story += [table, Spacer(1, 6)]
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
-                            topMargin=20 * mm, bottomMargin=20 * mm, title=brief["title"],
-                            author=brief["author"], initialFontName="Sans")
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=brief["title"],
+        author=brief["author"],
+        initialFontName="Sans",
+    )
     doc.build(story)
     return out.getvalue()
 
