@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from briefgen.audience import Audience, Selection, audiences_for, get_audience, select
 from briefgen.cache import Cache
@@ -23,12 +23,15 @@ from briefgen.errors import Diagnostic, MarkupError, UsageError
 from briefgen.loader import load_yaml_text
 from briefgen.model import Meeting
 from briefgen.people import PeopleDirectory, load_people
-from briefgen.reader import read_markup
 from briefgen.resources import load_labels, load_theme, template_folders
-from briefgen.templating import TemplateSet, to_context
 from briefgen.theme import Theme
 from briefgen.validation import load_meeting, validate_meeting
 from briefgen.writers import FORMATS, Layout, WriterOptions, write_format
+
+if TYPE_CHECKING:
+    # Imported where their stage runs (jinja2, markdown-it): `briefgen validate` and the first
+    # lines of a build do not pay for stages they have not reached.
+    from briefgen.templating import TemplateSet
 
 DEFAULT_AUDIENCE = "staff"
 
@@ -71,6 +74,8 @@ class Project:
 
     @cached_property
     def templates(self) -> TemplateSet:
+        from briefgen.templating import TemplateSet
+
         return TemplateSet(self.folders)
 
     @cached_property
@@ -164,6 +169,8 @@ def page_label(labels: dict[str, str]) -> str:
 
 def template_context(selection: Selection, audience: Audience, project: Project) -> dict[str, Any]:
     """What a template can see: the filtered meeting, who it is for, labels in its language."""
+    from briefgen.templating import to_context
+
     meeting = selection.meeting
     context: dict[str, Any] = to_context(meeting)
     context.pop("schema_version", None)
@@ -217,6 +224,8 @@ def render_document(
 def read_rendered(markup: str, info: DocumentInfo, template: str, project: Project) -> Document:
     """Read a template's output; a markup error names the template line that wrote it, where
     the templates hold that line literally."""
+    from briefgen.reader import read_markup
+
     try:
         return read_markup(markup, info, template)
     except MarkupError as error:
