@@ -329,12 +329,15 @@ def font_warnings_for(path: Path, display_name: str, options: BuildOptions | Non
 def font_warnings(path: Path, display_name: str, themes: list[Theme]) -> list[Diagnostic]:
     """Text of the meeting file that the themes' fonts cannot show, or that runs right to left
     (see briefgen.glyphs): warnings at the characters' lines."""
-    from briefgen.glyphs import check_source
-    from briefgen.schema import meeting_schema
+    from briefgen.glyphs import check_source, shows_all
 
     text = path.read_text(encoding="utf-8-sig", errors="replace")
     if text.isascii():
         return []
+    if all(shows_all(text, theme.font_path("regular")) for theme in themes):
+        return []  # the common case, without the schema and the second YAML pass
+    from briefgen.schema import meeting_schema
+
     found: dict[str, Diagnostic] = {}  # themes sharing a font report once
     for theme in themes:
         font = theme.font_path("regular")
