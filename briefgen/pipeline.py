@@ -74,9 +74,10 @@ class Project:
 
     @cached_property
     def templates(self) -> TemplateSet:
+        from briefgen.codecache import template_code_cache
         from briefgen.templating import TemplateSet
 
-        return TemplateSet(self.folders)
+        return TemplateSet(self.folders, template_code_cache())
 
     @cached_property
     def audiences(self) -> dict[str, Audience]:

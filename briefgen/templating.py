@@ -107,9 +107,11 @@ def _is_rich_text(field: FieldInfo) -> bool:
 class TemplateSet:
     """A search path of template folders (user folders first, built-ins last) and its Jinja env."""
 
-    def __init__(self, folders: Sequence[Path]) -> None:
+    def __init__(
+        self, folders: Sequence[Path], bytecode_cache: jinja2.BytecodeCache | None = None
+    ) -> None:
         self.folders = tuple(folders)
-        self.env = _environment(self.folders)
+        self.env = _environment(self.folders, bytecode_cache)
 
     def render(self, name: str, context: dict[str, Any]) -> str:
         try:
@@ -206,7 +208,9 @@ class _BriefEnvironment(ImmutableSandboxedEnvironment):
         return result
 
 
-def _environment(folders: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
+def _environment(
+    folders: tuple[Path, ...], bytecode_cache: jinja2.BytecodeCache | None = None
+) -> ImmutableSandboxedEnvironment:
     # One environment per TemplateSet (a Project owns one): auto_reload recompiles a template
     # whose file changed, so a long-lived process never renders a stale one.
     env = _BriefEnvironment(
@@ -218,6 +222,7 @@ def _environment(folders: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=True,
+        bytecode_cache=bytecode_cache,  # briefgen.codecache: compiled code from earlier runs
     )
     env.filters["indent"] = _indent
     env.filters["date"] = _date_filter
