@@ -5,8 +5,8 @@ Jinja's own bytecode cache turns that into reading a file. It is safe by constru
 - Jinja stores each template under a hash of its name and path, and recompiles whenever the
   template's source (its checksum, not its date) or the Python version differs;
 - the folder's name is a hash of what else shapes the compiled code: Jinja's version, the
-  interpreter, and briefgen.templating's own source (the environment's options, filters and
-  sandbox), so a new briefgen or Jinja never reads code an older one wrote;
+  interpreter, and the source of the modules that define the environment (its options,
+  filters, sandbox and limits), so a new briefgen or Jinja never reads code an older one wrote;
 - the folder is private (0700, ours) or not used at all, and a cache that cannot be read or
   written is simply skipped: the template is compiled as if there were none.
 The compiled code is what compiling would give, so output bytes never depend on the cache.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import os
 import stat
 import sys
@@ -49,14 +50,21 @@ def cache_root() -> Path | None:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "briefgen"
 
 
+# The modules that define the Jinja environment (its options, filters, sandbox and limits);
+# one that does not exist in this version is skipped.
+ENVIRONMENT_MODULES = ("briefgen.templating", "briefgen.sandbox")
+
+
 def code_key() -> str:
     """What the compiled templates depend on besides their own source."""
-    from briefgen import templating
-
     digest = hashlib.sha256()
     digest.update(jinja2.__version__.encode())
     digest.update(sys.implementation.cache_tag.encode())
-    digest.update(Path(templating.__file__).read_bytes())
+    for name in ENVIRONMENT_MODULES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            digest.update(name.encode())
+            digest.update(Path(spec.origin).read_bytes())
     return digest.hexdigest()[:16]
 
 

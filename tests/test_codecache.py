@@ -69,6 +69,18 @@ def test_code_from_another_jinja_or_briefgen_lives_elsewhere(
     assert codecache.code_key() != before
 
 
+def test_the_modules_that_define_the_environment_are_in_the_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def key(*modules: str) -> str:
+        monkeypatch.setattr(codecache, "ENVIRONMENT_MODULES", modules)
+        return codecache.code_key()
+
+    alone = key("briefgen.templating")
+    assert key("briefgen.templating", "briefgen.errors") != alone
+    assert key("briefgen.templating", "briefgen.no_such_module") == alone  # skipped
+
+
 def test_no_cache_in_a_folder_others_may_write(cache_dir: Path) -> None:
     assert codecache.template_code_cache() is not None
     for folder in cache_dir.glob("templates-*"):
