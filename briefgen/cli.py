@@ -166,6 +166,14 @@ _PDF_STANDARD = click.option(
 )
 @_PDF_STANDARD
 @_JOBS
+@click.option(
+    "--executor",
+    default="local",
+    show_default=True,
+    metavar="local|dask:ADDRESS",
+    help="Where the files are built: this machine's processes, or an existing Dask cluster "
+    "(pip install 'briefgen[dask]'; paths must be shared with its workers).",
+)
 def build(
     inputs: tuple[str, ...],
     audiences: tuple[str, ...],
@@ -177,8 +185,10 @@ def build(
     pdfa: bool,
     pdf_standard: str | None,
     jobs: int | None,
+    executor: str,
 ) -> None:
     """Build briefs from meeting files, on every CPU; prints each written path."""
+    from briefgen.executors import open_executor
     from briefgen.parallel import build_many
     from briefgen.pipeline import BuildOptions
     from briefgen.writers import FORMATS
@@ -193,7 +203,13 @@ def build(
         pdf_standard=pdf_standard or "",
         theme=theme,
     )
-    sys.exit(run_many(build_many(inputs, options, jobs), len(inputs), "Building"))
+    try:
+        with open_executor(executor) as engine:
+            status = run_many(build_many(inputs, options, jobs, engine), len(inputs), "Building")
+    except BriefgenError as error:
+        report(error)
+        sys.exit(error.exit_code)
+    sys.exit(status)
 
 
 @main.command()

@@ -5,15 +5,19 @@ Where the platform allows, workers are forked from a parent that has already imp
 writers, registered the fonts and built the DOCX reference document, so each worker starts
 warm instead of paying those ~150 ms itself. A BriefgenError in a worker comes back as a
 result, with its diagnostics, so one bad file never stops the others.
+
+The engine is a `concurrent.futures` executor: this machine's process pool, or one the caller
+opens elsewhere (briefgen.executors: a Dask cluster), with the same ordered results.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
+import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from concurrent.futures import Executor
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -46,27 +50,37 @@ def runs_here(jobs: int | None, items: int) -> bool:
 
 
 def run_jobs(function: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
-             warm: Callable[[], None] | None = None) -> Iterator[Outcome[R]]:
-    """`function(item)` for every item, in order, on up to `jobs` processes (default: all).
+             warm: Callable[[], None] | None = None, executor: Executor | None = None
+             ) -> Iterator[Outcome[R]]:
+    """`function(item)` for every item, in order, on up to `jobs` processes (default: all), or
+    on `executor` when one is given (its own workers; `jobs` and `warm` do not apply).
 
     `function` must be picklable (a module-level function or a partial of one). `warm` runs
     once in this process before the workers start, to fill caches they inherit.
     """
-    if runs_here(jobs, len(items)):
+    if executor is not None:
+        for packed in executor.map(partial(_call, function), items):
+            yield _thaw(packed)
+        return
+    if runs_here(jobs, len(items)):  # no pool (nor its import) for one input
         for item in items:
             yield _thaw(_call(function, item))
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     if warm is not None:
         warm()
     workers = min(default_jobs() if jobs is None else jobs, len(items))
     # Small chunks keep the progress steady; several per worker keep the queue cheap.
     chunk = max(1, min(16, len(items) // (workers * 8)))
-    with _context().Pool(workers) as pool:
-        for packed in pool.imap(partial(_call, function), items, chunksize=chunk):
+    with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
+        for packed in pool.map(partial(_call, function), items, chunksize=chunk):
             yield _thaw(packed)
 
 
 def _context() -> Any:
+    import multiprocessing
+
     # Fork shares the warm parent's memory; it is only safe while this process has one thread.
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
@@ -98,7 +112,8 @@ def _thaw(packed: tuple[R | None, _Frozen | None]) -> Outcome[R]:
 
 def run_apart(function: Callable[[str], list[Path]], plan: Callable[[str], list[Path]],
               items: Sequence[str], jobs: int | None, fix: str,
-              warm: Callable[[], None] | None = None) -> Iterator[Outcome[list[Path]]]:
+              warm: Callable[[], None] | None = None,
+              executor: Executor | None = None) -> Iterator[Outcome[list[Path]]]:
     """run_jobs, except that inputs which would write the same file as another input of the
     call are not run: each gets an error naming the other (`fix` is the hint).
 
@@ -113,7 +128,8 @@ def run_apart(function: Callable[[str], list[Path]], plan: Callable[[str], list[
                    zip(items, run_jobs(plan, list(items), jobs), strict=True)]
     refused = clashes(planned, fix)
     todo = [item for item in items if item not in refused]
-    results = iter(run_jobs(function, todo, jobs, warm=warm if todo else None))
+    results = iter(run_jobs(function, todo, jobs, warm=warm if todo else None,
+                            executor=executor))
     for item in items:
         yield Outcome(error=refused[item]) if item in refused else next(results)
 
@@ -124,27 +140,48 @@ def run_apart(function: Callable[[str], list[Path]], plan: Callable[[str], list[
 
 # The Projects of the `build_many` run in progress, by configuration and input folder: the
 # parent fills it while warming, forked workers inherit it, and the run empties it when done.
-# (It is not passed to the workers as an argument: Projects hold compiled templates.)
+# (It is not passed to the workers as an argument: Projects hold compiled templates.) A
+# long-lived remote worker sees the run's id change and starts afresh, so it never builds with
+# a configuration read in an earlier run.
 _RUN_PROJECTS: dict[tuple[Path | None, Path], Any] = {}
+_RUN_ID: list[str] = [""]
 
 
-def build_many(inputs: Sequence[str], options: Any, jobs: int | None = None
-               ) -> Iterator[tuple[str, Outcome[list[Path]]]]:
+def build_many(inputs: Sequence[str], options: Any, jobs: int | None = None,
+               executor: Executor | None = None) -> Iterator[tuple[str, Outcome[list[Path]]]]:
     """Build every input (see pipeline.build); yields (input, outcome) in input order.
 
     Inputs that share a configuration share one Project for the run (its compiled templates,
     themes and reference documents), so a theme is read once per run, and again next run.
+    With an `executor` (other machines), every path is made absolute first: the workers find
+    the files on a shared filesystem, whatever their working folder.
     """
     _RUN_PROJECTS.clear()
+    run = uuid.uuid4().hex
+    _RUN_ID[0] = run
+    jobs_inputs = list(inputs)
+    if executor is not None:
+        jobs_inputs = [str(Path(name).absolute()) for name in inputs]
+        options = _absolute(options)
     try:
-        outcomes = run_apart(partial(_build_one, options=options),
-                             partial(_plan_one, options=options), list(inputs), jobs,
+        outcomes = run_apart(partial(_build_one, options=options, run=run),
+                             partial(_plan_one, options=options), jobs_inputs, jobs,
                              "give one of them its own `meeting.id` (used in file names), or "
                              "build them into different -o folders",
-                             warm=partial(_warm, inputs[0], options) if inputs else None)
+                             warm=partial(_warm, inputs[0], options) if inputs else None,
+                             executor=executor)
         yield from zip(inputs, outcomes, strict=True)
     finally:
         _RUN_PROJECTS.clear()
+
+
+def _absolute(options: Any) -> Any:
+    return replace(
+        options,
+        out_dir=Path(options.out_dir).absolute(),
+        template_dirs=tuple(Path(d).absolute() for d in options.template_dirs),
+        config=Path(options.config).absolute() if options.config else None,
+    )
 
 
 def _project_for(input_path: str, options: Any) -> Any:
@@ -158,9 +195,12 @@ def _project_for(input_path: str, options: Any) -> Any:
     return _RUN_PROJECTS[key]
 
 
-def _build_one(input_path: str, options: Any) -> list[Path]:
+def _build_one(input_path: str, options: Any, run: str = "") -> list[Path]:
     from briefgen.pipeline import build
 
+    if run != _RUN_ID[0]:  # a worker that outlives runs (Dask): this run's Projects only
+        _RUN_PROJECTS.clear()
+        _RUN_ID[0] = run
     return build(input_path, options, _project_for(input_path, options))
 
 

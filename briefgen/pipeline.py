@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from briefgen.audience import (
     ITEM_LISTS,
@@ -33,13 +33,16 @@ from briefgen.model import Meeting
 from briefgen.outputs import write_atomic as write_atomic  # re-exported for lint --fix
 from briefgen.outputs import write_set
 from briefgen.people import PeopleDirectory, load_people, surname_key
-from briefgen.reader import read_markup
 from briefgen.resources import load_labels, load_theme, template_folders
-from briefgen.templating import TemplateSet, to_context
 from briefgen.theme import Theme
 from briefgen.typography import typeset
 from briefgen.validation import load_meeting, validate_meeting
 from briefgen.writers import FORMATS, Layout, WriterOptions, Written, write_format
+
+if TYPE_CHECKING:
+    # Imported where their stage runs (jinja2, markdown-it): `briefgen validate` and the first
+    # lines of a build do not pay for stages they have not reached.
+    from briefgen.templating import TemplateSet
 
 DEFAULT_AUDIENCE = "staff"
 
@@ -84,7 +87,10 @@ class Project:
 
     @cached_property
     def templates(self) -> TemplateSet:
-        return TemplateSet(self.folders)
+        from briefgen.codecache import template_code_cache
+        from briefgen.templating import TemplateSet
+
+        return TemplateSet(self.folders, template_code_cache())
 
     @cached_property
     def audiences(self) -> dict[str, Audience]:
@@ -189,6 +195,8 @@ def page_label(labels: dict[str, str]) -> str:
 
 def template_context(selection: Selection, audience: Audience, project: Project) -> dict[str, Any]:
     """What a template can see: the filtered meeting, who it is for, labels in its language."""
+    from briefgen.templating import to_context
+
     meeting = selection.meeting
     context: dict[str, Any] = to_context(meeting)
     context.pop("schema_version", None)
@@ -248,6 +256,8 @@ def render_document(
 def read_rendered(markup: str, info: DocumentInfo, template: str, project: Project) -> Document:
     """Read a template's output; a markup error names the template line that wrote it, where
     the templates hold that line literally."""
+    from briefgen.reader import read_markup
+
     try:
         return typeset(read_markup(markup, info, template))
     except MarkupError as error:
@@ -387,12 +397,15 @@ def font_warnings_for(path: Path, display_name: str, options: BuildOptions | Non
 def font_warnings(path: Path, display_name: str, themes: list[Theme]) -> list[Diagnostic]:
     """Text of the meeting file that the themes' fonts cannot show, or that runs right to left
     (see briefgen.glyphs): warnings at the characters' lines."""
-    from briefgen.glyphs import check_source
-    from briefgen.schema import meeting_schema
+    from briefgen.glyphs import check_source, shows_all
 
     text = path.read_text(encoding="utf-8-sig", errors="replace")
     if text.isascii():
         return []
+    if all(shows_all(text, theme.font_path("regular")) for theme in themes):
+        return []  # the common case, without the schema and the second YAML pass
+    from briefgen.schema import meeting_schema
+
     found: dict[str, Diagnostic] = {}  # themes sharing a font report once
     for theme in themes:
         font = theme.font_path("regular")

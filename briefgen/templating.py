@@ -116,9 +116,11 @@ class TemplateSet:
     The last folder is the built-ins', which `builtin:NAME` reads from alone.
     """
 
-    def __init__(self, folders: Sequence[Path]) -> None:
+    def __init__(
+        self, folders: Sequence[Path], bytecode_cache: jinja2.BytecodeCache | None = None
+    ) -> None:
         self.folders = tuple(folders)
-        self.env = _environment(self.folders)
+        self.env = _environment(self.folders, bytecode_cache)
 
     def render(self, name: str, context: dict[str, Any]) -> str:
         try:
@@ -231,7 +233,9 @@ class _BriefEnvironment(LimitedEnvironment):
         return result
 
 
-def _environment(folders: tuple[Path, ...]) -> LimitedEnvironment:
+def _environment(
+    folders: tuple[Path, ...], bytecode_cache: jinja2.BytecodeCache | None = None
+) -> LimitedEnvironment:
     # One environment per TemplateSet (a Project owns one): auto_reload recompiles a template
     # whose file changed, so a long-lived process never renders a stale one.
     env = _BriefEnvironment(
@@ -243,6 +247,7 @@ def _environment(folders: tuple[Path, ...]) -> LimitedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=True,
+        bytecode_cache=bytecode_cache,  # briefgen.codecache: compiled code from earlier runs
     )
     env.filters["indent"] = _indent
     env.filters["date"] = _date_filter

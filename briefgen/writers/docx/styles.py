@@ -21,6 +21,7 @@ from docx.shared import Emu, Mm, Pt, RGBColor, Twips
 
 from briefgen.cache import Cache, cached
 from briefgen.theme import Theme
+from briefgen.writers.docx import prebuilt
 from briefgen.writers.docx.reference import adopt_reference
 from briefgen.writers.docx.roles import ALIGN, BUILTIN_ROLES, CUSTOM_ROLES
 from briefgen.writers.docx.theme import add_theme_styles, files_stamp
@@ -49,10 +50,15 @@ def reference(theme: Theme, cache: Cache | None = None) -> Reference:
     """The theme's reference document, built once per theme and state of its files (in
     `cache`, a Project's), or afresh without a cache."""
     key = ("docx-reference", theme.model_dump_json(), files_stamp(theme))
-    return cached(cache, key, partial(_build, theme))
+    return cached(cache, key, partial(_shipped_or_built, theme))
 
 
-def _build(theme: Theme) -> Reference:
+def _shipped_or_built(theme: Theme) -> Reference:
+    shipped = prebuilt.load(theme)  # a built-in theme's, made ahead by the same code
+    return Reference(*shipped) if shipped else build_reference(theme)
+
+
+def build_reference(theme: Theme) -> Reference:
     doc = docx.Document()
     _prune(doc)
     text_width = _page_setup(doc, theme)

@@ -1,0 +1,96 @@
+"""What a cold command loads, and the shortcuts that keep it cheap without changing results.
+
+Each probe runs in a fresh interpreter: which modules a command imports is the cold start's
+main cost (see BENCHMARKS.md), and a stray top-level import anywhere would bring them back.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from briefgen.fonts import __file__ as fonts_init
+from briefgen.glyphs import shows_all
+from tests.conftest import EXAMPLE, REPO
+
+REGULAR = Path(fonts_init).parent / "LiberationSans-Regular.ttf"
+
+
+def imported_after(args: list[str], cwd: Path) -> set[str]:
+    """The top-level packages in sys.modules after `briefgen ARGS` in a fresh process."""
+    probe = (
+        "import sys\n"
+        "from briefgen.cli import main\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "except SystemExit as stop:\n"
+        "    assert stop.code in (0, None), stop.code\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('briefgen.')\n"
+        "    or m.startswith('concurrent.futures') or m == 'multiprocessing')), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert result.returncode == 0, result.stderr
+    packages, modules = result.stderr.strip().splitlines()[-2:]
+    return set(packages.split()) | set(modules.split())
+
+
+def test_validate_loads_no_template_reader_or_writer(tmp_path: Path) -> None:
+    loaded = imported_after(["validate", str(EXAMPLE)], tmp_path)
+    assert "pydantic" in loaded and "yaml" in loaded  # it did validate
+    # Babel is loaded: `language:` is checked against its locale list (issue 16, item 13).
+    for heavy in (
+        "jinja2",
+        "markdown_it",
+        "reportlab",
+        "docx",
+        "PIL",
+        "briefgen.writers.pdf",
+        "briefgen.writers.docx",
+        "briefgen.templating",
+        "briefgen.reader",
+        "briefgen.lint",
+    ):
+        assert heavy not in loaded, heavy
+
+
+def test_one_input_is_built_without_a_pool_or_the_lint_modules(tmp_path: Path) -> None:
+    loaded = imported_after(["build", str(EXAMPLE), "-o", str(tmp_path / "out")], tmp_path)
+    assert {"reportlab", "docx", "jinja2", "markdown_it"} <= loaded  # it did build
+    assert (tmp_path / "out" / "2024-12-18_nato-sg-bih-presidency.staff.pdf").is_file()
+    for unneeded in (
+        "multiprocessing",
+        "concurrent.futures.process",
+        "briefgen.lint",
+        "briefgen.schema",
+        "distributed",
+    ):
+        assert unneeded not in loaded, unneeded
+
+
+def test_shows_all_only_when_no_value_could_warn() -> None:
+    assert shows_all("plain ascii", REGULAR)
+    assert shows_all("Željko Komšić, Ελλάδα, Москва, co\u00adoperation, a\u200db", REGULAR)
+    assert not shows_all("مرحبا", REGULAR)  # Arabic: no glyphs in Liberation Sans
+    assert not shows_all("שלום", REGULAR)  # Hebrew has glyphs but runs right to left
+    assert not shows_all("ok 😀", REGULAR)
+
+
+def test_a_right_to_left_comment_still_gets_the_full_check_and_no_warning(
+    tmp_path: Path,
+) -> None:
+    from briefgen.pipeline import BuildOptions, build
+
+    path = tmp_path / "m.yaml"
+    path.write_text("# שלום\nmeeting:\n  title: Komšić\n  date: 2025-03-12\n", encoding="utf-8")
+    assert build(path, BuildOptions(out_dir=tmp_path / "out")).warnings == []  # type: ignore[attr-defined]
