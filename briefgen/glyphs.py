@@ -13,9 +13,12 @@ from __future__ import annotations
 import threading
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefgen.errors import Diagnostic, Location
+
+if TYPE_CHECKING:
+    from briefgen.theme import Theme
 
 # Characters a layout engine consumes rather than draws (Unicode category Cf: ZWJ, ZWNJ, LRM,
 # RLM, bidi embeddings, word joiner, BOM…). Without shaping and bidi the PDF has no use for
@@ -135,3 +138,21 @@ def check_source(
             )
         )
     return found
+
+
+def font_warnings(path: Path, display_name: str, themes: list[Theme]) -> list[Diagnostic]:
+    """Text of the meeting file that the themes' fonts cannot show, or that runs right to left
+    (see briefgen.glyphs): warnings at the characters' lines."""
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    if text.isascii():
+        return []
+    if all(shows_all(text, theme.font_path("regular")) for theme in themes):
+        return []  # the common case, without the schema and the second YAML pass
+    from briefgen.schema import meeting_schema
+
+    found: dict[str, Diagnostic] = {}  # themes sharing a font report once
+    for theme in themes:
+        font = theme.font_path("regular")
+        for warning in check_source(text, display_name, meeting_schema(), font, theme.fonts.family):
+            found.setdefault(warning.format(), warning)
+    return list(found.values())

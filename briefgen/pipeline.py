@@ -28,6 +28,7 @@ from briefgen.config import ProjectConfig, find_config, load_config
 from briefgen.document import Document, DocumentInfo
 from briefgen.document import dump as dump_document
 from briefgen.errors import Diagnostic, Location, MarkupError, UsageError
+from briefgen.glyphs import font_warnings
 from briefgen.loader import load_yaml_text
 from briefgen.model import Meeting
 from briefgen.outputs import write_atomic as write_atomic  # re-exported for lint --fix
@@ -392,24 +393,3 @@ def font_warnings_for(path: Path, display_name: str, options: BuildOptions | Non
     project = Project.for_input(path, options)
     themes = [project.theme(project.audience(name)) for name in options.audiences]
     return font_warnings(path, display_name, themes)
-
-
-def font_warnings(path: Path, display_name: str, themes: list[Theme]) -> list[Diagnostic]:
-    """Text of the meeting file that the themes' fonts cannot show, or that runs right to left
-    (see briefgen.glyphs): warnings at the characters' lines."""
-    from briefgen.glyphs import check_source, shows_all
-
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    if text.isascii():
-        return []
-    if all(shows_all(text, theme.font_path("regular")) for theme in themes):
-        return []  # the common case, without the schema and the second YAML pass
-    from briefgen.schema import meeting_schema
-
-    found: dict[str, Diagnostic] = {}  # themes sharing a font report once
-    for theme in themes:
-        font = theme.font_path("regular")
-        for warning in check_source(text, display_name, meeting_schema(), font, theme.fonts.family):
-            found.setdefault(warning.format(), warning)
-    return list(found.values())
-

@@ -37,7 +37,7 @@ def theme_schema() -> dict[str, Any]:
 
 
 def pack_schema() -> dict[str, Any]:
-    from briefgen.pack import Pack
+    from briefgen.packfile import Pack
 
     return _export(Pack)
 
