@@ -127,7 +127,7 @@ def test_a_misspelt_audience_key_suggests_the_right_one(tmp_path: Path) -> None:
     assert (line, column, message) == (4, 5, "audiences.x.clearence: unknown key `clearence`")
     assert hint == (
         "did you mean `clearance`? valid keys here: clearance, description, label, "
-        "pdfa, portion_marks, template, theme"
+        "pages, pdf_standard, pdfa, portion_marks, reductions, template, theme"
     )
 
 
