@@ -8,14 +8,20 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-FILES = [REPO / "tests" / "fixtures" / "press-release-defects.yaml",
-         *sorted((REPO / "inputs").glob("*.yaml"))]
+FILES = [
+    REPO / "tests" / "fixtures" / "press-release-defects.yaml",
+    *sorted((REPO / "inputs").glob("*.yaml")),
+]
 
 
 def main() -> None:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "briefgen.cli", "lint", *map(str, FILES)],
-                   cwd=REPO, capture_output=True, check=False)
+    subprocess.run(
+        [sys.executable, "-m", "briefgen.cli", "lint", *map(str, FILES)],
+        cwd=REPO,
+        capture_output=True,
+        check=False,
+    )
     print(f"cold process, {len(FILES)} files: {time.perf_counter() - start:.2f} s")
 
     sys.path.insert(0, str(REPO))
@@ -23,8 +29,10 @@ def main() -> None:
 
     start = time.perf_counter()
     lint_file(FILES[0])
-    print(f"first file in-process (loads dictionary, inflect, ftfy): "
-          f"{(time.perf_counter() - start) * 1000:.0f} ms")
+    print(
+        f"first file in-process (loads dictionary, inflect, ftfy): "
+        f"{(time.perf_counter() - start) * 1000:.0f} ms"
+    )
     rounds = 10
     for path in FILES:
         start = time.perf_counter()

@@ -23,8 +23,11 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = ["black-sea-maritime-security-2025-03-12.yaml", "nato-sg-bih-presidency-2024-12-18.yaml",
-           "mixed-levels-cyber-dialogue-2025-06-04.yaml"]
+SOURCES = [
+    "black-sea-maritime-security-2025-03-12.yaml",
+    "nato-sg-bih-presidency-2024-12-18.yaml",
+    "mixed-levels-cyber-dialogue-2025-06-04.yaml",
+]
 _WRAPPER = """
 import json, resource, subprocess, sys, time
 start = time.perf_counter()
@@ -50,8 +53,14 @@ def meetings(folder: Path, count: int) -> list[Path]:
 
 def measure(args: list[str]) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    out = subprocess.run([sys.executable, "-c", _WRAPPER, *args], capture_output=True,
-                         text=True, check=True, env=env, cwd=REPO)
+    out = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=REPO,
+    )
     result: dict[str, float] = json.loads(out.stdout)
     if result["rc"]:
         raise SystemExit(f"failed: {' '.join(args)}")
@@ -68,22 +77,31 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         files = meetings(folder / "meetings", max(options.briefs, 100))
-        briefs = files[:options.briefs]
-        result = measure([*cli, "build", *map(str, briefs), "-j", str(options.jobs),
-                          "-o", str(folder / "out")])
+        briefs = files[: options.briefs]
+        result = measure(
+            [*cli, "build", *map(str, briefs), "-j", str(options.jobs), "-o", str(folder / "out")]
+        )
         written = len(list((folder / "out").iterdir()))
-        print(f"build: {len(briefs)} briefs x 2 formats ({written} files): "
-              f"{result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB per process")
+        print(
+            f"build: {len(briefs)} briefs x 2 formats ({written} files): "
+            f"{result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB per process"
+        )
         for size in (25, 50, 100):
             pack = folder / f"pack-{size}.yaml"
             entries = "\n".join(f"  - meetings/{p.name}" for p in files[:size])
-            pack.write_text(f"pack:\n  title: Pack of {size}\n  id: pack-{size}\n"
-                            f"audience: staff\nmeetings:\n{entries}\n", encoding="utf-8")
-            result = measure([*cli, "pack", str(pack), "-j", str(options.jobs),
-                              "-o", str(folder / "packs")])
+            pack.write_text(
+                f"pack:\n  title: Pack of {size}\n  id: pack-{size}\n"
+                f"audience: staff\nmeetings:\n{entries}\n",
+                encoding="utf-8",
+            )
+            result = measure(
+                [*cli, "pack", str(pack), "-j", str(options.jobs), "-o", str(folder / "packs")]
+            )
             pages = _pages(folder / "packs" / f"{_day(files[:size])}_pack-{size}.staff.pdf")
-            print(f"pack: {size:3d} meetings ({pages} pages, PDF + DOCX): "
-                  f"{result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB")
+            print(
+                f"pack: {size:3d} meetings ({pages} pages, PDF + DOCX): "
+                f"{result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB"
+            )
 
 
 def _day(files: list[Path]) -> str:

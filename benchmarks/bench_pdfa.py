@@ -17,8 +17,12 @@ from bench_build import DEFAULT_INPUT, REPO, median_ms  # this folder is on sys.
 def main() -> None:
     input_path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_INPUT
     # -X importtime's last line is the module asked for, cumulative microseconds in column 2.
-    report = subprocess.run([sys.executable, "-X", "importtime", "-c", "import pikepdf"],
-                            check=True, capture_output=True, text=True).stderr
+    report = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import pikepdf"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stderr
     import_ms = int(report.strip().splitlines()[-1].split("|")[1]) / 1000
 
     sys.path.insert(0, str(REPO))
@@ -50,8 +54,9 @@ def main() -> None:
 
         def archive_new() -> None:  # a new source each time, so each call writes a version
             source = Path(folder) / "meeting.yaml"
-            source.write_text(input_path.read_text(encoding="utf-8") + f"\n# {next(counter)}\n",
-                              encoding="utf-8")
+            source.write_text(
+                input_path.read_text(encoding="utf-8") + f"\n# {next(counter)}\n", encoding="utf-8"
+            )
             archive(source, Path(folder) / "archive")
 
         print(f"archive, one new version (in-process): {median_ms(archive_new, 10):6.1f} ms")

@@ -58,8 +58,15 @@ from briefgen.standards import PdfStandard, archival, parse_standard
 from briefgen.writers import write_format
 
 __all__ = [  # the manifest's names stay importable from here, where they used to live
-    "LOCK_NAME", "MANIFEST", "Archived", "ManifestLine", "archive", "entry_problem", "locked",
-    "publish", "read_manifest",
+    "LOCK_NAME",
+    "MANIFEST",
+    "Archived",
+    "ManifestLine",
+    "archive",
+    "entry_problem",
+    "locked",
+    "publish",
+    "read_manifest",
 ]
 
 DEFAULT_AUDIENCE = "archive"
@@ -93,8 +100,9 @@ def archive(
     try:
         source_sha = sha256_file(path)
     except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}",
-                         location=Location(str(path))) from None
+        raise InputError(
+            f"cannot read the file: {exc.strerror}", location=Location(str(path))
+        ) from None
     project = Project.for_input(path, options)
     chosen = project.audience(audience)
     meeting, _ = project.load_meeting(path, str(input_path))
@@ -117,7 +125,9 @@ def archive(
     selection = select(meeting, chosen, project.config.levels)
     cleared = source_yaml(selection, chosen.name)
     source = EmbeddedSource(
-        name=path.name, data=cleared, modified=pdf_date(created),
+        name=path.name,
+        data=cleared,
+        modified=pdf_date(created),
         description=f"The meeting this brief was built from, as cleared for {chosen.name}",
     )
     from briefgen.pdfa import to_pdfa  # pikepdf loads only when something is archived

@@ -41,13 +41,18 @@ class AudienceSettings(BaseModel):
     label: PlainText | None = Field(None, description="Subtitle printed on the brief.")
     pdfa: bool | None = Field(None, description="Write this audience's PDFs as PDF/A.")
     pdf_standard: str | None = Field(
-        None, description="PDF standards: ua-1 (always), plus a-2a, a-3a, a-2b or a-3b.")
+        None, description="PDF standards: ua-1 (always), plus a-2a, a-3a, a-2b or a-3b."
+    )
 
     pages: int | None = Field(
-        None, ge=1, description="Page budget: at most this many pages, reducing as needed.")
+        None, ge=1, description="Page budget: at most this many pages, reducing as needed."
+    )
     reductions: list[Reduction] | None = Field(
-        None, description="What may give way, in this order, to fit `pages`: "
-        + "; ".join(f"{name}: {effect}" for name, effect in REDUCTIONS.items()) + ".")
+        None,
+        description="What may give way, in this order, to fit `pages`: "
+        + "; ".join(f"{name}: {effect}" for name, effect in REDUCTIONS.items())
+        + ".",
+    )
 
     @field_validator("pdf_standard")
     @classmethod
@@ -82,11 +87,15 @@ class ProjectConfig(BaseModel):
     )
     audiences: dict[str, AudienceSettings] = Field(default_factory=dict)
     pdf_standard: str | None = Field(
-        None, description="PDF standards for every audience that sets none: ua-1 (always), "
-        "plus a-2a, a-3a, a-2b or a-3b for archival PDFs.")
+        None,
+        description="PDF standards for every audience that sets none: ua-1 (always), "
+        "plus a-2a, a-3a, a-2b or a-3b for archival PDFs.",
+    )
     people: str | None = Field(
-        None, description="People directory for `{ref: id}` participants: a folder of YAML "
-        "files or one file, relative to this file.")
+        None,
+        description="People directory for `{ref: id}` participants: a folder of YAML "
+        "files or one file, relative to this file.",
+    )
     # Folder of the briefgen.yaml this came from ('' for the built-in defaults).
     base_dir: str = Field("", exclude=True)
 
@@ -134,11 +143,17 @@ class ProjectConfig(BaseModel):
     def template_dirs(self) -> list[Path]:
         if not self.base_dir:
             return [Path(folder) for folder in self.templates]
-        return [confine(Path(self.base_dir) / folder, self.roots(),
-                        what=f"template folder {folder!r}",
-                        allowed="the project's folder (where briefgen.yaml is)",
-                        error=ValidationError, location=self.location())
-                for folder in self.templates]
+        return [
+            confine(
+                Path(self.base_dir) / folder,
+                self.roots(),
+                what=f"template folder {folder!r}",
+                allowed="the project's folder (where briefgen.yaml is)",
+                error=ValidationError,
+                location=self.location(),
+            )
+            for folder in self.templates
+        ]
 
     def abbreviation(self, level: str) -> str:
         if level in self.abbreviations:
@@ -185,33 +200,49 @@ def load_config(path: Path | None, extra_template_dirs: Sequence[Path] = ()) -> 
     return config
 
 
-def _check_files(config: ProjectConfig, source: SourceMap, extra: Sequence[Path]
-                 ) -> list[Diagnostic]:
+def _check_files(
+    config: ProjectConfig, source: SourceMap, extra: Sequence[Path]
+) -> list[Diagnostic]:
     """The folders, templates and themes the configuration names exist (with suggestions)."""
     problems: list[Diagnostic] = []
     for index, folder in enumerate(config.templates):
         if not (Path(config.base_dir) / folder).is_dir():
-            problems.append(Diagnostic(
-                f"templates[{index}]: folder {folder!r} not found",
-                source.location(("templates", index)),
-                f"template folders are relative to {config.base_dir}"))
+            problems.append(
+                Diagnostic(
+                    f"templates[{index}]: folder {folder!r} not found",
+                    source.location(("templates", index)),
+                    f"template folders are relative to {config.base_dir}",
+                )
+            )
     people = config.people_path()
     if people is not None and not people.exists():
-        problems.append(Diagnostic(
-            f"people: {config.people!r} not found", source.location(("people",)),
-            f"give a folder of YAML files or one file, relative to {config.base_dir}"))
-    folders = template_folders(
-        [*extra, *(f for f in config.template_dirs() if f.is_dir())])
+        problems.append(
+            Diagnostic(
+                f"people: {config.people!r} not found",
+                source.location(("people",)),
+                f"give a folder of YAML files or one file, relative to {config.base_dir}",
+            )
+        )
+    folders = template_folders([*extra, *(f for f in config.template_dirs() if f.is_dir())])
     templates = sorted({p.name for folder in folders for p in folder.glob("*.j2")})
     themes = theme_names(folders)
     for name, audience in config.audiences.items():
         template = audience.template
         if template is not None and not any((f / template).is_file() for f in folders):
-            problems.append(_unknown("template", template, templates,
-                                     source.location(("audiences", name, "template"))))
+            problems.append(
+                _unknown(
+                    "template",
+                    template,
+                    templates,
+                    source.location(("audiences", name, "template")),
+                )
+            )
         if audience.theme is not None and audience.theme not in themes:
-            problems.append(_unknown("theme", audience.theme, themes,
-                                     source.location(("audiences", name, "theme"))))
+            problems.append(
+                _unknown(
+                    "theme", audience.theme, themes, source.location(("audiences", name, "theme"))
+                )
+            )
     return problems
 
 

@@ -24,8 +24,12 @@ _CALENDAR_HINT = "months run from 01 to 12, and the day must exist in that month
 DAY_HINT = "write a date as YYYY-MM-DD, e.g. 2024-12-18"
 # Babel skeletons per precision and style: "Apr 2025", "Q2 2025", "2025" (localised by CLDR).
 _SKELETONS = {
-    ("month", "long"): "yMMMM", ("month", "medium"): "yMMM", ("month", "short"): "yMMM",
-    ("quarter", "long"): "yQQQ", ("quarter", "medium"): "yQQQ", ("quarter", "short"): "yQQQ",
+    ("month", "long"): "yMMMM",
+    ("month", "medium"): "yMMM",
+    ("month", "short"): "yMMM",
+    ("quarter", "long"): "yQQQ",
+    ("quarter", "medium"): "yQQQ",
+    ("quarter", "short"): "yQQQ",
 }
 FORMS_HINT = "write a day as 2025-03-12, a month as 2025-03, a quarter as 2025-Q2 or a year as 2025"
 
@@ -40,8 +44,9 @@ class PartialDate(dt.date):
     __slots__ = ("precision",)
     precision: Precision
 
-    def __new__(cls, year: int, month: int = 1, day: int = 1, precision: Precision = "day"
-                ) -> PartialDate:
+    def __new__(
+        cls, year: int, month: int = 1, day: int = 1, precision: Precision = "day"
+    ) -> PartialDate:
         self = super().__new__(cls, year, month, day)
         self.precision = precision
         return self
@@ -72,14 +77,17 @@ def _not_a_date(text: str, forms: str) -> FieldError:
     padded = f"{match['year']}-{int(match['month']):02d}"
     if match["day"]:
         padded += f"-{int(match['day']):02d}"
-    return FieldError(f"{text!r} is not a valid date: month and day take two digits",
-                      f"write {padded}")
+    return FieldError(
+        f"{text!r} is not a valid date: month and day take two digits", f"write {padded}"
+    )
 
 
 def _check_year(year: int, text: str) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise FieldError(f"{text!r} is outside the supported years",
-                         f"briefgen handles dates from {MIN_YEAR} to {MAX_YEAR}")
+        raise FieldError(
+            f"{text!r} is outside the supported years",
+            f"briefgen handles dates from {MIN_YEAR} to {MAX_YEAR}",
+        )
 
 
 def parse_day(value: Any) -> dt.date:

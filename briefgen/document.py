@@ -100,6 +100,7 @@ Inline = Text | Strong | Emphasis | Link | LineBreak | Insertion | Deletion
 # ---------------------------------------------------------------------------------------------
 # Blocks
 
+
 # Every block remembers the line of the rendered markup it was read from, so an error found
 # later names where it came from. Not compared: two documents with the same content are equal.
 def _line() -> Any:
@@ -276,7 +277,6 @@ class DocumentInfo:
     # the writers (fields in DOCX, numbers in PDF).
     page_label: str = "Page {page} of {pages}"
     revisions: Revisions | None = None  # a redline's; dumped only when set
-
 
     def __post_init__(self) -> None:
         _drop_uncarriable(self)

@@ -66,8 +66,9 @@ class FieldError(ValueError):
     is reported at that key's line rather than the field's.
     """
 
-    def __init__(self, message: str, hint: str | None = None,
-                 at: tuple[str | int, ...] = ()) -> None:
+    def __init__(
+        self, message: str, hint: str | None = None, at: tuple[str | int, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.hint = hint
         self.at = at

@@ -82,7 +82,8 @@ def shows_all(text: str, font: Path) -> bool:
     characters = font_characters(font)
     return not any(
         missing(char, characters) or right_to_left(char) is not None
-        for char in set(text) if not char.isascii()
+        for char in set(text)
+        if not char.isascii()
     )
 
 

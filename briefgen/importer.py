@@ -112,7 +112,8 @@ def _meeting(
     info: dict[str, object] = {"title": title, "date": (date or today).isoformat()}
     comments[("meeting", "title")] = ["check: the first line of the release"]
     comments[("meeting", "date")] = (
-        [f'check: the first date in the text, "{date_text}"'] if date
+        [f'check: the first date in the text, "{date_text}"']
+        if date
         else ["check: no date found in the text; this is the day of the import"]
     )
     data: dict[str, object] = {"meeting": info}

@@ -29,6 +29,7 @@ MAX_TEXT_CHARS = 100_000
 
 KeyPath = tuple[str | int, ...]
 
+
 def format_path(path: KeyPath) -> str:
     """`key_points[2].text`: a key path as a person reads it."""
     out = ""
@@ -172,9 +173,16 @@ def _check_raw_characters(text: str, name: str) -> None:
 
 
 _MAX_REPORTED = 20  # a binary-looking file would otherwise give thousands of lines
-_ESCAPE = re.compile(r'\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)', re.DOTALL)
-_SHORT_ESCAPES = {"0": "\x00", "a": "\x07", "b": "\x08", "v": "\x0b", "f": "\x0c",
-                  "e": "\x1b", "N": "\x85"}
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+_SHORT_ESCAPES = {
+    "0": "\x00",
+    "a": "\x07",
+    "b": "\x08",
+    "v": "\x0b",
+    "f": "\x0c",
+    "e": "\x1b",
+    "N": "\x85",
+}
 
 
 def _escape_offset(raw: str, char: str) -> int | None:
@@ -234,15 +242,16 @@ def _over_indented(lines: list[str], number: int) -> tuple[int, str, int, str] |
         if not text.strip() or text.lstrip().startswith("#"):
             continue
         above = _KEY_LINE.match(text)
-        has_value = above is not None and text[above.end():].strip() not in ("", "|", ">")
+        has_value = above is not None and text[above.end() :].strip() not in ("", "|", ">")
         if above is None or not has_value or len(above["indent"]) >= len(here["indent"]):
             return None
         return len(here["indent"]), here["key"], above_number, above["key"]
     return None
 
 
-def over_indented(name: str, number: int, indent: int, key: str, above_number: int,
-                  above: str) -> InputError:
+def over_indented(
+    name: str, number: int, indent: int, key: str, above_number: int, above: str
+) -> InputError:
     return InputError(
         f"`{key}:` is indented more than `{above}:` on line {above_number}, so YAML reads it "
         f"as part of that value",

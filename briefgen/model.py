@@ -77,8 +77,13 @@ def _known_language(value: str) -> str:
 Language = Annotated[
     str,
     AfterValidator(_known_language),
-    WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$",
-                    "description": "Locale code, e.g. en, bs, en_GB."}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$",
+            "description": "Locale code, e.g. en, bs, en_GB.",
+        }
+    ),
 ]
 # A calendar day, YYYY-MM-DD with month and day zero-padded, in the supported years.
 Day = Annotated[
@@ -131,11 +136,15 @@ class Participant(StrictModel):
     side: PlainText | None = Field(None, description="Which delegation, e.g. 'NATO' or 'host'.")
     bio: PlainText | None = None
     sort_as: PlainText | None = Field(
-        None, description="How the name sorts in lists of biographies, when that is not by "
-        "its last word: 'Ó Briain', 'von der Leyen'.")
+        None,
+        description="How the name sorts in lists of biographies, when that is not by "
+        "its last word: 'Ó Briain', 'von der Leyen'.",
+    )
     latin: PlainText | None = Field(
-        None, description="The name in Latin letters, as the person spells it officially, "
-        "shown beside a name written in another script: 'Andrii Sybiha'.")
+        None,
+        description="The name in Latin letters, as the person spells it officially, "
+        "shown beside a name written in another script: 'Andrii Sybiha'.",
+    )
     classification: Classification | None = None
 
 

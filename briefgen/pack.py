@@ -65,8 +65,9 @@ class _Job:
     created: int | None
 
 
-def load_pack(path: Path, display: str, project: Project, audiences: tuple[str, ...] | None
-              ) -> tuple[Pack, list[Path], tuple[str, ...], PeopleDirectory | None]:
+def load_pack(
+    path: Path, display: str, project: Project, audiences: tuple[str, ...] | None
+) -> tuple[Pack, list[Path], tuple[str, ...], PeopleDirectory | None]:
     """Validate a pack file and what it names; every problem at its line, all at once."""
     loaded = load_yaml_file(path, display)
     pack = validate(Pack, loaded)
@@ -75,10 +76,13 @@ def load_pack(path: Path, display: str, project: Project, audiences: tuple[str, 
     for index, entry in enumerate(pack.meetings):
         file = path.parent / entry
         if not file.is_file():
-            problems.append(Diagnostic(
-                f"meetings[{index}]: meeting file {entry!r} not found",
-                loaded.source.location(("meetings", index)),
-                f"paths are relative to the pack file's folder, {path.parent}"))
+            problems.append(
+                Diagnostic(
+                    f"meetings[{index}]: meeting file {entry!r} not found",
+                    loaded.source.location(("meetings", index)),
+                    f"paths are relative to the pack file's folder, {path.parent}",
+                )
+            )
         files.append(file)
     names = audiences or tuple(pack.audience)
     for index, name in enumerate(names):
@@ -92,9 +96,12 @@ def load_pack(path: Path, display: str, project: Project, audiences: tuple[str, 
     people = project.people
     if pack.people:
         try:
-            people = load_people(path.parent / pack.people, project.config.levels,
-                                 (path.parent, *project.config.roots()),
-                                 loaded.source.location(("people",)))
+            people = load_people(
+                path.parent / pack.people,
+                project.config.levels,
+                (path.parent, *project.config.roots()),
+                loaded.source.location(("people",)),
+            )
         except ValidationError as error:
             problems.extend(error.diagnostics)
     if problems:
@@ -103,8 +110,13 @@ def load_pack(path: Path, display: str, project: Project, audiences: tuple[str, 
     return pack, files, names, people
 
 
-def build_pack(pack_path: str | Path, options: BuildOptions | None = None, *,
-               audiences: tuple[str, ...] | None = None, jobs: int | None = 1) -> list[Path]:
+def build_pack(
+    pack_path: str | Path,
+    options: BuildOptions | None = None,
+    *,
+    audiences: tuple[str, ...] | None = None,
+    jobs: int | None = 1,
+) -> list[Path]:
     """Build a pack file into one PDF and one DOCX per audience; returns the written paths.
 
     `audiences` overrides the pack's own; `jobs` processes render the meetings (None: all).
@@ -115,13 +127,17 @@ def build_pack(pack_path: str | Path, options: BuildOptions | None = None, *,
     project = Project.for_input(path, options)
     pack, files, names, people = load_pack(path, str(pack_path), project, audiences)
     created = source_date_epoch()
-    jobs_list = [_Job(file, os.path.normpath(file), path, names, options, people, created)
-                 for file in files]
+    jobs_list = [
+        _Job(file, os.path.normpath(file), path, names, options, people, created) for file in files
+    ]
     parts: list[list[_Part]] = []
     problems: list[Diagnostic] = []
     # In this process the pack's own Project serves; workers make one each.
-    render = partial(_render_meeting, project=project) if runs_here(jobs, len(jobs_list)) \
+    render = (
+        partial(_render_meeting, project=project)
+        if runs_here(jobs, len(jobs_list))
         else _render_meeting
+    )
     for outcome in run_jobs(render, jobs_list, jobs):
         if outcome.error is not None:
             problems.extend(outcome.error.diagnostics)
@@ -138,17 +154,23 @@ def build_pack(pack_path: str | Path, options: BuildOptions | None = None, *,
         # Formats in the order asked for; a DOCX after a PDF shows the pages the PDF found.
         layout = None
         for fmt in options.formats:
-            written = write_format(document, theme, fmt, pdfa=options.pdfa and fmt == "pdf",
-                                   standard=options.pdf_standard,
-                                   options=project.writer_options(layout))
+            written = write_format(
+                document,
+                theme,
+                fmt,
+                pdfa=options.pdfa and fmt == "pdf",
+                standard=options.pdf_standard,
+                options=project.writer_options(layout),
+            )
             layout = layout or (written.layout if written.layout.contents_pages else None)
             outputs.append((options.out_dir / f"{stem}.{fmt}", written.data))
     write_set(outputs)  # every audience's files of the pack, or none
     return [target for target, _ in outputs]
 
 
-def planned_pack_outputs(pack_path: str | Path, options: BuildOptions,
-                         audiences: tuple[str, ...] | None = None) -> list[Path]:
+def planned_pack_outputs(
+    pack_path: str | Path, options: BuildOptions, audiences: tuple[str, ...] | None = None
+) -> list[Path]:
     """The files `build_pack` would write (the pack and, without a start, its meetings load)."""
     from briefgen.validation import load_meeting
 
@@ -156,14 +178,22 @@ def planned_pack_outputs(pack_path: str | Path, options: BuildOptions,
     project = Project.for_input(path, options)
     pack, files, names, people = load_pack(path, str(pack_path), project, audiences)
     first = pack.pack.start or min(
-        (load_meeting(f, str(f), levels=project.config.levels, people=people)[0].meeting.date
-         for f in files), default=dt.date(1970, 1, 1))
-    return [options.out_dir / f"{pack_stem(pack, first)}.{name}.{fmt}"
-            for name in names for fmt in options.formats]
+        (
+            load_meeting(f, str(f), levels=project.config.levels, people=people)[0].meeting.date
+            for f in files
+        ),
+        default=dt.date(1970, 1, 1),
+    )
+    return [
+        options.out_dir / f"{pack_stem(pack, first)}.{name}.{fmt}"
+        for name in names
+        for fmt in options.formats
+    ]
 
 
-def build_packs(packs: Sequence[str], options: BuildOptions, audiences: tuple[str, ...] | None,
-                jobs: int | None) -> Iterator[Outcome[list[Path]]]:
+def build_packs(
+    packs: Sequence[str], options: BuildOptions, audiences: tuple[str, ...] | None, jobs: int | None
+) -> Iterator[Outcome[list[Path]]]:
     """`briefgen pack` on several files: one pack's meetings share the processes, several
     packs get a process each; two packs that would write the same file build neither."""
     if len(packs) == 1:
@@ -172,9 +202,14 @@ def build_packs(packs: Sequence[str], options: BuildOptions, audiences: tuple[st
         return
     build = partial(build_pack, options=options, audiences=audiences, jobs=1)
     plan = partial(planned_pack_outputs, options=options, audiences=audiences)
-    yield from run_apart(build, plan, list(packs), jobs,
-                         "give one of them its own `pack.id` (used in file names), or build "
-                         "them into different -o folders")
+    yield from run_apart(
+        build,
+        plan,
+        list(packs),
+        jobs,
+        "give one of them its own `pack.id` (used in file names), or build "
+        "them into different -o folders",
+    )
 
 
 # The Projects of pack builds in this worker process, by pack file and options: a worker
@@ -196,8 +231,9 @@ def _render_meeting(job: _Job, project: Project | None = None) -> list[_Part]:
     from briefgen.validation import load_meeting
 
     project = project or _worker_project(job)
-    meeting, _ = load_meeting(job.meeting, job.display, levels=project.config.levels,
-                              people=job.people)
+    meeting, _ = load_meeting(
+        job.meeting, job.display, levels=project.config.levels, people=job.people
+    )
     out = []
     for name in job.audiences:
         audience = project.audience(name)
@@ -205,17 +241,24 @@ def _render_meeting(job: _Job, project: Project | None = None) -> list[_Part]:
         prepared.context["biographies"] = []  # the pack's one annex lists them all
         markup = project.templates.render(audience.template, prepared.context)
         document = read_rendered(markup, prepared.info, audience.template, project)
-        people = tuple({**person, "portion_mark": portion_mark(
-            person["classification"], audience, project.config)}
-            for person in (_as_in_directory(p, job.people, audience, project.config.levels)
-                           for p in prepared.selection.meeting.participants))
+        people = tuple(
+            {
+                **person,
+                "portion_mark": portion_mark(person["classification"], audience, project.config),
+            }
+            for person in (
+                _as_in_directory(p, job.people, audience, project.config.levels)
+                for p in prepared.selection.meeting.participants
+            )
+        )
         info = prepared.selection.meeting.meeting
         out.append(_Part(document, info.title, info.date, people, info.time, info.location))
     return out
 
 
-def _as_in_directory(person: Any, directory: PeopleDirectory | None, audience: Any,
-                     levels: list[str]) -> dict[str, Any]:
+def _as_in_directory(
+    person: Any, directory: PeopleDirectory | None, audience: Any, levels: list[str]
+) -> dict[str, Any]:
     """A cleared participant as the annex shows them: as the directory has them, when the
     audience is cleared for the directory's entry (it carries its own level), else as cleared.
 
@@ -229,19 +272,26 @@ def _as_in_directory(person: Any, directory: PeopleDirectory | None, audience: A
     level = canonical_level(record.get("classification"), levels) or person.classification
     if not cleared(level, audience, levels):
         return fields
-    return {**fields, **record, "classification": max(
-        (level, person.classification), key=levels.index)}
+    return {
+        **fields,
+        **record,
+        "classification": max((level, person.classification), key=levels.index),
+    }
 
 
-def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project,
-            created: int | None) -> Document:
+def compose(
+    pack: Pack, audience_name: str, parts: list[_Part], project: Project, created: int | None
+) -> Document:
     """Cover and contents, each meeting from a new page, then the biographies."""
     audience = project.audience(audience_name)
     language = pack.pack.language
     labels = project.labels(language)
     levels = project.config.levels
-    marking = max((p.document.info.marking for p in parts if p.document.info.marking),
-                  key=lambda level: levels.index(level) if level in levels else -1, default="")
+    marking = max(
+        (p.document.info.marking for p in parts if p.document.info.marking),
+        key=lambda level: levels.index(level) if level in levels else -1,
+        default="",
+    )
     info = DocumentInfo(
         title=pack.pack.title,
         author=pack.pack.organiser or "",
@@ -250,8 +300,9 @@ def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project
         language=language,
         marking=marking,
         # Without SOURCE_DATE_EPOCH a pack is dated by its first meeting, like a single brief.
-        created=created if created is not None else min(
-            (p.document.info.created for p in parts), default=0),
+        created=created
+        if created is not None
+        else min((p.document.info.created for p in parts), default=0),
         dated=created is not None,
         page_label=page_label(labels),
     )
@@ -259,8 +310,10 @@ def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project
         "pack": to_context(pack.pack),
         "dates": _dates(pack, parts, language),
         "audience": audience_context(audience, labels),
-        "meetings": [{"title": p.title, "date": p.date, "time": p.time, "location": p.location}
-                     for p in parts],
+        "meetings": [
+            {"title": p.title, "date": p.date, "time": p.time, "location": p.location}
+            for p in parts
+        ],
         "issued": _issued(pack, created, language),
         "people": _biographies(parts),
         "contents_depth": pack.contents_depth,
@@ -276,10 +329,12 @@ def compose(pack: Pack, audience_name: str, parts: list[_Part], project: Project
     return Document(info=info, blocks=tuple(blocks))
 
 
-def _read(project: Project, template: str, context: dict[str, Any], info: DocumentInfo
-          ) -> tuple[Block, ...]:
-    return read_rendered(project.templates.render(template, context), info, template,
-                         project).blocks
+def _read(
+    project: Project, template: str, context: dict[str, Any], info: DocumentInfo
+) -> tuple[Block, ...]:
+    return read_rendered(
+        project.templates.render(template, context), info, template, project
+    ).blocks
 
 
 def _biographies(parts: list[_Part]) -> list[dict[str, Any]]:
@@ -304,8 +359,10 @@ def _issued(pack: Pack, created: int | None, language: str) -> str:
     """The cover's issue date: the pack's own, else the build's (SOURCE_DATE_EPOCH); never a
     meeting's day passed off as one."""
     day = pack.pack.issued or (
-        dt.datetime.fromtimestamp(created, tz=dt.timezone.utc).date() if created is not None
-        else None)
+        dt.datetime.fromtimestamp(created, tz=dt.timezone.utc).date()
+        if created is not None
+        else None
+    )
     return format_date(day, language) if day else ""
 
 
@@ -327,4 +384,3 @@ def _dates(pack: Pack, parts: list[_Part], language: str) -> str:
 def pack_stem(pack: Pack, first_day: dt.date) -> str:
     """`2025-03-03_ministerial-week`, bounded like a meeting's (see `bounded_stem`)."""
     return bounded_stem(f"{first_day.isoformat()}_{pack.pack.id or slugify(pack.pack.title)}")
-

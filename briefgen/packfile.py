@@ -23,11 +23,14 @@ class PackInfo(StrictModel):
     end: Day | None = Field(None, description="Last day; the last meeting's if absent.")
     organiser: PlainText | None = None
     contact: PlainText | None = Field(
-        None, description="Who owns the pack and how to reach them, printed on the cover.")
+        None, description="Who owns the pack and how to reach them, printed on the cover."
+    )
     issued: dt.date | None = Field(
-        None, description="Issue date on the cover; SOURCE_DATE_EPOCH's day if absent.")
+        None, description="Issue date on the cover; SOURCE_DATE_EPOCH's day if absent."
+    )
     handling: PlainText | None = Field(
-        None, description="Handling instruction on the cover; a default naming the marking.")
+        None, description="Handling instruction on the cover; a default naming the marking."
+    )
     language: Language = Field("en", description="Language of the cover, contents and annex.")
     id: Slug | None = Field(None, description="Short name used in file names.")
 
@@ -47,13 +50,17 @@ class Pack(StrictModel):
     pack: PackInfo
     audience: list[str] = Field(
         default_factory=lambda: ["staff"],
-        description="Audience, or a list of them: one PDF and one DOCX each.")
+        description="Audience, or a list of them: one PDF and one DOCX each.",
+    )
     meetings: list[PlainText] = Field(
-        min_length=1, description="Meeting files, relative to this file, in pack order.")
+        min_length=1, description="Meeting files, relative to this file, in pack order."
+    )
     people: PlainText | None = Field(
-        None, description="People directory (folder or file) for `{ref: id}` participants.")
+        None, description="People directory (folder or file) for `{ref: id}` participants."
+    )
     contents_depth: int = Field(
-        0, ge=0, le=2, description="0 lists the meetings; 1 adds their sections; 2, subsections.")
+        0, ge=0, le=2, description="0 lists the meetings; 1 adds their sections; 2, subsections."
+    )
 
     @field_validator("audience", mode="before")
     @classmethod

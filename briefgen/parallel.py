@@ -49,9 +49,13 @@ def runs_here(jobs: int | None, items: int) -> bool:
     return (default_jobs() if jobs is None else max(jobs, 1)) == 1 or items <= 1
 
 
-def run_jobs(function: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
-             warm: Callable[[], None] | None = None, executor: Executor | None = None
-             ) -> Iterator[Outcome[R]]:
+def run_jobs(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    jobs: int | None = None,
+    warm: Callable[[], None] | None = None,
+    executor: Executor | None = None,
+) -> Iterator[Outcome[R]]:
     """`function(item)` for every item, in order, on up to `jobs` processes (default: all), or
     on `executor` when one is given (its own workers; `jobs` and `warm` do not apply).
 
@@ -110,10 +114,15 @@ def _thaw(packed: tuple[R | None, _Frozen | None]) -> Outcome[R]:
     return Outcome(error=error)
 
 
-def run_apart(function: Callable[[str], list[Path]], plan: Callable[[str], list[Path]],
-              items: Sequence[str], jobs: int | None, fix: str,
-              warm: Callable[[], None] | None = None,
-              executor: Executor | None = None) -> Iterator[Outcome[list[Path]]]:
+def run_apart(
+    function: Callable[[str], list[Path]],
+    plan: Callable[[str], list[Path]],
+    items: Sequence[str],
+    jobs: int | None,
+    fix: str,
+    warm: Callable[[], None] | None = None,
+    executor: Executor | None = None,
+) -> Iterator[Outcome[list[Path]]]:
     """run_jobs, except that inputs which would write the same file as another input of the
     call are not run: each gets an error naming the other (`fix` is the hint).
 
@@ -124,12 +133,13 @@ def run_apart(function: Callable[[str], list[Path]], plan: Callable[[str], list[
 
     planned = []
     if len(items) > 1:
-        planned = [(item, outcome.value or []) for item, outcome in
-                   zip(items, run_jobs(plan, list(items), jobs), strict=True)]
+        planned = [
+            (item, outcome.value or [])
+            for item, outcome in zip(items, run_jobs(plan, list(items), jobs), strict=True)
+        ]
     refused = clashes(planned, fix)
     todo = [item for item in items if item not in refused]
-    results = iter(run_jobs(function, todo, jobs, warm=warm if todo else None,
-                            executor=executor))
+    results = iter(run_jobs(function, todo, jobs, warm=warm if todo else None, executor=executor))
     for item in items:
         yield Outcome(error=refused[item]) if item in refused else next(results)
 
@@ -147,8 +157,9 @@ _RUN_PROJECTS: dict[tuple[Path | None, Path], Any] = {}
 _RUN_ID: list[str] = [""]
 
 
-def build_many(inputs: Sequence[str], options: Any, jobs: int | None = None,
-               executor: Executor | None = None) -> Iterator[tuple[str, Outcome[list[Path]]]]:
+def build_many(
+    inputs: Sequence[str], options: Any, jobs: int | None = None, executor: Executor | None = None
+) -> Iterator[tuple[str, Outcome[list[Path]]]]:
     """Build every input (see pipeline.build); yields (input, outcome) in input order.
 
     Inputs that share a configuration share one Project for the run (its compiled templates,
@@ -164,12 +175,16 @@ def build_many(inputs: Sequence[str], options: Any, jobs: int | None = None,
         jobs_inputs = [str(Path(name).absolute()) for name in inputs]
         options = _absolute(options)
     try:
-        outcomes = run_apart(partial(_build_one, options=options, run=run),
-                             partial(_plan_one, options=options), jobs_inputs, jobs,
-                             "give one of them its own `meeting.id` (used in file names), or "
-                             "build them into different -o folders",
-                             warm=partial(_warm, inputs[0], options) if inputs else None,
-                             executor=executor)
+        outcomes = run_apart(
+            partial(_build_one, options=options, run=run),
+            partial(_plan_one, options=options),
+            jobs_inputs,
+            jobs,
+            "give one of them its own `meeting.id` (used in file names), or "
+            "build them into different -o folders",
+            warm=partial(_warm, inputs[0], options) if inputs else None,
+            executor=executor,
+        )
         yield from zip(inputs, outcomes, strict=True)
     finally:
         _RUN_PROJECTS.clear()

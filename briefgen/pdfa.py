@@ -20,12 +20,13 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pikepdf
 
 from briefgen.conformance import validator_failures
 from briefgen.errors import WriterError
+from briefgen.pdfstreams import without_trailing_cr
 from briefgen.xmp import INFO_TO_XMP, PDF_DATE, packet, xmp_date
 
 if TYPE_CHECKING:
@@ -40,16 +41,44 @@ _OUTPUT_CONDITION = "sRGB IEC61966-2.1"
 _PRINT, _HIDING = 4, 1 | 2 | 32 | 256  # Invisible, Hidden, NoView, ToggleNoView
 # Actions ISO 19005-2, 6.5.1 forbids.
 _FORBIDDEN_ACTIONS = {
-    "/Launch", "/Sound", "/Movie", "/ResetForm", "/ImportData", "/Hide", "/SetOCGState",
-    "/Rendition", "/Trans", "/GoTo3DView", "/JavaScript", "/SetState", "/NOP",
+    "/Launch",
+    "/Sound",
+    "/Movie",
+    "/ResetForm",
+    "/ImportData",
+    "/Hide",
+    "/SetOCGState",
+    "/Rendition",
+    "/Trans",
+    "/GoTo3DView",
+    "/JavaScript",
+    "/SetState",
+    "/NOP",
 }
 _BLEND_MODES = {
-    "/Normal", "/Compatible", "/Multiply", "/Screen", "/Overlay", "/Darken", "/Lighten",
-    "/ColorDodge", "/ColorBurn", "/HardLight", "/SoftLight", "/Difference", "/Exclusion",
-    "/Hue", "/Saturation", "/Color", "/Luminosity",
+    "/Normal",
+    "/Compatible",
+    "/Multiply",
+    "/Screen",
+    "/Overlay",
+    "/Darken",
+    "/Lighten",
+    "/ColorDodge",
+    "/ColorBurn",
+    "/HardLight",
+    "/SoftLight",
+    "/Difference",
+    "/Exclusion",
+    "/Hue",
+    "/Saturation",
+    "/Color",
+    "/Luminosity",
 }
-def to_pdfa(data: bytes, level: tuple[int, str] = (PART, CONFORMANCE),
-            source: EmbeddedSource | None = None) -> bytes:
+
+
+def to_pdfa(
+    data: bytes, level: tuple[int, str] = (PART, CONFORMANCE), source: EmbeddedSource | None = None
+) -> bytes:
     """Make a PDF from the PDF writer conform to PDF/A at `level` (part, conformance) and stay
     PDF/UA-1; same input, same bytes. A `source` is attached as the file's source (an
     associated file), which PDF/A-2 forbids: the file is then PDF/A-3 at the same conformance.
@@ -71,11 +100,20 @@ def to_pdfa(data: bytes, level: tuple[int, str] = (PART, CONFORMANCE),
                 annot.F = (flags | _PRINT) & ~_HIDING
         profile = pdf.make_stream(srgb_profile())
         profile.N = 3
-        pdf.Root.OutputIntents = pdf.make_indirect(pikepdf.Array([pikepdf.Dictionary(
-            Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1,
-            OutputConditionIdentifier=_OUTPUT_CONDITION, Info=_OUTPUT_CONDITION,
-            RegistryName="http://www.color.org", DestOutputProfile=profile,
-        )]))
+        pdf.Root.OutputIntents = pdf.make_indirect(
+            pikepdf.Array(
+                [
+                    pikepdf.Dictionary(
+                        Type=pikepdf.Name.OutputIntent,
+                        S=pikepdf.Name.GTS_PDFA1,
+                        OutputConditionIdentifier=_OUTPUT_CONDITION,
+                        Info=_OUTPUT_CONDITION,
+                        RegistryName="http://www.color.org",
+                        DestOutputProfile=profile,
+                    )
+                ]
+            )
+        )
         metadata = pdf.make_stream(xmp_packet(pdf, level).encode("utf-8"))
         metadata.Type, metadata.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
         pdf.Root.Metadata = metadata
@@ -84,8 +122,14 @@ def to_pdfa(data: bytes, level: tuple[int, str] = (PART, CONFORMANCE),
         # new one. No object streams: a plain xref table is what the most readers understand.
         del pdf.trailer.ID
         out = io.BytesIO()
-        pdf.save(out, min_version="1.7", fix_metadata_version=False, deterministic_id=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True)
+        pdf.save(
+            out,
+            min_version="1.7",
+            fix_metadata_version=False,
+            deterministic_id=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.disable,
+            compress_streams=True,
+        )
     result = without_trailing_cr(out.getvalue())
     found = problems(result, level)
     if found:
@@ -111,8 +155,13 @@ def _drop_empty_info(pdf: pikepdf.Pdf) -> None:
 
 def _attach(pdf: pikepdf.Pdf, source: EmbeddedSource) -> None:
     spec = pikepdf.AttachedFileSpec(
-        pdf, source.data, description=source.description, filename=source.name,
-        mime_type=source.mime_type, creation_date=source.modified, mod_date=source.modified,
+        pdf,
+        source.data,
+        description=source.description,
+        filename=source.name,
+        mime_type=source.mime_type,
+        creation_date=source.modified,
+        mod_date=source.modified,
         relationship=pikepdf.Name.Source,
     )
     pdf.attachments[source.name] = spec
@@ -127,43 +176,6 @@ def xmp_packet(pdf: pikepdf.Pdf, level: tuple[int, str] = (PART, CONFORMANCE)) -
 
 def _text(value: object) -> str:
     return str(value)
-
-
-def without_trailing_cr(data: bytes) -> bytes:
-    """The saved PDF with no content stream whose data ends in a carriage return: followed by
-    the writer's line feed it reads as CR LF before `endstream`, an EOL that PDF/A validators do
-    not count in /Length, so they report the length as wrong. It happens by chance (the last
-    byte is the zlib checksum's), so the content gets one more space, which draws nothing."""
-    import zlib
-
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        changed = False
-        for obj in _content_streams(pdf):
-            if obj.get("/Filter") != pikepdf.Name.FlateDecode or "/DecodeParms" in obj:
-                continue
-            content = obj.read_bytes()
-            while obj.read_raw_bytes().endswith(b"\r"):
-                content += b" "
-                obj.write(zlib.compress(content), filter=pikepdf.Name.FlateDecode)
-                changed = True
-        if not changed:
-            return data
-        out = io.BytesIO()
-        pdf.save(out, min_version="1.7", fix_metadata_version=False, deterministic_id=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=False,
-                 stream_decode_level=pikepdf.StreamDecodeLevel.none)
-        return out.getvalue()
-
-
-def _content_streams(pdf: pikepdf.Pdf) -> list[pikepdf.Stream]:
-    """Page contents and form XObjects: streams of drawing operators, where a space is inert."""
-    found: list[Any] = []
-    for page in pdf.pages:
-        contents = page.obj.get("/Contents")
-        found.extend(list(contents) if isinstance(contents, pikepdf.Array) else [contents])
-    found.extend(obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream)
-                 and obj.get("/Subtype") == pikepdf.Name.Form)
-    return [obj for obj in found if isinstance(obj, pikepdf.Stream)]
 
 
 def problems(data: bytes, level: tuple[int, str] | None = None, ua: bool = True) -> list[str]:
@@ -220,7 +232,8 @@ def _file_problems(pdf: pikepdf.Pdf, data: bytes, level: tuple[int, str]) -> lis
     if level[0] == 3 and "/EmbeddedFiles" in pdf.Root.get("/Names", pikepdf.Dictionary()):
         found += _attachment_problems(pdf)
     forbidden = ("/JavaScript", "/AlternatePresentations") + (
-        ("/EmbeddedFiles",) if level[0] == 2 else ())
+        ("/EmbeddedFiles",) if level[0] == 2 else ()
+    )
     for key in forbidden:
         if key in names:
             found.append(f"the name dictionary has {key}")
@@ -230,8 +243,11 @@ def _file_problems(pdf: pikepdf.Pdf, data: bytes, level: tuple[int, str]) -> lis
 def _attachment_problems(pdf: pikepdf.Pdf) -> list[str]:
     # ISO 19005-3, 6.8: each embedded file is an associated file of some object (here the
     # catalog), with a relationship, a MIME type and a modification date.
-    associated = {spec.objgen for spec in pdf.Root.get("/AF", pikepdf.Array())
-                  if isinstance(spec, pikepdf.Dictionary)}
+    associated = {
+        spec.objgen
+        for spec in pdf.Root.get("/AF", pikepdf.Array())
+        if isinstance(spec, pikepdf.Dictionary)
+    }
     found = []
     for name, attachment in pdf.attachments.items():
         spec = attachment.obj
@@ -262,8 +278,10 @@ def _metadata_problems(pdf: pikepdf.Pdf, level: tuple[int, str], ua: bool = True
         return [f"the XMP metadata does not parse ({exc})"]
     found = []
     if (part, conformance) != (str(level[0]), level[1]):
-        found.append(f"the XMP does not say PDF/A-{level[0]}{level[1].lower()} "
-                     f"(pdfaid:part {part}, pdfaid:conformance {conformance})")
+        found.append(
+            f"the XMP does not say PDF/A-{level[0]}{level[1].lower()} "
+            f"(pdfaid:part {part}, pdfaid:conformance {conformance})"
+        )
     if ua and meta_ua != "1":
         found.append(f"the XMP does not say PDF/UA-1 (pdfuaid:part {meta_ua})")
     for key, value in pdf.docinfo.items():
@@ -290,8 +308,11 @@ def _intent_problems(pdf: pikepdf.Pdf) -> list[str]:
         header = profile.read_bytes()[:128]
         if len(header) < 128 or header[36:40] != b"acsp":
             return ["the output intent's ICC profile is not an ICC profile"]
-        if header[12:16] not in (b"mntr", b"prtr") or header[16:20] not in (b"RGB ", b"GRAY",
-                                                                            b"CMYK"):
+        if header[12:16] not in (b"mntr", b"prtr") or header[16:20] not in (
+            b"RGB ",
+            b"GRAY",
+            b"CMYK",
+        ):
             return ["the output intent's ICC profile is not an RGB, grey or CMYK output profile"]
         if header[8] >= 5:
             return [f"the output intent's ICC profile is version {header[8]}, PDF/A-2/3 need < 5"]
@@ -301,8 +322,9 @@ def _intent_problems(pdf: pikepdf.Pdf) -> list[str]:
 
 def _all_objects(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
     """Every dictionary and stream in the file, indirect or nested directly inside another."""
-    pending: list[pikepdf.Object] = [obj for obj in pdf.objects
-                                     if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream))]
+    pending: list[pikepdf.Object] = [
+        obj for obj in pdf.objects if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream))
+    ]
     pending.append(pdf.trailer)
     while pending:
         obj = pending.pop()

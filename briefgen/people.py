@@ -25,21 +25,36 @@ __all__ = ["PeopleDirectory", "load_people", "resolve_refs"]
 _SUFFIXES = (".yaml", ".yml")
 
 
-def load_people(path: Path, levels: Sequence[str] = (), roots: Sequence[Path] = (),
-                location: Location | None = None) -> PeopleDirectory:
+def load_people(
+    path: Path,
+    levels: Sequence[str] = (),
+    roots: Sequence[Path] = (),
+    location: Location | None = None,
+) -> PeopleDirectory:
     """Read and validate every person; all problems at once, each at its file and line.
 
     The directory must lie inside `roots` (when given: the folder of the file that names it,
     at `location`), and every file read from a folder inside that folder, links followed.
     """
     if roots:
-        confine(path, roots, what=f"people directory {path}", allowed="the project's folder",
-                error=ValidationError, location=location)
+        confine(
+            path,
+            roots,
+            what=f"people directory {path}",
+            allowed="the project's folder",
+            error=ValidationError,
+            location=location,
+        )
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix in _SUFFIXES and p.is_file())
         for file in files:
-            confine(file, [path], what=f"people file {file}", allowed="its people directory",
-                    error=ValidationError)
+            confine(
+                file,
+                [path],
+                what=f"people file {file}",
+                allowed="its people directory",
+                error=ValidationError,
+            )
     elif path.is_file():
         files = [path]
     else:
@@ -54,9 +69,13 @@ def load_people(path: Path, levels: Sequence[str] = (), roots: Sequence[Path] = 
         loaded = load_yaml_file(file, str(file))
         for person_id, data, source, location in _entries(loaded, file):
             if person_id in people:
-                problems.append(Diagnostic(
-                    f"person {person_id!r} is defined twice (first at {where[person_id]})",
-                    location, "give each person one entry"))
+                problems.append(
+                    Diagnostic(
+                        f"person {person_id!r} is defined twice (first at {where[person_id]})",
+                        location,
+                        "give each person one entry",
+                    )
+                )
                 continue
             try:
                 validate(Participant, LoadedYaml(data, source), context=context)
@@ -64,8 +83,12 @@ def load_people(path: Path, levels: Sequence[str] = (), roots: Sequence[Path] = 
                 problems.extend(exc.diagnostics)
                 continue
             if "ref" in data:
-                problems.append(Diagnostic("a person in the directory cannot have a ref",
-                                           source.location(("ref",), key=True)))
+                problems.append(
+                    Diagnostic(
+                        "a person in the directory cannot have a ref",
+                        source.location(("ref",), key=True),
+                    )
+                )
                 continue
             people[person_id] = data
             where[person_id] = location
@@ -74,8 +97,7 @@ def load_people(path: Path, levels: Sequence[str] = (), roots: Sequence[Path] = 
     return PeopleDirectory(str(path), people)
 
 
-def _entries(loaded: LoadedYaml, file: Path
-             ) -> list[tuple[str, Any, SourceMap, Location]]:
+def _entries(loaded: LoadedYaml, file: Path) -> list[tuple[str, Any, SourceMap, Location]]:
     """(id, fields, source map relative to the fields, location) per person in a file."""
     data, source = loaded.data, loaded.source
     if isinstance(data, dict) and "people" in data:
@@ -86,8 +108,15 @@ def _entries(loaded: LoadedYaml, file: Path
                 location=source.location(("people",)),
                 hint="e.g. people:\n  jane-doe:\n    name: Jane Doe",
             )
-        return [(str(key), value, _shifted(source, ("people", key)),
-                 source.location(("people", key), key=True)) for key, value in many.items()]
+        return [
+            (
+                str(key),
+                value,
+                _shifted(source, ("people", key)),
+                source.location(("people", key), key=True),
+            )
+            for key, value in many.items()
+        ]
     return [(slugify(file.stem, max_words=20), data, source, source.location(()))]
 
 

@@ -303,14 +303,18 @@ def output_path(meeting: Meeting, audience: Audience, fmt: str, out_dir: Path) -
     return out_dir / f"{meeting.file_stem}.{audience.name}.{fmt}"
 
 
-def planned_outputs(input_path: str | Path, options: BuildOptions,
-                    project: Project | None = None) -> list[Path]:
+def planned_outputs(
+    input_path: str | Path, options: BuildOptions, project: Project | None = None
+) -> list[Path]:
     """The files `build` would write for an input (it must load as a meeting)."""
     path = Path(input_path)
     project = project or Project.for_input(path, options)
     meeting, _ = project.load_meeting(path, str(input_path))
-    return [output_path(meeting, project.audience(name), fmt, options.out_dir)
-            for name in options.audiences for fmt in options.formats]
+    return [
+        output_path(meeting, project.audience(name), fmt, options.out_dir)
+        for name in options.audiences
+        for fmt in options.formats
+    ]
 
 
 def build(
@@ -337,8 +341,9 @@ def build(
     for audience in audiences:
         theme = project.theme(audience)
 
-        def write(document: Document, fmt: str, audience: Audience = audience,
-                  theme: Theme = theme) -> Written:
+        def write(
+            document: Document, fmt: str, audience: Audience = audience, theme: Theme = theme
+        ) -> Written:
             return write_format(
                 document,
                 theme,
@@ -348,8 +353,9 @@ def build(
                 options=project.writer_options(),
             )
 
-        fitted = fit_brief(meeting, audience, project, created, partial(write, fmt="pdf"),
-                           str(input_path))
+        fitted = fit_brief(
+            meeting, audience, project, created, partial(write, fmt="pdf"), str(input_path)
+        )
         warnings.extend(fitted.warnings)
         for fmt in options.formats:
             # The PDF laid out to fit the budget is the one written; the DOCX gets its Document.
@@ -384,12 +390,3 @@ class Built(list[Path]):
     def __init__(self, paths: list[Path], warnings: list[Diagnostic]) -> None:
         super().__init__(paths)
         self.warnings = warnings
-
-
-def font_warnings_for(path: Path, display_name: str, options: BuildOptions | None = None
-                      ) -> list[Diagnostic]:
-    """font_warnings with the themes of the audiences `options` asks for (`briefgen lint`)."""
-    options = options or BuildOptions()
-    project = Project.for_input(path, options)
-    themes = [project.theme(project.audience(name)) for name in options.audiences]
-    return font_warnings(path, display_name, themes)

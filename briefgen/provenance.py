@@ -48,9 +48,7 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def used_files(
-    templates: TemplateSet, audience: Audience, theme: Theme, language: str
-) -> FileSet:
+def used_files(templates: TemplateSet, audience: Audience, theme: Theme, language: str) -> FileSet:
     """The template and theme set a build of `audience` used, with each file's hash."""
     paths: dict[str, Path] = {}
     paths.update(_template_files(templates, audience.template))

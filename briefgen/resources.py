@@ -28,8 +28,9 @@ def theme_names(folders: Sequence[Path]) -> list[str]:
     return sorted(names)
 
 
-def load_theme(name: str, folders: Sequence[Path], input_dir: Path | None = None,
-               cache: Cache | None = None) -> Theme:
+def load_theme(
+    name: str, folders: Sequence[Path], input_dir: Path | None = None, cache: Cache | None = None
+) -> Theme:
     """Find `themes/NAME.yaml` on the search path and validate it like a meeting file.
 
     The files it names (logo, reference document, fonts) must lie inside the template folders
@@ -40,8 +41,13 @@ def load_theme(name: str, folders: Sequence[Path], input_dir: Path | None = None
     for folder in folders:
         path = folder / "themes" / f"{name}.yaml"
         if path.is_file():
-            path = confine(path, [folder], what=f"theme {name!r}",
-                           allowed="its template folder", error=ThemeError)
+            path = confine(
+                path,
+                [folder],
+                what=f"theme {name!r}",
+                allowed="its template folder",
+                error=ThemeError,
+            )
             key = ("theme", name, folders, input_dir, stamp([path]))
             return cached(cache, key, partial(_read_theme, name, path, folders, input_dir))
     from difflib import get_close_matches
@@ -52,21 +58,24 @@ def load_theme(name: str, folders: Sequence[Path], input_dir: Path | None = None
     raise ThemeError(f"unknown theme {name!r}", hint=hint)
 
 
-def _read_theme(name: str, path: Path, folders: tuple[Path, ...], input_dir: Path | None
-                ) -> Theme:
+def _read_theme(name: str, path: Path, folders: tuple[Path, ...], input_dir: Path | None) -> Theme:
     loaded = load_yaml_file(path)
     theme: Theme = validate(Theme, loaded)
     roots = tuple(str(f) for f in (*folders, *([input_dir] if input_dir else [])))
-    theme = theme.model_copy(update={"base_dir": str(path.parent), "name": name,
-                                     "path": str(path), "roots": roots})
+    theme = theme.model_copy(
+        update={"base_dir": str(path.parent), "name": name, "path": str(path), "roots": roots}
+    )
     _check_theme_files(theme, loaded)
     return theme
 
 
 _FACES = ("regular", "bold", "italic", "bold_italic")
 _KINDS = {  # what a named file must start with, what it should be, how to fix it
-    "logo": ((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"), "a PNG or JPEG image",
-             "save the logo as PNG (or JPEG)"),
+    "logo": (
+        (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"),
+        "a PNG or JPEG image",
+        "save the logo as PNG (or JPEG)",
+    ),
     "reference_docx": ((b"PK",), "a Word (.docx) file", "save the document from Word as .docx"),
 }
 
@@ -78,19 +87,27 @@ def _check_theme_files(theme: Theme, loaded: LoadedYaml) -> None:
     if theme.logo is not None:
         checks.append((("logo", "file"), partial(_check_file, theme, theme.logo.file, "logo")))
     if theme.reference_docx:
-        checks.append((("reference_docx",),
-                       partial(_check_file, theme, theme.reference_docx, "reference_docx")))
+        checks.append(
+            (
+                ("reference_docx",),
+                partial(_check_file, theme, theme.reference_docx, "reference_docx"),
+            )
+        )
     for face in _FACES:
         checks.append((("fonts", face), partial(_check_font, theme, face)))
     for key, check in checks:
         try:
             check()
         except ThemeError as exc:
-            raise ThemeError(exc.message, location=loaded.source.location(key),
-                             hint=exc.hint) from None
+            raise ThemeError(
+                exc.message, location=loaded.source.location(key), hint=exc.hint
+            ) from None
         except FileNotFoundError as exc:  # a font neither next to the theme nor bundled
-            raise ThemeError(str(exc), location=loaded.source.location(key),
-                             hint="name a .ttf file next to the theme, or a bundled font") from None
+            raise ThemeError(
+                str(exc),
+                location=loaded.source.location(key),
+                hint="name a .ttf file next to the theme, or a bundled font",
+            ) from None
 
 
 def _check_file(theme: Theme, name: str, kind: str) -> None:
@@ -115,8 +132,9 @@ def _check_font(theme: Theme, face: str) -> None:
         check_font(path, getattr(theme.fonts, face))
 
 
-def load_labels(language: str, folders: Sequence[Path], cache: Cache | None = None
-                ) -> dict[str, str]:
+def load_labels(
+    language: str, folders: Sequence[Path], cache: Cache | None = None
+) -> dict[str, str]:
     """Fixed words of a brief ("Purpose", "Page 1 of 2") in the meeting's language.
 
     `labels/LANG.yaml` on the search path; a regional language falls back to its base
@@ -128,10 +146,14 @@ def load_labels(language: str, folders: Sequence[Path], cache: Cache | None = No
         for folder in folders:
             path = folder / "labels" / f"{code}.yaml"
             if path.is_file():
-                path = confine(path, [folder], what=f"labels {code}.yaml",
-                               allowed="its template folder", error=ThemeError)
-                labels.update(cached(cache, ("labels", stamp([path])),
-                                     partial(_read_labels, path)))
+                path = confine(
+                    path,
+                    [folder],
+                    what=f"labels {code}.yaml",
+                    allowed="its template folder",
+                    error=ThemeError,
+                )
+                labels.update(cached(cache, ("labels", stamp([path])), partial(_read_labels, path)))
                 break
     return labels
 

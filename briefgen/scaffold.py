@@ -16,10 +16,20 @@ if TYPE_CHECKING:
 # What each built-in template prints, so the skeleton can say which parts an audience sees.
 _PRINTED_BY_TEMPLATE = {
     "principal.md.j2": {
-        "purpose", "decisions", "participants", "key_points", "outcomes", "initiatives"
+        "purpose",
+        "decisions",
+        "participants",
+        "key_points",
+        "outcomes",
+        "initiatives",
     },
     "public.md.j2": {
-        "summary", "participants", "key_points", "outcomes", "initiatives", "sections"
+        "summary",
+        "participants",
+        "key_points",
+        "outcomes",
+        "initiatives",
+        "sections",
     },
 }
 
@@ -102,10 +112,14 @@ def skeleton(
     # The lowest level for a public brief, else the next one up (INTERNAL by default).
     level = levels[0] if public or len(levels) == 1 else levels[1]
     printed = _PRINTED_BY_TEMPLATE.get(audience.template, set(_BLOCKS))
-    parts = [_HEADER.format(
-        schema=schema, audience=audience.name, name=file_name,
-        level_note=f", which shows only what is marked {level}" if public else "",
-    )]
+    parts = [
+        _HEADER.format(
+            schema=schema,
+            audience=audience.name,
+            name=file_name,
+            level_note=f", which shows only what is marked {level}" if public else "",
+        )
+    ]
     for key, block in _BLOCKS.items():
         text = block.format(date=today.isoformat(), level=level, levels=", ".join(levels))
         if key != "meeting" and key not in printed:

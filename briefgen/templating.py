@@ -131,7 +131,8 @@ class TemplateSet:
             raise TemplateError(exc.message, location=where, hint=exc.hint) from None
         except RecursionError as exc:
             raise TemplateError(
-                "template recursion too deep", location=_template_location(exc, name),
+                "template recursion too deep",
+                location=_template_location(exc, name),
                 hint="a template or macro that uses itself needs a condition that stops it; "
                 f'to extend the built-in of the same name write {{% extends "{BUILTIN_PREFIX}'
                 f'{name}" %}}',
@@ -185,9 +186,11 @@ class TemplateSet:
                 source, filename, _ = self.env.loader.get_source(self.env, name)
             except jinja2.TemplateNotFound:
                 continue
-            found.extend(Location(_display_path(filename or name), number)
-                         for number, line in enumerate(source.splitlines(), 1)
-                         if line.strip() == wanted)
+            found.extend(
+                Location(_display_path(filename or name), number)
+                for number, line in enumerate(source.splitlines(), 1)
+                if line.strip() == wanted
+            )
         return found[0] if len(found) == 1 else None
 
 
@@ -292,4 +295,3 @@ def _babel_locale(language: str) -> str:
     # Plain `en` would give American month-first dates; briefs are written day-first.
     normalised = language.replace("-", "_")
     return "en_GB" if normalised == "en" else normalised
-

@@ -226,8 +226,12 @@ class Theme(_Strict):
         unknown = [name for name in value if name not in ROLES]
         if unknown:
             close = get_close_matches(unknown[0], ROLES, n=1)
-            raise FieldError(f"unknown role {unknown[0]!r}", at=(unknown[0],), hint=(
-                f"did you mean `{close[0]}`? " if close else "") + f"roles: {', '.join(ROLES)}")
+            raise FieldError(
+                f"unknown role {unknown[0]!r}",
+                at=(unknown[0],),
+                hint=(f"did you mean `{close[0]}`? " if close else "")
+                + f"roles: {', '.join(ROLES)}",
+            )
         return value
 
     def role(self, name: str) -> RoleStyle:
@@ -256,9 +260,14 @@ class Theme(_Strict):
         path = Path(self.base_dir) / name
         if not self.base_dir:
             return path.resolve()
-        return confine(path, self.roots or (self.base_dir,), what=f"{name!r}", error=ThemeError,
-                       allowed="the template folders and the input's folder",
-                       location=Location(self.path) if self.path else None)
+        return confine(
+            path,
+            self.roots or (self.base_dir,),
+            what=f"{name!r}",
+            error=ThemeError,
+            allowed="the template folders and the input's folder",
+            location=Location(self.path) if self.path else None,
+        )
 
     def marking_colour(self, level: str) -> str:
         """The colour of a marking: the level's own, else the marking role's or colour."""
@@ -290,9 +299,14 @@ class Theme(_Strict):
         if own:
             return own
         c = self.colours
-        defaults = {"title": c.heading, "heading-1": c.heading, "heading-2": c.heading,
-                    "heading-3": c.heading, "table-header": self.table_header_colour,
-                    "marking": c.marking}
+        defaults = {
+            "title": c.heading,
+            "heading-1": c.heading,
+            "heading-2": c.heading,
+            "heading-3": c.heading,
+            "table-header": self.table_header_colour,
+            "marking": c.marking,
+        }
         return defaults.get(role, c.text)
 
     @property

@@ -105,8 +105,9 @@ def text_widths(page: PageSetup) -> tuple[float, float]:
     return (width - sides) * 72 / 25.4, (height - sides) * 72 / 25.4
 
 
-def plan(timeline: Timeline, portrait_width: float, landscape_width: float,
-         font_size: float) -> Plan | None:
+def plan(
+    timeline: Timeline, portrait_width: float, landscape_width: float, font_size: float
+) -> Plan | None:
     """The axis for a timeline on a page of the given text widths; None when nothing is dated."""
     days = [d for row in timeline.rows for d in _dates(row)]
     if not days:
@@ -132,8 +133,9 @@ def plan(timeline: Timeline, portrait_width: float, landscape_width: float,
         for index, ((start, end), label) in enumerate(zip(pairwise(starts), labels, strict=True))
     )
     groups = tuple(
-        group if group.count * column_width >= _text_width(group.label, font_size) else
-        Group("", group.first, group.count)
+        group
+        if group.count * column_width >= _text_width(group.label, font_size)
+        else Group("", group.first, group.count)
         for group in _groups(unit, ticks, language)
     )
     return Plan(unit, ticks, groups, landscape, width, name_width)
@@ -143,8 +145,9 @@ def _dates(row: TimelineRow) -> list[dt.date]:
     return [d for d in (row.start, row.end) if d] + [m.date for m in row.milestones]
 
 
-def _unit(first: dt.date, last: dt.date, limits: tuple[tuple[Unit, int], ...]
-          ) -> tuple[Unit, list[dt.date]]:
+def _unit(
+    first: dt.date, last: dt.date, limits: tuple[tuple[Unit, int], ...]
+) -> tuple[Unit, list[dt.date]]:
     """The finest unit within its column limit, and the column boundaries (one more than
     columns) covering first..last; years always fit."""
     for unit, limit in (*limits, ("year", 10_000)):
@@ -217,8 +220,9 @@ def estimate_width(text: str, size: float) -> float:
     estimate (for characters those fonts lack); never less than the text drawn."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    metrics: float = max(stringWidth(text, "Helvetica", size),
-                         stringWidth(text, "Times-Roman", size))
+    metrics: float = max(
+        stringWidth(text, "Helvetica", size), stringWidth(text, "Times-Roman", size)
+    )
     return max(metrics + 1, _text_width(text, size))
 
 
@@ -280,8 +284,13 @@ def undated(timeline: Timeline) -> list[TimelineRow]:
 # ---------------------------------------------------------------------------------------------
 # From markup: the rows of the table inside `::: timeline` (see macros.md.j2)
 
-_SETTINGS = {"title": "title", "language": "language", "name-header": "name_header",
-             "milestone-legend": "milestone_label", "undated-legend": "undated_label"}
+_SETTINGS = {
+    "title": "title",
+    "language": "language",
+    "name-header": "name_header",
+    "milestone-legend": "milestone_label",
+    "undated-legend": "undated_label",
+}
 
 
 def timeline_from_rows(rows: Sequence[Sequence[str]]) -> Timeline:
@@ -300,8 +309,9 @@ def timeline_from_rows(rows: Sequence[Sequence[str]]) -> Timeline:
         elif kind == "milestone" and items:
             last = items[-1]
             milestone = TimelineMilestone(_required_day(start, number), text)
-            items[-1] = TimelineRow(last.label, last.start, last.end,
-                                    (*last.milestones, milestone), last.cadence)
+            items[-1] = TimelineRow(
+                last.label, last.start, last.end, (*last.milestones, milestone), last.cadence
+            )
         else:
             raise ValueError(
                 f"timeline row {number}: unknown kind {kind!r}; kinds are initiative, milestone "
@@ -351,6 +361,6 @@ def palette(colours: Colours) -> dict[str, str]:
 
 def _blend(colour: str, other: str, share: float) -> str:
     """`colour` mixed with `share` of `other`."""
-    a = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
-    b = [int(other[i:i + 2], 16) for i in (1, 3, 5)]
+    a = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(other[i : i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(x + (y - x) * share):02X}" for x, y in zip(a, b, strict=True))

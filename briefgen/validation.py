@@ -88,8 +88,11 @@ FILE_KINDS = {
 def _check_kind(model: type[BaseModel], loaded: LoadedYaml) -> None:
     """A pack given where a meeting is expected (or the reverse) is named as such, instead of
     a list of unknown keys."""
-    wanted = [name for name, field in model.model_fields.items()
-              if field.is_required() and name in FILE_KINDS]
+    wanted = [
+        name
+        for name, field in model.model_fields.items()
+        if field.is_required() and name in FILE_KINDS
+    ]
     if not wanted or wanted[0] in loaded.data:
         return
     for key, (what, command) in FILE_KINDS.items():
@@ -160,8 +163,9 @@ def _diagnostic(model: type[BaseModel], loaded: LoadedYaml, error: Any) -> Diagn
     message = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
-    return Diagnostic(f"{format_path((*path, *below))}: {message}", location,
-                      getattr(cause, "hint", None))
+    return Diagnostic(
+        f"{format_path((*path, *below))}: {message}", location, getattr(cause, "hint", None)
+    )
 
 
 def _is_marker(part: Any) -> bool:

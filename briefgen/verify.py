@@ -23,8 +23,12 @@ from briefgen.manifest import (
     read_manifest,
 )
 
-INDEX_FILES = (".briefgen-index.sqlite", ".briefgen-index.sqlite-wal",
-               ".briefgen-index.sqlite-shm", ".briefgen-index.sqlite-journal")  # derived
+INDEX_FILES = (
+    ".briefgen-index.sqlite",
+    ".briefgen-index.sqlite-wal",
+    ".briefgen-index.sqlite-shm",
+    ".briefgen-index.sqlite-journal",
+)  # derived
 _VERSION = re.compile(r"_v(\d+)\.pdf$")
 _LEVEL = re.compile(r"PDF/A-(\d)([ab])\b")
 
@@ -58,9 +62,13 @@ def _verify(folder: Path, head: str | None) -> Report:
     lines = read_manifest(folder)
     warnings, value, values = _check_chain(manifest, lines, findings)
     if head is not None and head.strip().lower() not in values:
-        findings.append(Diagnostic(
-            f"the recorded head {head.strip()[:16]}… is not in the hash chain: lines up to it "
-            "were rewritten, or it belongs to another archive", Location(str(manifest))))
+        findings.append(
+            Diagnostic(
+                f"the recorded head {head.strip()[:16]}… is not in the hash chain: lines up to it "
+                "were rewritten, or it belongs to another archive",
+                Location(str(manifest)),
+            )
+        )
     listed: dict[str, int] = {}
     checked = 0
     for line in lines:
@@ -70,8 +78,9 @@ def _verify(folder: Path, head: str | None) -> Report:
             continue
         name = line.entry["file"]
         if name in listed:
-            findings.append(Diagnostic(f"{name} is listed again (first on line {listed[name]})",
-                                       where))
+            findings.append(
+                Diagnostic(f"{name} is listed again (first on line {listed[name]})", where)
+            )
             continue
         listed[name] = line.number
         path = folder / name
@@ -86,10 +95,16 @@ def _verify(folder: Path, head: str | None) -> Report:
         checked += 1
         digest = hashlib.sha256(data).hexdigest()
         if digest != line.entry["sha256"] or len(data) != line.entry["size"]:
-            findings.append(_finding(path, (
-                f"altered: sha256 {digest[:16]}…, {len(data)} bytes; manifest line "
-                f"{line.number} says {line.entry['sha256'][:16]}…, {line.entry['size']} bytes"
-            )))
+            findings.append(
+                _finding(
+                    path,
+                    (
+                        f"altered: sha256 {digest[:16]}…, {len(data)} bytes; manifest line "
+                        f"{line.number} says {line.entry['sha256'][:16]}…, "
+                        f"{line.entry['size']} bytes"
+                    ),
+                )
+            )
             continue  # an altered file's PDF/A state says nothing about the archived one
         if name.lower().endswith(".pdf"):
             findings += [Diagnostic(message, where) for message in _field_problems(line, data)]
@@ -114,17 +129,26 @@ def _check_chain(
         if line.sealed:
             sealed_seen, unsealed = True, []
             if line.data["line_sha256"] != line_hash(line.data):
-                findings.append(Diagnostic(
-                    "edited: the line's content does not match its `line_sha256`", where))
+                findings.append(
+                    Diagnostic("edited: the line's content does not match its `line_sha256`", where)
+                )
             elif line.data["prev"] != value:
                 after = f"line {previous}" if previous else "the start of the manifest"
-                findings.append(Diagnostic(
-                    f"out of the chain: its `prev` is not the chain value after {after}; a "
-                    "line before it was removed, inserted, moved or edited", where))
+                findings.append(
+                    Diagnostic(
+                        f"out of the chain: its `prev` is not the chain value after {after}; a "
+                        "line before it was removed, inserted, moved or edited",
+                        where,
+                    )
+                )
         elif isinstance(line.data, dict) and sealed_seen:
-            findings.append(Diagnostic(
-                "unsealed: a line without `prev` and `line_sha256` after sealed lines; it was "
-                "inserted, or its chain fields were removed", where))
+            findings.append(
+                Diagnostic(
+                    "unsealed: a line without `prev` and `line_sha256` after sealed lines; it was "
+                    "inserted, or its chain fields were removed",
+                    where,
+                )
+            )
         elif isinstance(line.data, dict):
             unsealed.append(line.number)
         value = next_value(value, line)
@@ -132,12 +156,17 @@ def _check_chain(
         previous = line.number
     warnings = []
     if unsealed:
-        span = f"line {unsealed[0]}" if len(unsealed) == 1 else \
-            f"lines {unsealed[0]}-{unsealed[-1]}"
-        warnings.append(Diagnostic(
-            f"unprotected: {span} ({len(unsealed)} entries) predate the hash chain; an edit to "
-            "them cannot be detected until a brief is archived after them, which seals them",
-            Location(str(manifest), unsealed[0]), severity="warning"))
+        span = (
+            f"line {unsealed[0]}" if len(unsealed) == 1 else f"lines {unsealed[0]}-{unsealed[-1]}"
+        )
+        warnings.append(
+            Diagnostic(
+                f"unprotected: {span} ({len(unsealed)} entries) predate the hash chain; an edit to "
+                "them cannot be detected until a brief is archived after them, which seals them",
+                Location(str(manifest), unsealed[0]),
+                severity="warning",
+            )
+        )
     return warnings, value, values
 
 
@@ -156,8 +185,11 @@ def _field_problems(line: ManifestLine, data: bytes) -> list[str]:
     if match and int(match.group(1)) != entry["version"]:
         found.append(f"`version` {entry['version']} disagrees with the file name (v{match[1]})")
     epoch = entry["source_date_epoch"]
-    iso = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") \
-        if 0 <= epoch <= 253402300799 else "?"
+    iso = (
+        dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if 0 <= epoch <= 253402300799
+        else "?"
+    )
     if entry["created"] != iso:
         found.append(f"`created` {entry['created']} is not `source_date_epoch` {epoch} ({iso})")
     created = creation_epoch(data)
@@ -175,12 +207,16 @@ def _field_problems(line: ManifestLine, data: bytes) -> list[str]:
     if name != entry["source"]:
         found.append(f"`source` {entry['source']!r} is not the embedded source's name {name!r}")
     if source_audience(source) != entry["audience"]:
-        found.append(f"`audience` {entry['audience']!r} is not the audience the embedded source "
-                     f"was cleared for ({source_audience(source)!r})")
+        found.append(
+            f"`audience` {entry['audience']!r} is not the audience the embedded source "
+            f"was cleared for ({source_audience(source)!r})"
+        )
     marking = source_classification(source)
     if marking != entry.get("marking"):
-        found.append(f"`marking` {entry.get('marking')!r} is not the embedded source's "
-                     f"overall marking ({marking!r})")
+        found.append(
+            f"`marking` {entry.get('marking')!r} is not the embedded source's "
+            f"overall marking ({marking!r})"
+        )
     return found
 
 

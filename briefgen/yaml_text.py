@@ -26,10 +26,17 @@ def scalar(prefix: str, text: str, indent: int) -> list[str]:
                 continue
             # A Markdown list item's continuation lines are indented under its text.
             hanging = "  " if paragraph_line.startswith("- ") else ""
-            wrapped = textwrap.wrap(
-                paragraph_line, WIDTH - indent, subsequent_indent=hanging,
-                break_long_words=False, break_on_hyphens=False,
-            ) if _wrappable(paragraph_line) else [paragraph_line]
+            wrapped = (
+                textwrap.wrap(
+                    paragraph_line,
+                    WIDTH - indent,
+                    subsequent_indent=hanging,
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+                if _wrappable(paragraph_line)
+                else [paragraph_line]
+            )
             lines.extend(pad + part for part in wrapped)
         return lines
     if _plain_ok(text, flow=False) and len(prefix) + 1 + len(text) <= WIDTH:
@@ -94,8 +101,13 @@ def dump(data: dict[str, object], comments: Comments | None = None) -> str:
 
 
 def _mapping(
-    mapping: dict[str, object], path: tuple[str | int, ...], indent: int, lines: list[str],
-    comments: Comments, *, list_item: bool,
+    mapping: dict[str, object],
+    path: tuple[str | int, ...],
+    indent: int,
+    lines: list[str],
+    comments: Comments,
+    *,
+    list_item: bool,
 ) -> None:
     for number, (key, value) in enumerate(mapping.items()):
         if not path and number:
@@ -108,7 +120,11 @@ def _mapping(
 
 
 def _value(
-    prefix: str, value: object, path: tuple[str | int, ...], indent: int, lines: list[str],
+    prefix: str,
+    value: object,
+    path: tuple[str | int, ...],
+    indent: int,
+    lines: list[str],
     comments: Comments,
 ) -> None:
     if isinstance(value, str):

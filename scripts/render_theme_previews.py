@@ -30,8 +30,22 @@ def main() -> None:
             source = Path(tmp) / "brief.pdf"
             source.write_bytes(pdf)
             target = ROOT / "docs" / f"theme-{name}"
-            subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1",
-                            "-singlefile", str(source), str(target)], check=True)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-r",
+                    "70",
+                    "-png",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    str(source),
+                    str(target),
+                ],
+                check=True,
+            )
         print(f"{target}.png")
 
 

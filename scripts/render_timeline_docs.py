@@ -45,15 +45,32 @@ def main() -> None:
         build(TIMELINE, BuildOptions(out_dir=out))
         build_pack(PACK, BuildOptions(out_dir=out), audiences=("staff",))
         docx = sorted(str(p) for p in out.glob("*.docx"))
-        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir",
-                        str(out / "docx"), *docx], check=True, capture_output=True)
+        subprocess.run(
+            ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out / "docx"), *docx],
+            check=True,
+            capture_output=True,
+        )
         for stem, page, dpi, name in PAGES:
             for fmt, folder in (("pdf", out), ("docx", out / "docx")):
                 [source] = folder.glob(f"*_{stem}.pdf")
                 number = page_number(source, page)
                 target = ROOT / "docs" / f"{name}-{fmt}"
-                subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", str(number), "-l",
-                                str(number), "-singlefile", str(source), str(target)], check=True)
+                subprocess.run(
+                    [
+                        "pdftoppm",
+                        "-r",
+                        str(dpi),
+                        "-png",
+                        "-f",
+                        str(number),
+                        "-l",
+                        str(number),
+                        "-singlefile",
+                        str(source),
+                        str(target),
+                    ],
+                    check=True,
+                )
                 print(f"{target}.png")
 
 

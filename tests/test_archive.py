@@ -56,7 +56,10 @@ def archived(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_names_the_file_and_writes_one_manifest_line(archived: Path) -> None:
     name = "2024-12-18_nato-sg-bih-presidency_archive_v1.pdf"
     assert sorted(p.name for p in archived.iterdir() if p.name != LOCK_NAME) == [
-        ".briefgen-index.sqlite", name, MANIFEST]  # the index is derived: search rebuilds it
+        ".briefgen-index.sqlite",
+        name,
+        MANIFEST,
+    ]  # the index is derived: search rebuilds it
     [entry] = manifest(archived)
     data = (archived / name).read_bytes()
     assert entry["file"] == name
@@ -74,12 +77,18 @@ def test_names_the_file_and_writes_one_manifest_line(archived: Path) -> None:
 def test_the_template_hash_covers_the_files_used(archived: Path) -> None:
     [entry] = manifest(archived)
     files = entry["templates"]
-    assert {"staff.md.j2", "base.md.j2", "macros.md.j2", "themes/formal.yaml",
-            "labels/en.yaml"} <= set(files)
+    assert {
+        "staff.md.j2",
+        "base.md.j2",
+        "macros.md.j2",
+        "themes/formal.yaml",
+        "labels/en.yaml",
+    } <= set(files)
     assert "public.md.j2" not in files and "principal.md.j2" not in files  # not used
     builtins = REPO / "templates"
-    assert files["staff.md.j2"] == hashlib.sha256(
-        (builtins / "staff.md.j2").read_bytes()).hexdigest()
+    assert (
+        files["staff.md.j2"] == hashlib.sha256((builtins / "staff.md.j2").read_bytes()).hexdigest()
+    )
     lines = "".join(f"{name}\t{sha}\n" for name, sha in sorted(files.items()))
     assert entry["templates_sha256"] == hashlib.sha256(lines.encode()).hexdigest()
 
@@ -102,8 +111,10 @@ def test_a_changed_source_is_the_next_version(archived: Path, tmp_path: Path, ep
     folder = shutil.copytree(archived, tmp_path / "a")
     first = (folder / "2024-12-18_nato-sg-bih-presidency_archive_v1.pdf").read_bytes()
     changed = tmp_path / EXAMPLE.name
-    changed.write_text(EXAMPLE.read_text(encoding="utf-8").replace(
-        "Brussels", "Brussels, Belgium"), encoding="utf-8")
+    changed.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("Brussels", "Brussels, Belgium"),
+        encoding="utf-8",
+    )
     result = archive(changed, folder)
     assert result.written and result.path.name.endswith("_archive_v2.pdf")
     assert (folder / "2024-12-18_nato-sg-bih-presidency_archive_v1.pdf").read_bytes() == first
@@ -122,7 +133,8 @@ def test_changed_templates_and_other_audiences_are_new_entries(
     templates.mkdir()
     (templates / "staff.md.j2").write_text(
         (REPO / "templates" / "staff.md.j2").read_text(encoding="utf-8") + "\nArchived copy.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     from briefgen.pipeline import BuildOptions
 
     custom = archive(EXAMPLE, folder, options=BuildOptions(template_dirs=(templates,)))
@@ -195,8 +207,9 @@ def test_parallel_archive_commands_lose_nothing(tmp_path: Path) -> None:
     with context.Manager() as manager:
         barrier = manager.Barrier(len(sources))
         with context.Pool(len(sources)) as pool:
-            results = pool.map(_archive_in_process,
-                               [(str(p), str(folder), barrier) for p in sources])
+            results = pool.map(
+                _archive_in_process, [(str(p), str(folder), barrier) for p in sources]
+            )
     written = [name for _, name, new in results if new]
     assert len(written) == 4 and len(set(written)) == 4
     by_source = {source: name for source, name, _ in results}
@@ -212,8 +225,14 @@ def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Complete
     full_env = {k: v for k, v in os.environ.items() if k not in ("TZ", "LC_ALL", "LANG")}
     full_env.update(env)
     full_env["PYTHONPATH"] = str(REPO)
-    return subprocess.run([sys.executable, "-m", "briefgen.cli", *args], env=full_env, cwd=cwd,
-                          capture_output=True, text=True, check=True)
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen.cli", *args],
+        env=full_env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
 
 
 def test_rebuilding_gives_the_same_bytes_across_processes_zones_and_locales(tmp_path: Path) -> None:
@@ -221,15 +240,21 @@ def test_rebuilding_gives_the_same_bytes_across_processes_zones_and_locales(tmp_
     empty folder, compare. (`build --pdfa` makes PDF/A-2b without the embedded source, so it is
     not the archived file's twin any more.)"""
     folder = tmp_path / "archive"
-    _run(["archive", str(EXAMPLE), "--to", str(folder)],
-         {"TZ": "Pacific/Kiritimati", "LC_ALL": "C.UTF-8"}, tmp_path)
+    _run(
+        ["archive", str(EXAMPLE), "--to", str(folder)],
+        {"TZ": "Pacific/Kiritimati", "LC_ALL": "C.UTF-8"},
+        tmp_path,
+    )
     [entry] = manifest(folder)
     digests = {entry["sha256"]}
-    for n, (zone, locale) in enumerate([("UTC", "C"), ("America/St_Johns", "tr_TR.UTF-8"),
-                                        ("Asia/Kathmandu", "de_DE.UTF-8")]):
+    for n, (zone, locale) in enumerate(
+        [("UTC", "C"), ("America/St_Johns", "tr_TR.UTF-8"), ("Asia/Kathmandu", "de_DE.UTF-8")]
+    ):
         out = tmp_path / f"rebuilt{n}"
-        _run(["archive", str(EXAMPLE), "-a", entry["audience"], "--to", str(out)],
-             {"TZ": zone, "LC_ALL": locale,
-              "SOURCE_DATE_EPOCH": str(entry["source_date_epoch"])}, tmp_path)
+        _run(
+            ["archive", str(EXAMPLE), "-a", entry["audience"], "--to", str(out)],
+            {"TZ": zone, "LC_ALL": locale, "SOURCE_DATE_EPOCH": str(entry["source_date_epoch"])},
+            tmp_path,
+        )
         digests.add(hashlib.sha256((out / entry["file"]).read_bytes()).hexdigest())
     assert len(digests) == 1, digests

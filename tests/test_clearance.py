@@ -332,8 +332,16 @@ def test_meeting_information_added_after_the_marking_is_cleared_too() -> None:
     class WithVenue(Meeting):
         meeting: Info
 
-    value = WithVenue.model_validate({"meeting": {
-        "title": "T", "date": "2025-01-01", "classification": "RESTRICTED", "venue": "Bunker"}})
+    value = WithVenue.model_validate(
+        {
+            "meeting": {
+                "title": "T",
+                "date": "2025-01-01",
+                "classification": "RESTRICTED",
+                "venue": "Bunker",
+            }
+        }
+    )
     public = select(value, PUBLIC, LEVELS).meeting.meeting
     assert (public.venue, public.classification) == (None, "PUBLIC")  # type: ignore[attr-defined]
     staff = select(value, STAFF, LEVELS)

@@ -28,12 +28,19 @@ EXAMPLE_STEM = "2024-12-18_nato-sg-bih-presidency"
 DIAGNOSTIC = re.compile(r"^(?P<file>[^\n:]+):(?P<line>\d+):(?P<col>\d+): error: (?P<msg>.+)$", re.M)
 
 
-def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None
-        ) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str | Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "briefgen.cli", *map(str, args)], cwd=cwd,
-                          env=environment, capture_output=True, text=True, timeout=120,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen.cli", *map(str, args)],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int) -> None:
@@ -64,11 +71,24 @@ def test_build_prints_written_paths_on_stdout_and_nothing_on_stderr(tmp_path: Pa
 
 def test_format_audience_and_out_options(tmp_path: Path) -> None:
     out = tmp_path / "briefs"
-    result = run("build", EXAMPLE, "--format", "pdf", "--audience", "principal",
-                 "-a", "public", "--out", out, cwd=tmp_path)
+    result = run(
+        "build",
+        EXAMPLE,
+        "--format",
+        "pdf",
+        "--audience",
+        "principal",
+        "-a",
+        "public",
+        "--out",
+        out,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        str(out / f"{EXAMPLE_STEM}.principal.pdf"), str(out / f"{EXAMPLE_STEM}.public.pdf")]
+        str(out / f"{EXAMPLE_STEM}.principal.pdf"),
+        str(out / f"{EXAMPLE_STEM}.public.pdf"),
+    ]
     assert files_in(out) == [f"{EXAMPLE_STEM}.principal.pdf", f"{EXAMPLE_STEM}.public.pdf"]
     assert not (tmp_path / "out").exists()
 
@@ -79,8 +99,9 @@ def test_repeated_format_builds_both(tmp_path: Path) -> None:
     assert sorted(Path(p).suffix for p in result.stdout.splitlines()) == [".docx", ".pdf"]
 
 
-def test_invalid_input_fails_but_the_other_inputs_are_built(tmp_path: Path,
-                                                            write_yaml: WriteYaml) -> None:
+def test_invalid_input_fails_but_the_other_inputs_are_built(
+    tmp_path: Path, write_yaml: WriteYaml
+) -> None:
     bad = write_yaml("meeting:\n  title: Broken\n  date: 2025-02-30\n", name="bad.yaml")
     other = write_yaml(MINIMAL, name="other.yaml")
     result = run("build", EXAMPLE, bad, other, "-f", "pdf", "-o", "out", cwd=tmp_path)
@@ -97,12 +118,15 @@ def test_invalid_input_fails_but_the_other_inputs_are_built(tmp_path: Path,
 # exit codes and diagnostics
 
 
-@pytest.mark.parametrize("args", [
-    ("build", "--bogus", "x.yaml"),
-    ("build", "x.yaml", "--format", "rtf"),
-    ("build",),  # no input at all
-    ("nonsense",),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("build", "--bogus", "x.yaml"),
+        ("build", "x.yaml", "--format", "rtf"),
+        ("build",),  # no input at all
+        ("nonsense",),
+    ],
+)
 def test_usage_errors_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
     result = run(*args, cwd=tmp_path)
     assert_clean_failure(result, 2)
@@ -116,8 +140,9 @@ def test_unknown_format_names_the_valid_ones() -> None:
     assert "'rtf'" in result.stderr and "pdf" in result.stderr and "docx" in result.stderr
 
 
-def test_yaml_error_shows_location_source_line_caret_and_hint(tmp_path: Path,
-                                                              write_yaml: WriteYaml) -> None:
+def test_yaml_error_shows_location_source_line_caret_and_hint(
+    tmp_path: Path, write_yaml: WriteYaml
+) -> None:
     path = write_yaml("meeting:\n  title: X\n  date: 2025-01-01\n  title: Y\n", name="dup.yaml")
     result = run("build", path, cwd=tmp_path)
     assert_clean_failure(result, 1)
@@ -129,16 +154,20 @@ def test_yaml_error_shows_location_source_line_caret_and_hint(tmp_path: Path,
     assert files_in(tmp_path) == ["dup.yaml"]
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("latin1.yaml", b"meeting:\n  title: Caf\xe9\n  date: 2025-01-01\n", "not valid UTF-8"),
-    ("binary.yaml", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00", "binary"),
-    ("syntax.yaml", b"meeting:\n  title: [x\n  date: 2025-01-01\n", "YAML syntax error"),
-    ("tabs.yaml", b"meeting:\n\ttitle: X\n", "tab"),
-    ("list.yaml", b"- just\n- a list\n", "mapping"),
-    ("empty.yaml", b"", ""),
-])
-def test_bad_files_get_a_diagnostic_not_a_traceback(tmp_path: Path, name: str, content: bytes,
-                                                    message: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("latin1.yaml", b"meeting:\n  title: Caf\xe9\n  date: 2025-01-01\n", "not valid UTF-8"),
+        ("binary.yaml", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00", "binary"),
+        ("syntax.yaml", b"meeting:\n  title: [x\n  date: 2025-01-01\n", "YAML syntax error"),
+        ("tabs.yaml", b"meeting:\n\ttitle: X\n", "tab"),
+        ("list.yaml", b"- just\n- a list\n", "mapping"),
+        ("empty.yaml", b"", ""),
+    ],
+)
+def test_bad_files_get_a_diagnostic_not_a_traceback(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
     (tmp_path / name).write_bytes(content)
     result = run("build", name, cwd=tmp_path)
     assert_clean_failure(result, 1)
@@ -190,16 +219,20 @@ def test_template_error_names_the_template_line(tmp_path: Path) -> None:
     assert "hint:" in result.stderr
 
 
-def test_validate_reports_every_error_of_a_file_in_one_run(tmp_path: Path,
-                                                           write_yaml: WriteYaml) -> None:
-    path = write_yaml("""\
+def test_validate_reports_every_error_of_a_file_in_one_run(
+    tmp_path: Path, write_yaml: WriteYaml
+) -> None:
+    path = write_yaml(
+        """\
         meeting:
           titel: X
           date: 2025-13-01
         participants:
           - role: Chair
         outcome: []
-        """, name="many.yaml")
+        """,
+        name="many.yaml",
+    )
     result = run("validate", path, cwd=tmp_path)
     assert_clean_failure(result, 1)
     found = [(int(m["line"]), int(m["col"])) for m in DIAGNOSTIC.finditer(result.stderr)]
@@ -239,9 +272,15 @@ def test_help_does_not_import_the_pipeline(tmp_path: Path, args: list[str]) -> N
         "heavy = ('reportlab', 'docx', 'yaml', 'jinja2', 'pydantic', 'markdown_it', 'lxml')\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)), file=sys.stderr)\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=60, check=False,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip().splitlines()[-1] == "[]"
     assert "Usage:" in result.stdout or "version" in result.stdout
@@ -267,7 +306,9 @@ def broken_templates(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "staff.md.j2").write_text(
         '{% extends "base.md.j2" %}\n{% block content %}\n# Heading\n\n'
-        "{{ meeting.nonexistent.field }}\n{% endblock %}\n", encoding="utf-8")
+        "{{ meeting.nonexistent.field }}\n{% endblock %}\n",
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -278,16 +319,27 @@ def test_failed_build_writes_nothing_and_keeps_old_files(tmp_path: Path) -> None
     old_docx = out / f"{EXAMPLE_STEM}.staff.docx"
     old_docx.write_bytes(b"previous build")
     # public renders fine and comes first; staff fails: neither may be written.
-    result = run("build", EXAMPLE, "-a", "public", "-a", "staff", "--templates", templates,
-                 "--out", out, cwd=tmp_path)
+    result = run(
+        "build",
+        EXAMPLE,
+        "-a",
+        "public",
+        "-a",
+        "staff",
+        "--templates",
+        templates,
+        "--out",
+        out,
+        cwd=tmp_path,
+    )
     assert_clean_failure(result, 1)
     assert files_in(out) == [old_docx.name]  # no public brief, no staff PDF, no temp files
     assert old_docx.read_bytes() == b"previous build"
 
 
-def test_write_atomic_leaves_no_temp_file_when_interrupted(tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch
-                                                           ) -> None:
+def test_write_atomic_leaves_no_temp_file_when_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "out" / "brief.pdf"
 
     def fail(*_: object) -> None:

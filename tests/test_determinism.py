@@ -23,19 +23,36 @@ EPOCH_ISO = "2023-11-14T22:13:20Z"
 EPOCH_PDF = "D:20231114221320+00'00'"
 
 
-def build(out: Path, inputs: list[Path], env: dict[str, str], *args: str
-          ) -> subprocess.CompletedProcess[str]:
+def build(
+    out: Path, inputs: list[Path], env: dict[str, str], *args: str
+) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     environment.update(PYTHONPATH=str(REPO), **env)
     return subprocess.run(
-        [sys.executable, "-m", "briefgen.cli", "build", *map(str, inputs), "--out", str(out),
-         *args],
-        capture_output=True, text=True, timeout=180, check=False, env=environment,
+        [
+            sys.executable,
+            "-m",
+            "briefgen.cli",
+            "build",
+            *map(str, inputs),
+            "--out",
+            str(out),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        env=environment,
     )
 
 
-def outputs(out: Path, env: dict[str, str], inputs: list[Path] | None = None,
-            audiences: list[str] | None = None) -> dict[str, bytes]:
+def outputs(
+    out: Path,
+    env: dict[str, str],
+    inputs: list[Path] | None = None,
+    audiences: list[str] | None = None,
+) -> dict[str, bytes]:
     """Build in a fresh process; every written file's name and bytes."""
     flags = [arg for name in audiences or ["staff"] for arg in ("--audience", name)]
     result = build(out, inputs or [EXAMPLE], env, *flags)
@@ -64,19 +81,25 @@ def epoch_builds(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, byt
     root = tmp_path_factory.mktemp("epoch")
     environments = [
         {"SOURCE_DATE_EPOCH": EPOCH, "TZ": "UTC", "LC_ALL": "C", "PYTHONHASHSEED": "3"},
-        {"SOURCE_DATE_EPOCH": EPOCH, "TZ": "Asia/Tokyo", "LC_ALL": "C.UTF-8",
-         "PYTHONHASHSEED": "4"},
+        {
+            "SOURCE_DATE_EPOCH": EPOCH,
+            "TZ": "Asia/Tokyo",
+            "LC_ALL": "C.UTF-8",
+            "PYTHONHASHSEED": "4",
+        },
     ]
     return [outputs(root / str(i), env) for i, env in enumerate(environments)]
 
 
 def test_source_date_epoch_builds_are_identical_across_zones_and_locales(
-        epoch_builds: list[dict[str, bytes]]) -> None:
+    epoch_builds: list[dict[str, bytes]],
+) -> None:
     assert differing(*epoch_builds) == []
 
 
-def test_source_date_epoch_changes_the_output(epoch_builds: list[dict[str, bytes]],
-                                              tmp_path: Path) -> None:
+def test_source_date_epoch_changes_the_output(
+    epoch_builds: list[dict[str, bytes]], tmp_path: Path
+) -> None:
     # Without the variable the timestamp is fixed too (the epoch), so the bytes differ only
     # through the date: proof that the variable is read at all.
     plain = outputs(tmp_path, {"TZ": "UTC"})

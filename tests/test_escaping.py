@@ -50,8 +50,18 @@ sections:
       rows:
         - ["Cell {PLAIN}", "| a | b |"]
 """
-PLAIN_FIELDS = ["Title", "Room", "Name", "Role", "Point", "Initiative", "Objective", "Timeline",
-                "Heading", "Cell"]
+PLAIN_FIELDS = [
+    "Title",
+    "Room",
+    "Name",
+    "Role",
+    "Point",
+    "Initiative",
+    "Objective",
+    "Timeline",
+    "Heading",
+    "Cell",
+]
 RICH_FIELDS = ["Purpose", "Summary", "Item", "Body"]
 EXPECTED = [f"{label} {PLAIN}" for label in PLAIN_FIELDS]
 EXPECTED += [f"{label} {RICH_SHOWN}" for label in RICH_FIELDS]
@@ -76,7 +86,10 @@ def built(meeting_file: Path) -> dict[str, Path]:
     out = meeting_file.parent / "out"
     result = subprocess.run(
         [sys.executable, "-m", "briefgen.cli", "build", str(meeting_file), "--out", str(out)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert result.returncode == 0, result.stderr
@@ -100,8 +113,9 @@ def pdf_runs(built: dict[str, Path]) -> list[tuple[str, str]]:
     """(text, font name) of every text run drawn on every page."""
     runs: list[tuple[str, str]] = []
 
-    def visit(text: str, _cm: object, _tm: object, font: dict[str, object] | None,
-              _size: object) -> None:
+    def visit(
+        text: str, _cm: object, _tm: object, font: dict[str, object] | None, _size: object
+    ) -> None:
         if text.strip():
             runs.append((text, str(font.get("/BaseFont", "")) if font else ""))
 
@@ -133,8 +147,9 @@ def test_nothing_is_evaluated(pdf_text: str, word: docx.document.Document) -> No
     assert docx_body_text(word).count("{% raw %}") == len(PLAIN_FIELDS) + len(RICH_FIELDS)
 
 
-def test_metadata_keeps_the_title_literally(built: dict[str, Path],
-                                            word: docx.document.Document) -> None:
+def test_metadata_keeps_the_title_literally(
+    built: dict[str, Path], word: docx.document.Document
+) -> None:
     info = PdfReader(built["pdf"]).metadata
     assert info is not None and info.title == f"Title {PLAIN}"
     assert word.core_properties.title == f"Title {PLAIN}"
@@ -157,11 +172,15 @@ def test_markdown_bold_is_a_bold_run_in_the_docx(word: docx.document.Document) -
     assert len(bold_words) == len(RICH_FIELDS)
     # Bold is the Strong character style (Word hygiene: no direct formatting).
     assert all(run.style.name == "Strong" for run in bold_words)
-    assert not any(run.style.name == "Strong" for run in runs
-                   if "</para>" in run.text and "Point" not in run.text)
+    assert not any(
+        run.style.name == "Strong"
+        for run in runs
+        if "</para>" in run.text and "Point" not in run.text
+    )
     # The key point's title is bold by the template; everything else that is literal is not.
-    assert not any(run.style.name == "Emphasis" or run.italic
-                   for p in word.paragraphs for run in p.runs)
+    assert not any(
+        run.style.name == "Emphasis" or run.italic for p in word.paragraphs for run in p.runs
+    )
 
 
 def test_markdown_bold_uses_the_bold_font_in_the_pdf(pdf_runs: list[tuple[str, str]]) -> None:
@@ -191,7 +210,10 @@ def _first_cell(table: WordTable) -> str:
 
 
 def test_heading_hash_stays_in_one_heading(word: docx.document.Document) -> None:
-    headings = [p.text for p in word.paragraphs
-                if p.style is not None and str(p.style.name).startswith("Heading")]
+    headings = [
+        p.text
+        for p in word.paragraphs
+        if p.style is not None and str(p.style.name).startswith("Heading")
+    ]
     assert f"Heading {PLAIN}" in headings
     assert not [h for h in headings if re.fullmatch(r"[#\s]*", h)]  # no stray empty heading

@@ -73,13 +73,24 @@ def test_key_points_and_outcomes_by_their_heading(meeting: Meeting) -> None:
 def test_initiative_tables_are_merged_by_name(meeting: Meeting) -> None:
     found = [(i.name, i.description, i.objective, i.timeline) for i in meeting.initiatives]
     assert found == [
-        ("Joint Military Exercises",
-         "collaborative training sessions aimed at improving interoperability.",
-         "Enhance readiness and interoperability", "Annual"),
-        ("Regional Political Dialogues",
-         "Regular meetings to enhance mutual understanding and regional cooperation.", None, None),
-        ("Resilience Building Programs",
-         "Initiatives aimed at strengthening resistance to external threats.", None, None),
+        (
+            "Joint Military Exercises",
+            "collaborative training sessions aimed at improving interoperability.",
+            "Enhance readiness and interoperability",
+            "Annual",
+        ),
+        (
+            "Regional Political Dialogues",
+            "Regular meetings to enhance mutual understanding and regional cooperation.",
+            None,
+            None,
+        ),
+        (
+            "Resilience Building Programs",
+            "Initiatives aimed at strengthening resistance to external threats.",
+            None,
+            None,
+        ),
         ("Training Programs", None, "Develop modern defense capabilities", "Ongoing"),
         ("Intelligence Sharing", None, "Improve threat response", "Promptly"),
     ]
@@ -98,8 +109,10 @@ def test_sections_keep_headings_bodies_and_other_tables(meeting: Meeting) -> Non
     focus = meeting.sections[1].table
     assert focus is not None
     assert focus.columns == ["Focus Area", "action Steps"]
-    assert focus.rows[0] == ["Military Capacity Building",
-                             "Implement joint exercises and share best practices."]
+    assert focus.rows[0] == [
+        "Military Capacity Building",
+        "Implement joint exercises and share best practices.",
+    ]
     future = meeting.sections[2].body or ""
     assert "- **joint Military Exercises:** Increasing the frequency" in future
     assert (meeting.sections[3].body or "").startswith("the meeting between NATO")
@@ -144,8 +157,10 @@ def test_tables_that_are_not_initiatives_and_plain_lists_stay_in_sections() -> N
     [section] = data["sections"]
     assert section["heading"] == "Background"
     assert section["body"] == "We discussed:\n\n- **Ports:** open\n- Roads"
-    assert section["table"] == {"columns": ["Issue", "Response"],
-                                "rows": [["Funding", "Later"], ["Press, lines", "None"]]}
+    assert section["table"] == {
+        "columns": ["Issue", "Response"],
+        "rows": [["Funding", "Later"], ["Press, lines", "None"]],
+    }
     assert "key_points" not in data and "initiatives" not in data
 
 
@@ -155,13 +170,23 @@ def test_empty_release_is_an_error() -> None:
 
 
 def test_command_writes_the_meeting_to_stdout(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "briefgen.cli", "import", str(RELEASE)],
-                            capture_output=True, text=True, cwd=REPO, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen.cli", "import", str(RELEASE)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
     assert result.returncode == 0
     assert result.stdout.startswith("# Imported by `briefgen import` from press-release.txt.")
     out = tmp_path / "meeting.yaml"
     out.write_text(result.stdout, encoding="utf-8")
     validate(Meeting, load_yaml_text(out.read_text(encoding="utf-8"), str(out)))
-    missing = subprocess.run([sys.executable, "-m", "briefgen.cli", "import", "nope.txt"],
-                             capture_output=True, text=True, cwd=REPO, check=False)
+    missing = subprocess.run(
+        [sys.executable, "-m", "briefgen.cli", "import", "nope.txt"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
     assert missing.returncode == 1 and "not found" in missing.stderr

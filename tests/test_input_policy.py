@@ -126,8 +126,12 @@ def test_build_and_archive_report_the_line_not_a_writer_or_font_error(tmp_path: 
             "'3000-01-01' is outside the supported years",
             "briefgen handles dates from 1900 to 2999",
         ),
-        ("date", "2025-02-30", "'2025-02-30' is not a day of the calendar",
-     "months run from 01 to 12, and the day must exist in that month"),
+        (
+            "date",
+            "2025-02-30",
+            "'2025-02-30' is not a day of the calendar",
+            "months run from 01 to 12, and the day must exist in that month",
+        ),
         (
             "date",
             "18.12.2024",

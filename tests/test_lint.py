@@ -122,8 +122,11 @@ key_points:
 
 
 def test_columns_point_into_every_scalar_style() -> None:
-    found = [(w.location.line, w.location.column) for w in lint_text(SCALARS, "m.yaml")
-             if w.code == "spelling"]
+    found = [
+        (w.location.line, w.location.column)
+        for w in lint_text(SCALARS, "m.yaml")
+        if w.code == "spelling"
+    ]
     lines = SCALARS.splitlines()
     expected = [(n, line.index("wiht") + 1) for n, line in enumerate(lines, 1) if "wiht" in line]
     assert found == expected
@@ -140,6 +143,7 @@ def test_every_literal_character_maps_to_itself() -> None:
 
 # --- Rules, case by case --------------------------------------------------------------------
 
+
 def summary_file(text: str) -> str:
     body = "\n".join("  " + line for line in text.splitlines())
     return f"meeting:\n  title: Probe\n  date: 2025-01-15\nsummary: |-\n{body}\n"
@@ -149,36 +153,42 @@ def codes(text: str, words: tuple[str, ...] = ()) -> list[str]:
     return [w.code for w in lint_text(summary_file(text), "probe.yaml", words)]
 
 
-@pytest.mark.parametrize("text", [
-    "Growth was 3.5 per cent, up from 2.1.",
-    "We meet at 10:30 CET and leave at 11:45.",
-    "Allies, e.g. the U.S. and Canada, i.e. two, agreed.",
-    "See https://www.example.org/Report.Final and https://x.org/a,b for more.",
-    "Write to jane.doe@example.org today.",
-    "Wait... then go. It costs approx. three euros.",
-    "The file report.pdf and Node.js are attached.",
-    "We met on 5 Jan. the next day.",
-    "An hour, a university, an MP, a one-off, a European and an honest answer.",
-    "He had had enough, and that that was all.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Growth was 3.5 per cent, up from 2.1.",
+        "We meet at 10:30 CET and leave at 11:45.",
+        "Allies, e.g. the U.S. and Canada, i.e. two, agreed.",
+        "See https://www.example.org/Report.Final and https://x.org/a,b for more.",
+        "Write to jane.doe@example.org today.",
+        "Wait... then go. It costs approx. three euros.",
+        "The file report.pdf and Node.js are attached.",
+        "We met on 5 Jan. the next day.",
+        "An hour, a university, an MP, a one-off, a European and an honest answer.",
+        "He had had enough, and that that was all.",
+    ],
+)
 def test_good_text_is_not_flagged(text: str) -> None:
     assert codes(text) == []
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("The region.As always.", "missing-space"),
-    ("Integration,discussions followed.", "missing-space"),
-    ("Really?Yes.", "missing-space"),
-    ("It was the the end.", "doubled-word"),
-    ("Two  spaces.", "whitespace"),
-    ("A space , before.", "whitespace"),
-    ("A trailing space. ", "whitespace"),
-    ("An university.", "article"),
-    ("It was a important day.", "article"),
-    ("It ended. the next day began.", "lowercase-start"),
-    ("We met wiht them.", "spelling"),
-    ("The rÃ©sumÃ© is ready.", "mojibake"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The region.As always.", "missing-space"),
+        ("Integration,discussions followed.", "missing-space"),
+        ("Really?Yes.", "missing-space"),
+        ("It was the the end.", "doubled-word"),
+        ("Two  spaces.", "whitespace"),
+        ("A space , before.", "whitespace"),
+        ("A trailing space. ", "whitespace"),
+        ("An university.", "article"),
+        ("It was a important day.", "article"),
+        ("It ended. the next day began.", "lowercase-start"),
+        ("We met wiht them.", "spelling"),
+        ("The rÃ©sumÃ© is ready.", "mojibake"),
+    ],
+)
 def test_each_rule_flags_its_case(text: str, code: str) -> None:
     assert codes(text) == [code]
 
@@ -222,6 +232,7 @@ def test_invalid_meeting_is_an_error_not_a_lint_result() -> None:
 
 
 # --- --fix ----------------------------------------------------------------------------------
+
 
 def test_fix_repairs_safe_defects_and_keeps_everything_else(tmp_path: Path) -> None:
     path = tmp_path / FIXTURE.name
@@ -268,9 +279,15 @@ def test_safe_fix_of_loose_text() -> None:
 
 # --- The command ------------------------------------------------------------------------------
 
+
 def run_lint(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "briefgen.cli", "lint", *map(str, args)],
-                          capture_output=True, text=True, cwd=REPO, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen.cli", "lint", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
 
 
 def test_command_exit_codes_and_streams(tmp_path: Path) -> None:
@@ -296,11 +313,15 @@ def test_command_fix(tmp_path: Path) -> None:
 
 def test_markings_are_checked_against_the_projects_levels(tmp_path: Path) -> None:
     (tmp_path / "briefgen.yaml").write_text(
-        "levels: [NATO UNCLASSIFIED, NATO RESTRICTED]\n", encoding="utf-8")
+        "levels: [NATO UNCLASSIFIED, NATO RESTRICTED]\n", encoding="utf-8"
+    )
     path = tmp_path / "m.yaml"
-    path.write_text(summary_file("Fine.").replace(
-        "  date: 2025-01-15\n", "  date: 2025-01-15\n  classification: NATO RESTRICTED\n"),
-        encoding="utf-8")
+    path.write_text(
+        summary_file("Fine.").replace(
+            "  date: 2025-01-15\n", "  date: 2025-01-15\n  classification: NATO RESTRICTED\n"
+        ),
+        encoding="utf-8",
+    )
     assert lint_file(path) == []
     with pytest.raises(ValidationError):
         lint_text(path.read_text(encoding="utf-8"), "m.yaml")  # without the project's levels

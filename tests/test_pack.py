@@ -22,10 +22,12 @@ from briefgen.validation import load_meeting
 from tests.conftest import MINIMAL, REPO
 
 PACK = REPO / "inputs" / "packs" / "ministerial-week" / "pack.yaml"
-TITLES = ["Bilateral with the Minister of Defence of Moldova",
-          "Working Dinner with Nordic and Baltic Ministers",
-          "Trilateral on Black Sea Maritime Security",
-          "Defence Industry Round Table on Ammunition"]
+TITLES = [
+    "Bilateral with the Minister of Defence of Moldova",
+    "Working Dinner with Nordic and Baltic Ministers",
+    "Trilateral on Black Sea Maritime Security",
+    "Defence Industry Round Table on Ammunition",
+]
 ANNEX = "Annex: Biographies"
 
 
@@ -38,8 +40,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def outline(reader: PdfReader) -> list[tuple[str, int]]:
     """Top-level outline entries: title and (1-based) page."""
-    return [(item.title, reader.get_destination_page_number(item) + 1)
-            for item in reader.outline if not isinstance(item, list)]
+    return [
+        (item.title, reader.get_destination_page_number(item) + 1)
+        for item in reader.outline
+        if not isinstance(item, list)
+    ]
 
 
 def test_one_pdf_and_one_docx_per_audience_of_the_pack(built: dict[str, Path]) -> None:
@@ -48,7 +53,8 @@ def test_one_pdf_and_one_docx_per_audience_of_the_pack(built: dict[str, Path]) -
 
 
 def test_pdf_contents_list_each_meeting_at_its_page_linked_like_the_outline(
-        built: dict[str, Path]) -> None:
+    built: dict[str, Path],
+) -> None:
     reader = PdfReader(built["staff.pdf"])
     top = outline(reader)
     assert [t for t, _ in top] == ["Ministerial Week, Brussels", *TITLES, ANNEX]
@@ -57,7 +63,7 @@ def test_pdf_contents_list_each_meeting_at_its_page_linked_like_the_outline(
         assert lines[0] == title, lines[:3]  # (the banners are drawn last)
     # Cover, programme and contents share the first page (no title alone on a blank page).
     contents = reader.pages[0].extract_text().splitlines()
-    contents = contents[contents.index("Contents"):]
+    contents = contents[contents.index("Contents") :]
     for title, page in top[1:]:  # the entry, then its page number (drawn as the last thing)
         at = contents.index(title)
         assert contents[at + 1] == str(page)
@@ -77,29 +83,39 @@ def test_page_x_of_y_runs_on_across_the_meetings(built: dict[str, Path]) -> None
 def test_docx_contents_field_is_filled_with_the_pdfs_pages(built: dict[str, Path]) -> None:
     body = zipfile.ZipFile(built["staff.docx"]).read("word/document.xml").decode()
     # contents_depth 0: the meetings' titles only (Title style, level 1).
-    assert re.search(r'<w:instrText xml:space="preserve"> TOC \\b _BriefgenContents \\h \\z '
-                     r'\\t "Title,1" </w:instrText>', body)
-    entries = re.findall(r'<w:hyperlink w:anchor="(_Toc\d+)" w:history="1"><w:r><w:t '
-                         r'xml:space="preserve">([^<]*)</w:t>.*?PAGEREF \1 .*?<w:t xml:space='
-                         r'"preserve">(\d+)</w:t>', body)
+    assert re.search(
+        r'<w:instrText xml:space="preserve"> TOC \\b _BriefgenContents \\h \\z '
+        r'\\t "Title,1" </w:instrText>',
+        body,
+    )
+    entries = re.findall(
+        r'<w:hyperlink w:anchor="(_Toc\d+)" w:history="1"><w:r><w:t '
+        r'xml:space="preserve">([^<]*)</w:t>.*?PAGEREF \1 .*?<w:t xml:space='
+        r'"preserve">(\d+)</w:t>',
+        body,
+    )
     pdf = dict(outline(PdfReader(built["staff.pdf"])))
     titled = [(text, int(page)) for _, text, page in entries if text in pdf]
     assert titled == [(t, pdf[t]) for t in [*TITLES, ANNEX]]
     assert len(entries) == len(titled)  # contents_depth 0: no section entries
     for anchor, _, _ in entries:  # each entry's target is bookmarked
         assert f'w:name="{anchor}"' in body
-    footer = "".join(zipfile.ZipFile(built["staff.docx"]).read(n).decode()
-                     for n in zipfile.ZipFile(built["staff.docx"]).namelist() if "footer" in n)
+    footer = "".join(
+        zipfile.ZipFile(built["staff.docx"]).read(n).decode()
+        for n in zipfile.ZipFile(built["staff.docx"]).namelist()
+        if "footer" in n
+    )
     assert "NUMPAGES" in footer and body.count('w:type="page"') >= 4
 
 
-def test_annex_has_each_biography_once_with_the_meetings_attended(
-        built: dict[str, Path]) -> None:
+def test_annex_has_each_biography_once_with_the_meetings_attended(built: dict[str, Path]) -> None:
     reader = PdfReader(built["staff.pdf"])
     annex = " ".join(reader.pages[dict(outline(reader))[ANNEX] - 1].extract_text().split())
     assert annex.count("Gen. Karin Holm") == 1
-    assert ("Attends: Bilateral with the Minister of Defence of Moldova; Working Dinner with "
-            "Nordic and Baltic Ministers; Defence Industry Round Table on Ammunition") in annex
+    assert (
+        "Attends: Bilateral with the Minister of Defence of Moldova; Working Dinner with "
+        "Nordic and Baltic Ministers; Defence Industry Round Table on Ammunition"
+    ) in annex
     assert "Ion Cebotari" not in annex  # no biography, no entry
     assert "joins for the second half" not in annex  # a meeting's own role stays there
     assert "Андрій Сибіга" in annex  # named in a meeting file, not the directory: kept too
@@ -131,8 +147,11 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def locations(error: pytest.ExceptionInfo[ValidationError]) -> list[tuple[str, int, int]]:
-    return [(Path(d.location.file).name, d.location.line or 0, d.location.column or 0)
-            for d in error.value.diagnostics if d.location]
+    return [
+        (Path(d.location.file).name, d.location.line or 0, d.location.column or 0)
+        for d in error.value.diagnostics
+        if d.location
+    ]
 
 
 def test_an_unknown_ref_is_an_error_at_its_line_with_a_suggestion(tmp_path: Path) -> None:
@@ -141,8 +160,10 @@ def test_an_unknown_ref_is_an_error_at_its_line_with_a_suggestion(tmp_path: Path
     with pytest.raises(ValidationError) as error:
         load_meeting(meeting, people=load_people(tmp_path / "people"))
     assert locations(error) == [("m.yaml", 5, 10)]
-    assert error.value.diagnostics[0].hint == "did you mean `jane-doe`? people in " \
+    assert (
+        error.value.diagnostics[0].hint == "did you mean `jane-doe`? people in "
         f"{tmp_path / 'people'}: jane-doe"
+    )
     with pytest.raises(ValidationError, match="none is set"):
         load_meeting(meeting)
 
@@ -150,13 +171,17 @@ def test_an_unknown_ref_is_an_error_at_its_line_with_a_suggestion(tmp_path: Path
 def test_people_files_are_validated_at_their_own_lines(tmp_path: Path) -> None:
     write(tmp_path, "people/a.yaml", "name: A\nrole: R\n")
     write(tmp_path, "people/c.yaml", "name: C\nbiography: typo\n")
-    write(tmp_path, "people/many.yaml", """
+    write(
+        tmp_path,
+        "people/many.yaml",
+        """
         people:
           a:
             name: Duplicate
           b:
             nmae: B
-        """)
+        """,
+    )
     with pytest.raises(ValidationError) as error:
         load_people(tmp_path / "people")
     found = {(f, line) for f, line, _ in locations(error)}
@@ -167,7 +192,10 @@ def test_people_files_are_validated_at_their_own_lines(tmp_path: Path) -> None:
 
 def test_a_pack_file_is_validated_like_a_meeting_file(tmp_path: Path) -> None:
     write(tmp_path, "m.yaml", MINIMAL)
-    pack = write(tmp_path, "pack.yaml", """
+    pack = write(
+        tmp_path,
+        "pack.yaml",
+        """
         pack:
           title: P
           start: 2025-03-10
@@ -175,12 +203,14 @@ def test_a_pack_file_is_validated_like_a_meeting_file(tmp_path: Path) -> None:
         audience: [staff, principle]
         meetings: [m.yaml, missing.yaml]
         colour: blue
-        """)
+        """,
+    )
     with pytest.raises(ValidationError) as error:
         build_pack(pack, BuildOptions(out_dir=tmp_path / "out"))
     assert locations(error) == [("pack.yaml", 4, 8), ("pack.yaml", 7, 1)]  # end; unknown key
-    pack.write_text(pack.read_text().replace("  end: 2025-03-01\n", "").replace(
-        "colour: blue\n", ""))
+    pack.write_text(
+        pack.read_text().replace("  end: 2025-03-01\n", "").replace("colour: blue\n", "")
+    )
     with pytest.raises(ValidationError) as error:
         build_pack(pack, BuildOptions(out_dir=tmp_path / "out"))
     assert locations(error) == [("pack.yaml", 4, 19), ("pack.yaml", 5, 20)]
@@ -212,12 +242,16 @@ def test_parallel_jobs_keep_input_order_and_bring_errors_back_whole() -> None:
 
 
 def cli(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "briefgen.cli", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, env={"PYTHONPATH": str(REPO)})
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen.cli", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO)},
+    )
 
 
-def test_build_many_with_jobs_lists_paths_in_input_order_and_progress_lines(
-        tmp_path: Path) -> None:
+def test_build_many_with_jobs_lists_paths_in_input_order_and_progress_lines(tmp_path: Path) -> None:
     inputs = sorted((REPO / "inputs").glob("*.yaml"))[:3]
     result = cli("build", *inputs, "-j", "2", "-f", "pdf", "-o", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -232,5 +266,6 @@ def test_pack_command_prints_the_written_files(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "out/2025-03-10_ministerial-week-brussels.principal.pdf",
-        "out/2025-03-10_ministerial-week-brussels.principal.docx"]
+        "out/2025-03-10_ministerial-week-brussels.principal.docx",
+    ]
     assert result.stderr == ""

@@ -21,8 +21,18 @@ from tests.conftest import EXAMPLE, REPO, Briefs, builtin_audiences
 
 # What the package needs besides Python files: everything under briefgen/ and templates/.
 RESOURCE_ROOTS = {"briefgen": "briefgen", "templates": "briefgen/templates"}
-LEFT_OUT = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info", "build", "dist",
-                                  "out", ".*_cache", ".hypothesis", ".benchmarks")
+LEFT_OUT = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "__pycache__",
+    "*.egg-info",
+    "build",
+    "dist",
+    "out",
+    ".*_cache",
+    ".hypothesis",
+    ".benchmarks",
+)
 
 
 @pytest.fixture(scope="module")
@@ -32,20 +42,35 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source, target = root / "source", root / "site"
     shutil.copytree(REPO, source, ignore=LEFT_OUT)
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "--target", str(target), str(source)],
-        capture_output=True, text=True, timeout=300, check=False, cwd=root,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--target",
+            str(target),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=root,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return target
 
 
-def run_installed(installed: Path, args: list[str], cwd: Path
-                  ) -> subprocess.CompletedProcess[str]:
+def run_installed(installed: Path, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(installed)}
     env.pop("SOURCE_DATE_EPOCH", None)
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
-                          check=False)
+    return subprocess.run(
+        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 def test_installed_copy_is_used_with_its_own_resources(installed: Path, tmp_path: Path) -> None:
@@ -82,19 +107,24 @@ def test_every_file_of_the_package_is_installed(installed: Path) -> None:
 
 
 def test_console_script_builds_the_example_from_another_folder(
-        installed: Path, tmp_path: Path, built_briefs: Briefs) -> None:
+    installed: Path, tmp_path: Path, built_briefs: Briefs
+) -> None:
     audiences = builtin_audiences()
     flags = [arg for name in audiences for arg in ("--audience", name)]
     script = installed / "bin" / "briefgen"
     assert script.is_file()
-    result = run_installed(installed, [sys.executable, str(script), "build", str(EXAMPLE),
-                                       "--out", "briefs", *flags], tmp_path)
+    result = run_installed(
+        installed,
+        [sys.executable, str(script), "build", str(EXAMPLE), "--out", "briefs", *flags],
+        tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     written = [tmp_path / line for line in result.stdout.splitlines()]
     assert len(written) == 2 * len(audiences)
     # Byte for byte what the checkout builds: the same templates, themes, labels and fonts.
-    expected = {f.name: f.read_bytes() for a in audiences
-                for f in built_briefs[(EXAMPLE.name, a)].values()}
+    expected = {
+        f.name: f.read_bytes() for a in audiences for f in built_briefs[(EXAMPLE.name, a)].values()
+    }
     assert {f.name: f.read_bytes() for f in written} == expected
 
 
@@ -125,6 +155,7 @@ def test_installed_package_serves_the_preview_bundle(installed: Path, tmp_path: 
     static = REPO / "briefgen" / "preview" / "static"
     assert Path(served["static"]).resolve() == (installed / "briefgen/preview/static").resolve()
     assert served["page"] == 200
-    assert served["sizes"] == {name: [200, (static / name).stat().st_size]
-                               for name in served["sizes"]}
+    assert served["sizes"] == {
+        name: [200, (static / name).stat().st_size] for name in served["sizes"]
+    }
     assert served["app"] == (static / "app.js").read_text(encoding="utf-8")[:200]

@@ -60,8 +60,7 @@ def docx_body_words(path: Path) -> tuple[list[str], list[list[str]]]:
     return out, headers
 
 
-def pdf_body_words(path: Path, margins: tuple[float, float],
-                   headers: list[list[str]]) -> list[str]:
+def pdf_body_words(path: Path, margins: tuple[float, float], headers: list[list[str]]) -> list[str]:
     """Words of every page's text without the lines drawn in the top and bottom margins, and
     without a table header that opens a page after it was already printed (a repeated header)."""
     top, bottom = margins
@@ -69,8 +68,8 @@ def pdf_body_words(path: Path, margins: tuple[float, float],
     for page in PdfReader(path).pages:
         page_words = words("\n".join(_body_lines(page, top, bottom)))
         for header in headers:  # a header may be several rows (a timeline's years and months)
-            if page_words[:len(header)] == header and _contains(out, header):
-                del page_words[:len(header)]
+            if page_words[: len(header)] == header and _contains(out, header):
+                del page_words[: len(header)]
         out.extend(page_words)
     return out
 
@@ -95,7 +94,7 @@ def _body_lines(page: PageObject, top: float, bottom: float) -> list[str]:
 
 def _contains(haystack: list[str], needle: list[str]) -> bool:
     n = len(needle)
-    return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+    return any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
 
 
 def margins_of(audience: str) -> tuple[float, float]:
@@ -114,8 +113,9 @@ def first_difference(a: list[str], b: list[str]) -> str:
 
 @pytest.mark.parametrize("audience", builtin_audiences())
 @pytest.mark.parametrize("input_path", INPUTS, ids=lambda p: p.stem)
-def test_pdf_and_docx_have_the_same_words(built_briefs: Briefs, input_path: Path,
-                                          audience: str) -> None:
+def test_pdf_and_docx_have_the_same_words(
+    built_briefs: Briefs, input_path: Path, audience: str
+) -> None:
     files = built_briefs[(input_path.name, audience)]
     word, headers = docx_body_words(files["docx"])
     pdf = pdf_body_words(files["pdf"], margins_of(audience), headers)
@@ -146,7 +146,8 @@ def test_only_a_repeated_table_header_is_dropped(tmp_path: Path) -> None:
         "meeting: {title: Split table, date: 2025-01-15}\n"
         "sections:\n  - heading: Focus areas\n    table:\n"
         "      columns: [Focus Area, Action Steps]\n      rows:\n" + rows + "\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     written = build(meeting, BuildOptions(out_dir=tmp_path / "out"))
     files = {p.suffix[1:]: p for p in written}
     _, headers = docx_body_words(files["docx"])
@@ -161,8 +162,9 @@ def test_only_a_repeated_table_header_is_dropped(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("audience", builtin_audiences())
 @pytest.mark.parametrize("input_path", INPUTS, ids=lambda p: p.stem)
-def test_pdf_text_in_structure_order_reads_like_the_docx(built_briefs: Briefs, input_path: Path,
-                                                         audience: str) -> None:
+def test_pdf_text_in_structure_order_reads_like_the_docx(
+    built_briefs: Briefs, input_path: Path, audience: str
+) -> None:
     """What a screen reader reads (the tagged text in structure order) is the DOCX's body,
     after the marking, which the tree states once, first."""
     from tests.pdf_structure import read_structure

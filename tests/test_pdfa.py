@@ -28,8 +28,11 @@ LINKED = next(p for p in INPUTS if p.name.startswith("black-sea"))
 @pytest.fixture(scope="module")
 def pdfas(built_briefs: Briefs) -> dict[str, bytes]:
     """The archive audience's PDF of every example input (the archive audience is PDF/A)."""
-    return {name: files["pdf"].read_bytes()
-            for (name, audience), files in built_briefs.items() if audience == "archive"}
+    return {
+        name: files["pdf"].read_bytes()
+        for (name, audience), files in built_briefs.items()
+        if audience == "archive"
+    }
 
 
 @pytest.fixture(scope="module")
@@ -67,11 +70,13 @@ def cmap_subtables(font_program: bytes) -> list[tuple[int, int]]:
     """(platform, encoding) of each subtable in a TrueType font's cmap table."""
     tables = struct.unpack(">H", font_program[4:6])[0]
     for i in range(tables):
-        tag, _, offset, _ = struct.unpack(">4sIII", font_program[12 + 16 * i:28 + 16 * i])
+        tag, _, offset, _ = struct.unpack(">4sIII", font_program[12 + 16 * i : 28 + 16 * i])
         if tag == b"cmap":
-            count = struct.unpack(">H", font_program[offset + 2:offset + 4])[0]
-            return [struct.unpack(">HH", font_program[offset + 4 + 8 * j:offset + 8 + 8 * j])
-                    for j in range(count)]
+            count = struct.unpack(">H", font_program[offset + 2 : offset + 4])[0]
+            return [
+                struct.unpack(">HH", font_program[offset + 4 + 8 * j : offset + 8 + 8 * j])
+                for j in range(count)
+            ]
     return []
 
 
@@ -98,8 +103,9 @@ def test_every_font_is_embedded_and_a_valid_symbolic_truetype(pdfas: dict[str, b
 
 def test_pdffonts_sees_every_font_embedded(built_briefs: Briefs) -> None:
     path = built_briefs[(EXAMPLE.name, "archive")]["pdf"]
-    rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
-                          check=True).stdout.splitlines()[2:]
+    rows = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     assert rows
     assert all(row.split()[-5] == "yes" for row in rows), rows  # the "emb" column
 
@@ -107,8 +113,7 @@ def test_pdffonts_sees_every_font_embedded(built_briefs: Briefs) -> None:
 def test_xmp_parses_and_agrees_with_the_info_dictionary(pdfas: dict[str, bytes]) -> None:
     for name, data in pdfas.items():
         with opened(data) as pdf:
-            meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False,
-                                     strict=True)
+            meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False, strict=True)
             info = pdf.docinfo
             assert meta.pdfa_status == "2A", name  # level A: tagged, with PDF/UA-1
             assert meta.get("pdfuaid:part") == "1", name
@@ -119,8 +124,10 @@ def test_xmp_parses_and_agrees_with_the_info_dictionary(pdfas: dict[str, bytes])
             assert meta["pdf:Keywords"] == str(info.Keywords)
             assert meta["pdf:Producer"] == str(info.Producer)
             assert meta["xmp:CreatorTool"] == str(info.Creator)
-            for xmp_key, info_key in (("xmp:CreateDate", "/CreationDate"),
-                                      ("xmp:ModifyDate", "/ModDate")):
+            for xmp_key, info_key in (
+                ("xmp:CreateDate", "/CreationDate"),
+                ("xmp:ModifyDate", "/ModDate"),
+            ):
                 xmp_value = dt.datetime.fromisoformat(meta[xmp_key])
                 assert xmp_value == pdf_date(str(info[info_key])), (name, xmp_key)
             stream = pdf.Root.Metadata
@@ -156,8 +163,9 @@ def test_the_bundled_profile_is_srgb() -> None:
     bundled = ImageCms.getOpenProfile(str(SRGB_PROFILE))
     reference = ImageCms.createProfile("sRGB")
     colours = bytes([0, 0, 0, 255, 255, 255, 31, 56, 100, 192, 0, 0, 128, 128, 128])
-    converted = ImageCms.profileToProfile(Image.frombytes("RGB", (5, 1), colours), reference,
-                                          bundled)
+    converted = ImageCms.profileToProfile(
+        Image.frombytes("RGB", (5, 1), colours), reference, bundled
+    )
     assert converted is not None
     assert all(abs(a - b) <= 1 for a, b in zip(colours, converted.tobytes(), strict=True))
 
@@ -171,8 +179,10 @@ def test_no_encryption_javascript_actions_or_transparency_groups(pdfas: dict[str
                 assert obj.get("/S") != pikepdf.Name.JavaScript
                 assert "/AA" not in obj and "/OpenAction" not in obj
                 group = obj.get("/Group")
-                assert not (isinstance(group, pikepdf.Dictionary)
-                            and group.get("/S") == pikepdf.Name.Transparency), name
+                assert not (
+                    isinstance(group, pikepdf.Dictionary)
+                    and group.get("/S") == pikepdf.Name.Transparency
+                ), name
 
 
 def test_links_are_printable_annotations(built_briefs: Briefs) -> None:
@@ -208,8 +218,10 @@ def test_post_processing_changes_nothing_visible(
     pages = {}
     for kind, data in zip(("plain", "pdfa"), plain_and_pdfa, strict=True):
         (tmp_path / f"{kind}.pdf").write_bytes(data)
-        subprocess.run(["pdftoppm", "-r", "40", "-gray", str(tmp_path / f"{kind}.pdf"),
-                        str(tmp_path / kind)], check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", "40", "-gray", str(tmp_path / f"{kind}.pdf"), str(tmp_path / kind)],
+            check=True,
+        )
         pages[kind] = [p.read_bytes() for p in sorted(tmp_path.glob(f"{kind}-*.pgm"))]
     assert pages["plain"] and pages["plain"] == pages["pdfa"]
 
@@ -221,8 +233,9 @@ def test_pdfa_flag_and_audience_setting(tmp_path: Path) -> None:
     assert problems(plain[0].read_bytes())  # staff without --pdfa: an ordinary PDF
     config = tmp_path / "briefgen.yaml"
     config.write_text("audiences:\n  staff:\n    pdfa: true\n", encoding="utf-8")
-    configured = build(EXAMPLE, BuildOptions(formats=("pdf", "docx"), out_dir=tmp_path / "c",
-                                             config=config))
+    configured = build(
+        EXAMPLE, BuildOptions(formats=("pdf", "docx"), out_dir=tmp_path / "c", config=config)
+    )
     assert problems(configured[0].read_bytes()) == []
     assert configured[1].read_bytes() == plain[1].read_bytes()  # a DOCX is not affected
 
@@ -245,8 +258,15 @@ def test_problems_finds_javascript_encryption_and_hidden_annotations(
 ) -> None:
     with opened(plain_and_pdfa[1]) as pdf:
         pdf.Root.OpenAction = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="app.alert(1)")
-        pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([pikepdf.Dictionary(
-            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 10, 10], F=2)]))
+        pdf.pages[0].Annots = pdf.make_indirect(
+            pikepdf.Array(
+                [
+                    pikepdf.Dictionary(
+                        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 10, 10], F=2
+                    )
+                ]
+            )
+        )
         out = io.BytesIO()
         pdf.save(out, encryption=pikepdf.Encryption(owner="o", user=""))
     found = problems(out.getvalue())
@@ -264,12 +284,15 @@ def test_problems_finds_xmp_that_disagrees_with_info(plain_and_pdfa: tuple[bytes
     assert problems(b"not a pdf")[0].startswith("not a readable PDF")
 
 
-@pytest.mark.parametrize(("pdf", "xmp"), [
-    ("D:19700101000000+00'00'", "1970-01-01T00:00:00+00:00"),
-    ("D:20241218093000+01'00'", "2024-12-18T09:30:00+01:00"),
-    ("D:20241218093000-05'30", "2024-12-18T09:30:00-05:30"),
-    ("D:20241218093000Z", "2024-12-18T09:30:00Z"),
-    ("D:2024", "2024-01-01T00:00:00"),
-])
+@pytest.mark.parametrize(
+    ("pdf", "xmp"),
+    [
+        ("D:19700101000000+00'00'", "1970-01-01T00:00:00+00:00"),
+        ("D:20241218093000+01'00'", "2024-12-18T09:30:00+01:00"),
+        ("D:20241218093000-05'30", "2024-12-18T09:30:00-05:30"),
+        ("D:20241218093000Z", "2024-12-18T09:30:00Z"),
+        ("D:2024", "2024-01-01T00:00:00"),
+    ],
+)
 def test_xmp_date(pdf: str, xmp: str) -> None:
     assert xmp_date(pdf) == xmp

@@ -34,8 +34,13 @@ def title_of(path: Path) -> str:
 
 
 def pdftotext(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                          capture_output=True, text=True, timeout=60).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
 
 
 def docx_text(path: Path) -> str:
@@ -47,8 +52,9 @@ def docx_text(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def libreoffice_pdfs(built_briefs: Briefs, tmp_path_factory: pytest.TempPathFactory
-                     ) -> dict[tuple[str, str], Path]:
+def libreoffice_pdfs(
+    built_briefs: Briefs, tmp_path_factory: pytest.TempPathFactory
+) -> dict[tuple[str, str], Path]:
     """Every generated DOCX converted to PDF by LibreOffice, in a single soffice call."""
     work = tmp_path_factory.mktemp("libreoffice")
     sources, out = work / "docx", work / "pdf"
@@ -58,19 +64,32 @@ def libreoffice_pdfs(built_briefs: Briefs, tmp_path_factory: pytest.TempPathFact
     docx_files = sorted(sources.glob("*.docx"))
     assert len(docx_files) == len(built_briefs)  # names are unique per input and audience
     result = subprocess.run(
-        ["soffice", "--headless", "--norestore",
-         f"-env:UserInstallation={(work / 'profile').as_uri()}",
-         "--convert-to", "pdf", "--outdir", str(out), *map(str, docx_files)],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *map(str, docx_files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
-    return {key: out / files["docx"].with_suffix(".pdf").name
-            for key, files in built_briefs.items()}
+    return {
+        key: out / files["docx"].with_suffix(".pdf").name for key, files in built_briefs.items()
+    }
 
 
 @pytest.mark.parametrize(("input_path", "audience"), CASES, ids=IDS)
-def test_libreoffice_converts_every_docx(libreoffice_pdfs: dict[tuple[str, str], Path],
-                                         input_path: Path, audience: str) -> None:
+def test_libreoffice_converts_every_docx(
+    libreoffice_pdfs: dict[tuple[str, str], Path], input_path: Path, audience: str
+) -> None:
     converted = libreoffice_pdfs[(input_path.name, audience)]
     assert converted.is_file(), f"LibreOffice did not convert the {audience} DOCX"
     assert len(PdfReader(converted).pages) >= 1
@@ -81,11 +100,13 @@ def test_libreoffice_converts_every_docx(libreoffice_pdfs: dict[tuple[str, str],
 
 
 @pytest.mark.parametrize(("input_path", "audience"), CASES, ids=IDS)
-def test_every_font_is_embedded_and_none_is_base_14(built_briefs: Briefs, input_path: Path,
-                                                    audience: str) -> None:
+def test_every_font_is_embedded_and_none_is_base_14(
+    built_briefs: Briefs, input_path: Path, audience: str
+) -> None:
     pdf = built_briefs[(input_path.name, audience)]["pdf"]
-    listing = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True,
-                             timeout=60).stdout
+    listing = subprocess.run(
+        ["pdffonts", str(pdf)], check=True, capture_output=True, text=True, timeout=60
+    ).stdout
     rows = [line.split() for line in listing.splitlines()[2:] if line.strip()]
     assert rows, listing
     for row in rows:

@@ -66,8 +66,13 @@ def test_unknown_audience_suggests_the_nearest(tmp_path: Path) -> None:
 
 
 def run_new(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "briefgen.cli", "new", *map(str, args)],
-                          capture_output=True, text=True, cwd=REPO, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen.cli", "new", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
 
 
 def test_command(tmp_path: Path) -> None:
@@ -82,10 +87,13 @@ def test_command(tmp_path: Path) -> None:
 
 def test_skeleton_uses_the_projects_levels(tmp_path: Path) -> None:
     (tmp_path / "briefgen.yaml").write_text(
-        "levels: [NATO UNCLASSIFIED, NATO RESTRICTED]\n", encoding="utf-8")
+        "levels: [NATO UNCLASSIFIED, NATO RESTRICTED]\n", encoding="utf-8"
+    )
     path = tmp_path / "m.yaml"
     create_meeting_file(path, "public", TODAY)
-    assert "classification: NATO UNCLASSIFIED  # default marking of every item: " \
-           "NATO UNCLASSIFIED, NATO RESTRICTED" in path.read_text(encoding="utf-8")
+    assert (
+        "classification: NATO UNCLASSIFIED  # default marking of every item: "
+        "NATO UNCLASSIFIED, NATO RESTRICTED" in path.read_text(encoding="utf-8")
+    )
     meeting, _ = load_meeting(path, levels=["NATO UNCLASSIFIED", "NATO RESTRICTED"])
     assert meeting.meeting.classification == "NATO UNCLASSIFIED"

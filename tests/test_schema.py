@@ -63,14 +63,17 @@ def test_editor_accepts_every_input(path: Path) -> None:
     assert errors == []
 
 
-@pytest.mark.parametrize(("data", "valid"), [
-    ({"meeting": {"title": "T", "date": "2025-01-15"}, "key_points": ["A plain string"]}, True),
-    ({"meeting": {"title": "T", "date": "2025-01-15"}, "key_points": [{"text": "x"}]}, True),
-    ({"meeting": {"title": "T", "date": "2025-01-15", "time": 1030}}, True),  # read as text
-    ({"meeting": {"title": "T", "date": "2025-01-15"}, "key_point": []}, False),
-    ({"meeting": {"title": "T"}}, False),
-    ({"meeting": {"title": "T", "date": "2025-01-15"}, "sections": [{"body": "x"}]}, False),
-])
+@pytest.mark.parametrize(
+    ("data", "valid"),
+    [
+        ({"meeting": {"title": "T", "date": "2025-01-15"}, "key_points": ["A plain string"]}, True),
+        ({"meeting": {"title": "T", "date": "2025-01-15"}, "key_points": [{"text": "x"}]}, True),
+        ({"meeting": {"title": "T", "date": "2025-01-15", "time": 1030}}, True),  # read as text
+        ({"meeting": {"title": "T", "date": "2025-01-15"}, "key_point": []}, False),
+        ({"meeting": {"title": "T"}}, False),
+        ({"meeting": {"title": "T", "date": "2025-01-15"}, "sections": [{"body": "x"}]}, False),
+    ],
+)
 def test_schema_accepts_and_rejects_like_the_model(data: dict[str, Any], valid: bool) -> None:
     assert meeting_validator().is_valid(data) is valid
 
@@ -90,8 +93,13 @@ def test_text_fields_carry_their_kind_for_lint() -> None:
 
 
 def run_schema(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "briefgen.cli", "schema", *args],
-                          capture_output=True, text=True, cwd=REPO, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen.cli", "schema", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
 
 
 def test_command_prints_each_schema_and_rejects_unknown_kinds() -> None:
@@ -103,8 +111,10 @@ def test_command_prints_each_schema_and_rejects_unknown_kinds() -> None:
 
 @pytest.mark.parametrize(
     ("path", "kind"),
-    [("inputs/packs/ministerial-week/pack.yaml", "pack"),
-     ("inputs/packs/ministerial-week/briefgen.yaml", "config")],
+    [
+        ("inputs/packs/ministerial-week/pack.yaml", "pack"),
+        ("inputs/packs/ministerial-week/briefgen.yaml", "config"),
+    ],
 )
 def test_editor_accepts_the_example_pack_and_config(path: str, kind: str) -> None:
     text = (REPO / path).read_text(encoding="utf-8")

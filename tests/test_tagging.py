@@ -67,7 +67,9 @@ def test_the_self_check_never_passes_what_the_validator_rejects() -> None:
     project = Project()
     meeting, _ = project.load_meeting(INPUTS[0])
     audience = project.audience("staff")
-    data = to_pdfa(write_pdf(render_document(meeting, audience, project), project.theme(audience)).data)
+    data = to_pdfa(
+        write_pdf(render_document(meeting, audience, project), project.theme(audience)).data
+    )
     assert problems(data) == []
     with pikepdf.open(io.BytesIO(data)) as pdf:
         del pdf.Root.StructTreeRoot

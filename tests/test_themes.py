@@ -46,10 +46,17 @@ from briefgen.writers.pdf.theme import table_commands
 from tests.conftest import INPUTS
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS = {"w": W, "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-      "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture"}
-LEVEL_COLOURS = {"PUBLIC": "#2E7D32", "INTERNAL": "#455A64", "RESTRICTED": "#B45F06",
-                 "CONFIDENTIAL": "#C00000"}  # templates/themes/default.yaml
+NS = {
+    "w": W,
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+}
+LEVEL_COLOURS = {
+    "PUBLIC": "#2E7D32",
+    "INTERNAL": "#455A64",
+    "RESTRICTED": "#B45F06",
+    "CONFIDENTIAL": "#C00000",
+}  # templates/themes/default.yaml
 ALT = "Ministry of Examples — crest"
 
 
@@ -57,14 +64,21 @@ def brief(marking: str = "RESTRICTED") -> Document:
     item = ListItem((Paragraph((Text("An item"),)),))
     return Document(
         DocumentInfo(title="Theme test brief", marking=marking, created=1734480000),
-        (TitleBlock((Text("Theme test brief"),), (Text("Staff brief"),),
-                    (TitleField("Date", (Text("18 December 2024"),)),)),
-         Heading(1, (Text("Purpose"),)),
-         Paragraph((Text("Body text."),)),
-         BulletList((item,)),
-         NumberedList((item,)),
-         Table(((Text("Name"),), (Text("Role"),)),
-               (((Text("Ana"),), (Text("Chair"),)), ((Text("Bo"),), (Text("Member"),))))),
+        (
+            TitleBlock(
+                (Text("Theme test brief"),),
+                (Text("Staff brief"),),
+                (TitleField("Date", (Text("18 December 2024"),)),),
+            ),
+            Heading(1, (Text("Purpose"),)),
+            Paragraph((Text("Body text."),)),
+            BulletList((item,)),
+            NumberedList((item,)),
+            Table(
+                ((Text("Name"),), (Text("Role"),)),
+                (((Text("Ana"),), (Text("Chair"),)), ((Text("Bo"),), (Text("Member"),))),
+            ),
+        ),
     )
 
 
@@ -93,7 +107,7 @@ def part(blob: bytes, name: str) -> etree._Element:
 
 
 def rgb(colour: str) -> tuple[float, ...]:
-    return tuple(round(int(colour[i:i + 2], 16) / 255, 3) for i in (1, 3, 5))
+    return tuple(round(int(colour[i : i + 2], 16) / 255, 3) for i in (1, 3, 5))
 
 
 def coloured_text(pdf: bytes) -> list[tuple[str, tuple[float, ...] | None]]:
@@ -120,17 +134,26 @@ def content(pdf: bytes, page: int = 0) -> str:
 
 # --- validation ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "line", "column", "words"), [
-    ("colours:\n  markings:\n    PUBLIC: '#00AA00'\n    RESTRICTED: amber\n", 4, 17,
-     "colours.markings.RESTRICTED: Value error, colour 'amber'"),
-    ("table_style: zebra\n", 1, 14, "table_style"),
-    ("logo:\n  file: logo.png\n  alt: Crest\n  placement: footer\n", 4, 14, "logo.placement"),
-    ("description: x\nlogo:\n  file: logo.png\n", 2, 1, "required field `alt`"),
-    ("logo: {file: logo.png, alt: '  '}\n", 1, 29, "alt must describe"),
-    ("logo: {file: logo.png, alt: Crest, width_mm: 0}\n", 1, 46, "logo.width_mm"),
-])
-def test_bad_values_are_reported_at_their_line(folder: Path, text: str, line: int, column: int,
-                                               words: str) -> None:
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "words"),
+    [
+        (
+            "colours:\n  markings:\n    PUBLIC: '#00AA00'\n    RESTRICTED: amber\n",
+            4,
+            17,
+            "colours.markings.RESTRICTED: Value error, colour 'amber'",
+        ),
+        ("table_style: zebra\n", 1, 14, "table_style"),
+        ("logo:\n  file: logo.png\n  alt: Crest\n  placement: footer\n", 4, 14, "logo.placement"),
+        ("description: x\nlogo:\n  file: logo.png\n", 2, 1, "required field `alt`"),
+        ("logo: {file: logo.png, alt: '  '}\n", 1, 29, "alt must describe"),
+        ("logo: {file: logo.png, alt: Crest, width_mm: 0}\n", 1, 46, "logo.width_mm"),
+    ],
+)
+def test_bad_values_are_reported_at_their_line(
+    folder: Path, text: str, line: int, column: int, words: str
+) -> None:
     with pytest.raises(ValidationError) as caught:
         load(folder, text)
     where = caught.value.diagnostics[0].location
@@ -139,15 +162,22 @@ def test_bad_values_are_reported_at_their_line(folder: Path, text: str, line: in
     assert words.replace("Value error, ", "") in caught.value.diagnostics[0].message
 
 
-@pytest.mark.parametrize(("text", "line", "words"), [
-    ("description: x\nlogo: {file: missing.png, alt: Crest}\n", 2, "file not found"),
-    ("description: x\nlogo: {file: t.yaml, alt: Crest}\n", 2, "not a PNG or JPEG"),
-    ("description: x\n\nreference_docx: logo.png\n", 3, "not a Word (.docx) file"),
-    ("fonts:\n  family: Liberation Sans\n  bold: NoSuchFont.ttf\n", 3,
-     "no bundled font 'NoSuchFont.ttf'"),
-])
-def test_bad_files_are_theme_errors_at_their_line(folder: Path, text: str, line: int,
-                                                  words: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("description: x\nlogo: {file: missing.png, alt: Crest}\n", 2, "file not found"),
+        ("description: x\nlogo: {file: t.yaml, alt: Crest}\n", 2, "not a PNG or JPEG"),
+        ("description: x\n\nreference_docx: logo.png\n", 3, "not a Word (.docx) file"),
+        (
+            "fonts:\n  family: Liberation Sans\n  bold: NoSuchFont.ttf\n",
+            3,
+            "no bundled font 'NoSuchFont.ttf'",
+        ),
+    ],
+)
+def test_bad_files_are_theme_errors_at_their_line(
+    folder: Path, text: str, line: int, words: str
+) -> None:
     with pytest.raises(ThemeError) as caught:
         load(folder, text)
     assert caught.value.location is not None
@@ -157,6 +187,7 @@ def test_bad_files_are_theme_errors_at_their_line(folder: Path, text: str, line:
 
 
 # --- confinement -----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def outside(tmp_path: Path) -> Path:
@@ -168,15 +199,21 @@ def outside(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("key", ["logo", "reference_docx", "font"])
 @pytest.mark.parametrize("how", ["dotdot", "absolute", "symlink"])
-def test_paths_outside_the_template_folders_are_refused(folder: Path, outside: Path, key: str,
-                                                        how: str) -> None:
-    name = {"dotdot": "../../elsewhere/secret.png", "absolute": str(outside),
-            "symlink": "link.png"}[how]
+def test_paths_outside_the_template_folders_are_refused(
+    folder: Path, outside: Path, key: str, how: str
+) -> None:
+    name = {
+        "dotdot": "../../elsewhere/secret.png",
+        "absolute": str(outside),
+        "symlink": "link.png",
+    }[how]
     if how == "symlink":
         (folder / "themes" / "link.png").symlink_to(outside)
-    text = {"logo": f"description: x\nlogo: {{file: '{name}', alt: Crest}}\n",
-            "reference_docx": f"description: x\nreference_docx: '{name}'\n",
-            "font": f"description: x\nfonts: {{regular: '{name}'}}\n"}[key]
+    text = {
+        "logo": f"description: x\nlogo: {{file: '{name}', alt: Crest}}\n",
+        "reference_docx": f"description: x\nreference_docx: '{name}'\n",
+        "font": f"description: x\nfonts: {{regular: '{name}'}}\n",
+    }[key]
     with pytest.raises(ThemeError) as caught:
         load(folder, text)
     assert "outside the template folders" in caught.value.message
@@ -184,8 +221,9 @@ def test_paths_outside_the_template_folders_are_refused(folder: Path, outside: P
     assert caught.value.location.file == str(folder / "themes" / "t.yaml")
 
 
-def test_the_input_folder_and_other_template_folders_are_allowed(folder: Path, outside: Path
-                                                                 ) -> None:
+def test_the_input_folder_and_other_template_folders_are_allowed(
+    folder: Path, outside: Path
+) -> None:
     text = "logo: {file: '../../elsewhere/secret.png', alt: Crest}\n"
     theme = load(folder, text, input_dir=outside.parent)
     assert theme.file_path(theme.logo.file) == outside.resolve()  # type: ignore[union-attr]
@@ -196,14 +234,20 @@ def test_the_input_folder_and_other_template_folders_are_allowed(folder: Path, o
 
 def test_writers_recheck_the_confinement(folder: Path, outside: Path) -> None:
     theme = load(folder, "logo: {file: logo.png, alt: Crest}\n")
-    moved = theme.model_copy(update={"logo": theme.logo.model_copy(  # type: ignore[union-attr]
-        update={"file": str(outside)})})
+    moved = theme.model_copy(
+        update={
+            "logo": theme.logo.model_copy(  # type: ignore[union-attr]
+                update={"file": str(outside)}
+            )
+        }
+    )
     for write in (write_pdf, write_docx):
         with pytest.raises(ThemeError, match="outside the template folders"):
             write(brief(), moved)
 
 
 # --- marking colours -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("level", list(LEVEL_COLOURS))
 def test_pdf_marking_is_drawn_in_its_levels_colour(level: str) -> None:
@@ -226,8 +270,7 @@ def test_pdf_marking_level_matches_in_any_case_and_falls_back() -> None:
 def test_docx_marking_runs_carry_their_levels_colour(level: str) -> None:
     blob = write_docx(brief(level), load_theme("default", template_folders())).data
     for name in ("word/header1.xml", "word/footer1.xml"):
-        runs = [r for r in part(blob, name).iter(f"{{{W}}}r")
-                if "".join(r.itertext()) == level]
+        runs = [r for r in part(blob, name).iter(f"{{{W}}}r") if "".join(r.itertext()) == level]
         assert len(runs) == 1, name
         colour = runs[0].find("w:rPr/w:color", NS)
         assert colour is not None and colour.get(f"{{{W}}}val") == LEVEL_COLOURS[level][1:]
@@ -235,28 +278,39 @@ def test_docx_marking_runs_carry_their_levels_colour(level: str) -> None:
 
 # --- header text and logo --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("placement", ["header-left", "header-right", "title"])
 def test_logo_with_alt_text_in_both_formats(folder: Path, placement: str) -> None:
-    theme = load(folder, f"""
+    theme = load(
+        folder,
+        f"""
         header_text: Ministry of Examples
         logo: {{file: logo.png, alt: "{ALT}", placement: {placement}, width_mm: 20}}
-    """)
+    """,
+    )
     pdf = write_pdf(brief(), theme).data
     reader = PdfReader(io.BytesIO(pdf))
-    images = [o for o in reader.pages[0]["/Resources"]["/XObject"].values()
-              if o.get_object()["/Subtype"] == "/Image"]
+    images = [
+        o
+        for o in reader.pages[0]["/Resources"]["/XObject"].values()
+        if o.get_object()["/Subtype"] == "/Image"
+    ]
     assert len(images) == 1
     if placement == "title":  # a Figure with the alt text; the image drawn as its content
         with pikepdf.open(io.BytesIO(pdf)) as tagged:
-            figures = [e for e in tagged.objects if isinstance(e, pikepdf.Dictionary)
-                       and e.get("/S") == "/Figure"]
+            figures = [
+                e
+                for e in tagged.objects
+                if isinstance(e, pikepdf.Dictionary) and e.get("/S") == "/Figure"
+            ]
             assert [str(f.Alt) for f in figures] == [ALT]
             kids = figures[0].K
             mcid = int(kids[0] if isinstance(kids, pikepdf.Array) else kids)
         assert re.search(rf"/Figure <</MCID {mcid}>> BDC\s[^E]*?/\S+ Do\s", content(pdf))
     else:  # in the running header the logo is a pagination artifact, as the header text is
-        assert re.search(r"/Artifact <</Type /Pagination /Subtype /Header>> BDC\s[^E]*?/\S+ Do\s",
-                         content(pdf))
+        assert re.search(
+            r"/Artifact <</Type /Pagination /Subtype /Header>> BDC\s[^E]*?/\S+ Do\s", content(pdf)
+        )
     words = reader.pages[0].extract_text()
     assert "Ministry of Examples" in words
 
@@ -267,7 +321,8 @@ def test_logo_with_alt_text_in_both_formats(folder: Path, placement: str) -> Non
     assert [p.get("descr") for p in part(blob, story).findall(".//pic:cNvPr", NS)] == [ALT]
     with zipfile.ZipFile(io.BytesIO(blob)) as package:
         assert [n for n in package.namelist() if n.startswith("word/media/")] == [
-            "word/media/image1.png"]
+            "word/media/image1.png"
+        ]
     header = docx.Document(io.BytesIO(blob)).sections[0].header.paragraphs
     assert "Ministry of Examples" in header[0].text and "RESTRICTED" in header[0].text
 
@@ -297,11 +352,14 @@ def test_header_text_without_marking_or_logo(folder: Path) -> None:
     blob = write_docx(brief(marking=""), theme).data
     header = docx.Document(io.BytesIO(blob)).sections[0].header.paragraphs
     assert [(p.style.name, p.text) for p in header] == [("Header", "Ministry of Examples")]
-    assert "Ministry of Examples" in PdfReader(io.BytesIO(write_pdf(brief(""), theme).data)).pages[
-        0].extract_text()
+    assert (
+        "Ministry of Examples"
+        in PdfReader(io.BytesIO(write_pdf(brief(""), theme).data)).pages[0].extract_text()
+    )
 
 
 # --- table styles ----------------------------------------------------------------------------
+
 
 def _brief_table(theme: Theme) -> etree._Element:
     styles = part(write_docx(brief(), theme).data, "word/styles.xml")
@@ -310,19 +368,33 @@ def _brief_table(theme: Theme) -> etree._Element:
 
 def test_table_styles_in_docx() -> None:
     def sides(style: etree._Element) -> dict[str, str]:
-        return {etree.QName(b).localname: b.get(f"{{{W}}}val")
-                for b in style.find("w:tblPr/w:tblBorders", NS)}
+        return {
+            etree.QName(b).localname: b.get(f"{{{W}}}val")
+            for b in style.find("w:tblPr/w:tblBorders", NS)
+        }
 
     grid = _brief_table(Theme(table_style="grid"))
     assert set(sides(grid).values()) == {"single"}
     striped = _brief_table(Theme(table_style="striped", colours={"table_stripe": "#ABCDEF"}))
-    assert sides(striped) == {"top": "nil", "left": "nil", "bottom": "single", "right": "nil",
-                              "insideH": "nil", "insideV": "nil"}
+    assert sides(striped) == {
+        "top": "nil",
+        "left": "nil",
+        "bottom": "single",
+        "right": "nil",
+        "insideH": "nil",
+        "insideV": "nil",
+    }
     band = striped.find("w:tblStylePr[@w:type='band2Horz']/w:tcPr/w:shd", NS)
     assert band.get(f"{{{W}}}fill") == "ABCDEF"
     minimal = _brief_table(Theme(table_style="minimal"))
-    assert sides(minimal) == {"top": "single", "left": "nil", "bottom": "single", "right": "nil",
-                              "insideH": "nil", "insideV": "nil"}
+    assert sides(minimal) == {
+        "top": "single",
+        "left": "nil",
+        "bottom": "single",
+        "right": "nil",
+        "insideH": "nil",
+        "insideV": "nil",
+    }
     assert minimal.find(".//w:shd", NS) is None  # no fills at all
     # Header text would be white on white: it takes the heading colour instead.
     styles = part(write_docx(brief(), Theme(table_style="minimal")).data, "word/styles.xml")
@@ -342,8 +414,10 @@ def test_table_styles_in_pdf() -> None:
 
     def colours_used(style: str) -> set[tuple[float, ...]]:
         pdf = write_pdf(brief(), Theme(table_style=style, colours=fills)).data
-        return {tuple(round(float(x), 3) for x in m.groups())
-                for m in re.finditer(r"([\d.]+) ([\d.]+) ([\d.]+) rg", content(pdf))}
+        return {
+            tuple(round(float(x), 3) for x in m.groups())
+            for m in re.finditer(r"([\d.]+) ([\d.]+) ([\d.]+) rg", content(pdf))
+        }
 
     assert {rgb("#ABCDEF"), rgb("#FEDCBA")} <= colours_used("grid")
     assert not {rgb("#ABCDEF"), rgb("#FEDCBA")} & colours_used("minimal")
@@ -353,8 +427,10 @@ def test_table_styles_in_pdf() -> None:
 
 # --- reference documents ---------------------------------------------------------------------
 
-def make_reference(path: Path, colour: str = "00AA55", localise: bool = False,
-                   drop_lists: bool = False) -> None:
+
+def make_reference(
+    path: Path, colour: str = "00AA55", localise: bool = False, drop_lists: bool = False
+) -> None:
     """A reference document as an organisation might have it: Georgia headings in green,
     US Letter with 1.5" margins; optionally with German style ids or without list styles."""
     ref = docx.Document()
@@ -392,10 +468,14 @@ def _style(blob: bytes, style_id: str) -> etree._Element:
 
 
 @pytest.mark.parametrize("variant", ["plain", "localised", "without-lists"])
-def test_reference_docx_styles_and_page_are_used(folder: Path, tmp_path: Path,
-                                                 variant: str) -> None:
-    make_reference(folder / "themes" / "ref.docx", localise=variant == "localised",
-                   drop_lists=variant == "without-lists")
+def test_reference_docx_styles_and_page_are_used(
+    folder: Path, tmp_path: Path, variant: str
+) -> None:
+    make_reference(
+        folder / "themes" / "ref.docx",
+        localise=variant == "localised",
+        drop_lists=variant == "without-lists",
+    )
     blob = write_docx(brief(), reference_theme(folder)).data
     heading = _style(blob, "Heading1")
     assert heading.find("w:rPr/w:color", NS).get(f"{{{W}}}val") == "00AA55"
@@ -410,7 +490,9 @@ def test_reference_docx_styles_and_page_are_used(folder: Path, tmp_path: Path,
     word = docx.Document(io.BytesIO(blob))
     used = {p.style.name for p in word.paragraphs}
     assert {"Title", "Heading 1", "Field Label", "List Bullet", "List Number"} <= {
-        *used, *(p.style.name for t in word.tables for c in t._cells for p in c.paragraphs)}
+        *used,
+        *(p.style.name for t in word.tables for c in t._cells for p in c.paragraphs),
+    }
     # Briefgen's own styles were added; the list styles number through numbering.xml.
     for style_id in ("FieldLabel", "TableHeader", "Marking", "BriefTable", "ListNumber"):
         _style(blob, style_id)
@@ -423,11 +505,14 @@ def test_reference_docx_styles_and_page_are_used(folder: Path, tmp_path: Path,
 
 def test_theme_settings_given_explicitly_override_the_reference(folder: Path) -> None:
     make_reference(folder / "themes" / "ref.docx")
-    theme = reference_theme(folder, """
+    theme = reference_theme(
+        folder,
+        """
         page: {margin_left: 20}
         roles:
           heading-1: {colour: "#112233"}
-    """)
+    """,
+    )
     blob = write_docx(brief(), theme).data
     heading = _style(blob, "Heading1")
     assert heading.find("w:rPr/w:color", NS).get(f"{{{W}}}val") == "112233"
@@ -460,8 +545,12 @@ def test_libreoffice_opens_a_brief_made_from_a_reference(folder: Path, tmp_path:
     make_reference(folder / "themes" / "ref.docx", localise=True, drop_lists=True)
     source = tmp_path / "brief.docx"
     source.write_bytes(write_docx(brief(), reference_theme(folder)).data)
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                    str(source)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     text = PdfReader(tmp_path / "brief.pdf").pages[0].extract_text()
     assert "Theme test brief" in text and "Purpose" in text and "RESTRICTED" in text
 
@@ -470,9 +559,20 @@ def test_a_reference_written_by_libreoffice(folder: Path, tmp_path: Path) -> Non
     # Another producer's quirks: no numbering part, header and footer at distance 0, and core
     # properties under a relationship type python-docx does not know.
     (tmp_path / "ref.txt").write_text("Reference content\n", encoding="utf-8")
-    subprocess.run(["soffice", "--headless", "--convert-to", "docx", "--outdir",
-                    str(folder / "themes"), str(tmp_path / "ref.txt")],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(folder / "themes"),
+            str(tmp_path / "ref.txt"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     blob = write_docx(brief(), reference_theme(folder)).data  # a duplicate zip entry would warn
     with zipfile.ZipFile(io.BytesIO(blob)) as package:
         names = package.namelist()
@@ -487,6 +587,7 @@ def test_a_reference_written_by_libreoffice(folder: Path, tmp_path: Path) -> Non
 
 # --- the shipped themes ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("theme_name", ["default", "formal"])
 @pytest.mark.parametrize("path", INPUTS, ids=[p.stem for p in INPUTS])
 def test_shipped_themes_build_every_input(theme_name: str, path: Path, tmp_path: Path) -> None:
@@ -498,8 +599,9 @@ def test_shipped_themes_build_every_input(theme_name: str, path: Path, tmp_path:
     theme = project.theme(audience)
     pdf = tmp_path / "brief.pdf"
     pdf.write_bytes(write_pdf(document, theme).data)
-    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
-                           text=True).stdout
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], check=True, capture_output=True, text=True
+    ).stdout
     family = {"default": "LiberationSans", "formal": "LiberationSerif"}[theme_name]
     assert family in fonts
     width = float(PdfReader(pdf).pages[0].mediabox.width)

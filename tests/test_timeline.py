@@ -35,27 +35,42 @@ DAY = dt.date
 # Partial dates
 
 
-@pytest.mark.parametrize(("text", "first", "last", "precision"), [
-    ("2025-03-12", DAY(2025, 3, 12), DAY(2025, 3, 12), "day"),
-    ("2025-03", DAY(2025, 3, 1), DAY(2025, 3, 31), "month"),
-    ("2024-02", DAY(2024, 2, 1), DAY(2024, 2, 29), "month"),
-    ("2025-Q2", DAY(2025, 4, 1), DAY(2025, 6, 30), "quarter"),
-    ("2025-q4", DAY(2025, 10, 1), DAY(2025, 12, 31), "quarter"),
-    ("2031", DAY(2031, 1, 1), DAY(2031, 12, 31), "year"),
-])
+@pytest.mark.parametrize(
+    ("text", "first", "last", "precision"),
+    [
+        ("2025-03-12", DAY(2025, 3, 12), DAY(2025, 3, 12), "day"),
+        ("2025-03", DAY(2025, 3, 1), DAY(2025, 3, 31), "month"),
+        ("2024-02", DAY(2024, 2, 1), DAY(2024, 2, 29), "month"),
+        ("2025-Q2", DAY(2025, 4, 1), DAY(2025, 6, 30), "quarter"),
+        ("2025-q4", DAY(2025, 10, 1), DAY(2025, 12, 31), "quarter"),
+        ("2031", DAY(2031, 1, 1), DAY(2031, 12, 31), "year"),
+    ],
+)
 def test_a_period_starts_on_its_first_day_and_ends_on_its_last(
-        text: str, first: dt.date, last: dt.date, precision: str) -> None:
+    text: str, first: dt.date, last: dt.date, precision: str
+) -> None:
     start, end = parse_partial_date(text, end=False), parse_partial_date(text, end=True)
     assert (start, end) == (first, last)
     assert start.precision == end.precision == precision
     assert start.text == end.text == text.replace("q", "Q")  # printed back as written
 
 
-@pytest.mark.parametrize(("text", "says"), [
-    ("2025-13", "2025"), ("2025-Q5", "2025"), ("2025-Q0", "2025"), ("2025-02-30", "2025"),
-    ("25-03", "2025"), ("March 2025", "2025"), ("2025-00", "2025"), ("2025-3", "2025-03"),
-    ("2025-3-1", "2025-03-01"), ("0000", "from 1900 to 2999"), ("9999-12", "from 1900 to 2999"),
-])
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("2025-13", "2025"),
+        ("2025-Q5", "2025"),
+        ("2025-Q0", "2025"),
+        ("2025-02-30", "2025"),
+        ("25-03", "2025"),
+        ("March 2025", "2025"),
+        ("2025-00", "2025"),
+        ("2025-3", "2025-03"),
+        ("2025-3-1", "2025-03-01"),
+        ("0000", "from 1900 to 2999"),
+        ("9999-12", "from 1900 to 2999"),
+    ],
+)
 def test_what_is_no_date_says_how_to_write_one(text: str, says: str) -> None:
     with pytest.raises(ValueError) as error:
         parse_partial_date(text, end=False)
@@ -68,10 +83,15 @@ def test_a_partial_date_survives_pickling_as_worker_processes_need() -> None:
     assert (copy, copy.precision, type(copy)) == (date, "quarter", PartialDate)
 
 
-@pytest.mark.parametrize(("text", "end", "printed"), [
-    ("2025-Q2", False, "Q2 2025"), ("2025-03", True, "March 2025"), ("2027", True, "2027"),
-    ("2025-03-12", False, "12 March 2025"),
-])
+@pytest.mark.parametrize(
+    ("text", "end", "printed"),
+    [
+        ("2025-Q2", False, "Q2 2025"),
+        ("2025-03", True, "March 2025"),
+        ("2027", True, "2027"),
+        ("2025-03-12", False, "12 March 2025"),
+    ],
+)
 def test_templates_print_a_period_as_written(text: str, end: bool, printed: str) -> None:
     assert format_date(parse_partial_date(text, end=end), "en") == printed
 
@@ -98,35 +118,49 @@ def test_a_bad_quarter_is_an_error_at_its_line_with_the_forms(write_yaml) -> Non
 # The plan: unit, orientation, columns
 
 
-def timeline(rows: int, first: dt.date, days: int, milestones: int = 0,
-             marker: dt.date | None = None) -> d.Timeline:
+def timeline(
+    rows: int, first: dt.date, days: int, milestones: int = 0, marker: dt.date | None = None
+) -> d.Timeline:
     step = max(days // max(rows, 1), 1)
     items = []
     for index in range(rows):
         start = first + dt.timedelta(days=index * step % max(days - 1, 1))
         end = min(start + dt.timedelta(days=max(days // 3, 1)), first + dt.timedelta(days=days))
-        marks = tuple(d.TimelineMilestone(start + (end - start) * (k + 1) / (milestones + 1),
-                                          f"Milestone {k + 1}") for k in range(milestones))
+        marks = tuple(
+            d.TimelineMilestone(
+                start + (end - start) * (k + 1) / (milestones + 1), f"Milestone {k + 1}"
+            )
+            for k in range(milestones)
+        )
         items.append(d.TimelineRow(f"Initiative {index + 1}", start, end, marks))
-    return d.Timeline(rows=(*items, d.TimelineRow("Undated", cadence="Annual")),
-                      title="Timeline", marker=marker or first, marker_label="Meeting",
-                      milestone_label="Milestone", undated_label="Not scheduled",
-                      name_header="Initiative")
+    return d.Timeline(
+        rows=(*items, d.TimelineRow("Undated", cadence="Annual")),
+        title="Timeline",
+        marker=marker or first,
+        marker_label="Meeting",
+        milestone_label="Milestone",
+        undated_label="Not scheduled",
+        name_header="Initiative",
+    )
 
 
 PORTRAIT, LANDSCAPE = tl.text_widths(Project().theme(Project().audience("staff")).page)
 
 
-@pytest.mark.parametrize(("rows", "days", "unit", "landscape"), [
-    (1, 1, "week", False),          # one day
-    (1, 30, "week", False),         # one month
-    (3, 600, "quarter", False),     # twenty months, few rows: a coarser unit fits portrait
-    (20, 600, "month", True),       # twenty months, many rows: months on a landscape page
-    (45, 7 * 365, "quarter", True),
-    (60, 10 * 365, "year", False),  # ten years in years fits portrait
-])
+@pytest.mark.parametrize(
+    ("rows", "days", "unit", "landscape"),
+    [
+        (1, 1, "week", False),  # one day
+        (1, 30, "week", False),  # one month
+        (3, 600, "quarter", False),  # twenty months, few rows: a coarser unit fits portrait
+        (20, 600, "month", True),  # twenty months, many rows: months on a landscape page
+        (45, 7 * 365, "quarter", True),
+        (60, 10 * 365, "year", False),  # ten years in years fits portrait
+    ],
+)
 def test_the_unit_and_orientation_follow_the_span_and_the_rows(
-        rows: int, days: int, unit: str, landscape: bool) -> None:
+    rows: int, days: int, unit: str, landscape: bool
+) -> None:
     block = timeline(rows, DAY(2025, 3, 5), days)
     plan = tl.plan(block, PORTRAIT, LANDSCAPE, 7.5)
     assert plan is not None and (plan.unit, plan.landscape) == (unit, landscape)
@@ -163,7 +197,9 @@ def test_labels_in_one_lane_never_overlap(spans: list[tuple[int, int]]) -> None:
 
 
 def test_the_staff_template_puts_initiatives_on_a_timeline_and_in_tables(write_yaml) -> None:  # type: ignore[no-untyped-def]
-    path = write_yaml(MINIMAL + """\
+    path = write_yaml(
+        MINIMAL
+        + """\
 initiatives:
   - name: "Tricky | initiative | 2020-01-01 ::: **x**"
     start: 2025-Q2
@@ -172,7 +208,8 @@ initiatives:
       - {date: 2025-06-30, label: "| milestone | 1999-01-01"}
   - name: Cadence only
     timeline: Annual
-""")
+"""
+    )
     project = Project()
     meeting, _ = load_meeting(path)
     document = render_document(meeting, project.audience("staff"), project)
@@ -196,8 +233,11 @@ def test_portion_marks_print_once_in_the_chart_and_the_milestones_table() -> Non
     document = render_document(meeting, project.audience("archive"), project)
     [chart] = [b for b in document.blocks if isinstance(b, d.Timeline)]
     assert chart.rows[0].label == "(I) Grain corridor mine clearance"
-    milestones = [b for b in document.blocks if isinstance(b, d.Table)
-                  and d.plain_text(b.header[1]) == "Milestone"]
+    milestones = [
+        b
+        for b in document.blocks
+        if isinstance(b, d.Table) and d.plain_text(b.header[1]) == "Milestone"
+    ]
     assert d.plain_text(milestones[0].rows[0][2]) == "(I) Grain corridor mine clearance"
 
 
@@ -208,12 +248,17 @@ def test_a_principal_brief_has_no_timeline() -> None:
     assert not any(isinstance(b, d.Timeline) for b in document.blocks)
 
 
-@pytest.mark.parametrize(("markup", "message"), [
-    ("::: timeline\n| k | t |\n|---|---|\n| bogus | x |\n:::\n", "unknown kind 'bogus'"),
-    ("::: timeline\n| k | t | s |\n|---|---|---|\n| initiative | x | 2025-13-01 |\n:::\n",
-     "not a date"),
-    ("::: timeline\nJust text\n:::\n", "one table"),
-])
+@pytest.mark.parametrize(
+    ("markup", "message"),
+    [
+        ("::: timeline\n| k | t |\n|---|---|\n| bogus | x |\n:::\n", "unknown kind 'bogus'"),
+        (
+            "::: timeline\n| k | t | s |\n|---|---|---|\n| initiative | x | 2025-13-01 |\n:::\n",
+            "not a date",
+        ),
+        ("::: timeline\nJust text\n:::\n", "one table"),
+    ],
+)
 def test_malformed_timeline_markup_is_a_markup_error(markup: str, message: str) -> None:
     with pytest.raises(MarkupError, match=message):
         read_markup(markup, d.DocumentInfo(title="t"))
@@ -224,23 +269,29 @@ def test_malformed_timeline_markup_is_a_markup_error(markup: str, message: str) 
 
 
 def document_with(block: d.Timeline) -> d.Document:
-    return d.Document(d.DocumentInfo(title="Timelines", marking="INTERNAL"), (
-        d.Heading(1, (d.Text("Initiatives"),)), block,
-        d.Paragraph((d.Text("After the chart."),)),
-    ))
+    return d.Document(
+        d.DocumentInfo(title="Timelines", marking="INTERNAL"),
+        (
+            d.Heading(1, (d.Text("Initiatives"),)),
+            block,
+            d.Paragraph((d.Text("After the chart."),)),
+        ),
+    )
 
 
 @pytest.fixture(scope="module")
 def wide() -> dict[str, bytes]:
     """Forty rows over twenty months: a landscape chart over pages, then portrait again."""
     theme = Project().theme(Project().audience("staff"))
-    document = document_with(timeline(40, DAY(2025, 1, 1), 600, milestones=2,
-                                      marker=DAY(2025, 6, 10)))
+    document = document_with(
+        timeline(40, DAY(2025, 1, 1), 600, milestones=2, marker=DAY(2025, 6, 10))
+    )
     return {fmt: get_writer(fmt)(document, theme).data for fmt in ("pdf", "docx")}
 
 
 def test_pdf_chart_runs_over_landscape_pages_with_its_axis_and_chrome_on_each(
-        wide: dict[str, bytes]) -> None:
+    wide: dict[str, bytes],
+) -> None:
     pages = PdfReader(io.BytesIO(wide["pdf"])).pages
     turned = [p for p in pages if p.mediabox.width > p.mediabox.height]
     assert len(turned) >= 2  # the chart split, on landscape pages only
@@ -252,7 +303,7 @@ def test_pdf_chart_runs_over_landscape_pages_with_its_axis_and_chrome_on_each(
         if page in turned:
             texts = [t for t, _ in found]  # the axis heads each page (after the caption)
             start = texts.index("Initiative")
-            assert start <= 1 and texts[start + 1:start + 3] == ["2025", "2026"]
+            assert start <= 1 and texts[start + 1 : start + 3] == ["2025", "2026"]
         label = f"Page {number} of {len(pages)}"
         [(_, x)] = [(t, x) for t, x in found if t == label]
         # Right-aligned at the right margin of this page, whichever way it is turned.
@@ -263,13 +314,17 @@ def test_pdf_chart_runs_over_landscape_pages_with_its_axis_and_chrome_on_each(
 def _texts_with_x(page: PageObject) -> list[tuple[str, float]]:
     """The page's texts and where each starts (x in page space)."""
     found: list[tuple[str, float]] = []
-    page.extract_text(visitor_text=lambda text, cm, tm, *_: text.strip() and found.append(
-        (text.strip(), cm[4] + tm[4])))
+    page.extract_text(
+        visitor_text=lambda text, cm, tm, *_: (
+            text.strip() and found.append((text.strip(), cm[4] + tm[4]))
+        )
+    )
     return found
 
 
 def test_docx_chart_is_a_landscape_section_whose_footer_tabs_reach_its_margin(
-        wide: dict[str, bytes]) -> None:
+    wide: dict[str, bytes],
+) -> None:
     package = zipfile.ZipFile(io.BytesIO(wide["docx"]))
     body = package.read("word/document.xml").decode()
     sections = re.findall(r"<w:sectPr.*?</w:sectPr>", body, re.S)
@@ -297,11 +352,16 @@ def test_pdf_and_docx_charts_say_the_same_words(wide: dict[str, bytes], tmp_path
 
 def test_a_timeline_last_in_the_document_leaves_no_empty_page() -> None:
     theme = Project().theme(Project().audience("staff"))
-    document = d.Document(d.DocumentInfo(title="T"), (
-        d.Paragraph((d.Text("Before."),)), timeline(20, DAY(2025, 1, 1), 600)))
+    document = d.Document(
+        d.DocumentInfo(title="T"),
+        (d.Paragraph((d.Text("Before."),)), timeline(20, DAY(2025, 1, 1), 600)),
+    )
     pages = PdfReader(io.BytesIO(get_writer("pdf")(document, theme).data)).pages
     assert pages[-1].mediabox.width > pages[-1].mediabox.height
-    body = zipfile.ZipFile(io.BytesIO(get_writer("docx")(document, theme).data)).read(
-        "word/document.xml").decode()
+    body = (
+        zipfile.ZipFile(io.BytesIO(get_writer("docx")(document, theme).data))
+        .read("word/document.xml")
+        .decode()
+    )
     sections = re.findall(r"<w:sectPr.*?</w:sectPr>", body, re.S)
     assert ['w:orient="landscape"' in s for s in sections] == [False, True]

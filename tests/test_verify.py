@@ -106,17 +106,28 @@ def test_a_listed_pdf_that_is_not_pdfa_is_reported(folder: Path) -> None:
     project = Project()
     audience = project.audience("staff")
     meeting, _ = load_meeting(INPUTS[0], str(INPUTS[0]))
-    data = write_format(render_document(meeting, audience, project), project.theme(audience),
-                        "pdf").data
+    data = write_format(
+        render_document(meeting, audience, project), project.theme(audience), "pdf"
+    ).data
     (folder / "plain.pdf").write_bytes(data)
-    entry = {"file": "plain.pdf", "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
-             "version": 1, "audience": "staff", "source": "x.yaml", "source_sha256": "0" * 64,
-             "templates_sha256": "0" * 64, "briefgen_version": "0",
-             "created": "2025-03-12T00:00:00Z", "source_date_epoch": 1741737600}
+    entry = {
+        "file": "plain.pdf",
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+        "version": 1,
+        "audience": "staff",
+        "source": "x.yaml",
+        "source_sha256": "0" * 64,
+        "templates_sha256": "0" * 64,
+        "briefgen_version": "0",
+        "created": "2025-03-12T00:00:00Z",
+        "source_date_epoch": 1741737600,
+    }
     append_sealed(folder, entry)
     [line] = messages(folder)
     assert line.startswith(
-        f"{folder / 'plain.pdf'}: error: not PDF/A + PDF/UA-1: the XMP does not say PDF/A-2a")
+        f"{folder / 'plain.pdf'}: error: not PDF/A + PDF/UA-1: the XMP does not say PDF/A-2a"
+    )
 
 
 def test_a_line_that_names_a_path_or_repeats_a_file_is_reported(folder: Path) -> None:

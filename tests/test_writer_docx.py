@@ -77,21 +77,30 @@ def make_brief(marking: str = "NATO RESTRICTED", created: int = CREATED) -> Docu
                 ),
             ),
             Heading(1, (Text("Objectives"),)),
-            Paragraph((
-                Text("Agree on "),
-                Strong((Text("energy "), Emphasis((Text("interconnector"),)))),
-                Text(". "),
-                Text(ADVERSARIAL),
-                LineBreak(),
-                Text(SCRIPTS),
-            )),
+            Paragraph(
+                (
+                    Text("Agree on "),
+                    Strong((Text("energy "), Emphasis((Text("interconnector"),)))),
+                    Text(". "),
+                    Text(ADVERSARIAL),
+                    LineBreak(),
+                    Text(SCRIPTS),
+                )
+            ),
             NumberedList((_item(Text("First aim")), _item(Text("Second aim")))),
             Heading(2, (Text("Background"),)),
-            BulletList((
-                _item(Text("See "), nested=BulletList((_item(Text("nested point")),))),
-                ListItem((Paragraph((Text("Bullet two"),)), Paragraph((Text("more on two"),)))),
-            )),
-            Paragraph((Text("Read "), Link("https://www.nato.int/", (Text("the NATO site"),)),)),
+            BulletList(
+                (
+                    _item(Text("See "), nested=BulletList((_item(Text("nested point")),))),
+                    ListItem((Paragraph((Text("Bullet two"),)), Paragraph((Text("more on two"),)))),
+                )
+            ),
+            Paragraph(
+                (
+                    Text("Read "),
+                    Link("https://www.nato.int/", (Text("the NATO site"),)),
+                )
+            ),
             Heading(3, (Text("Lines to take"),)),
             NumberedList((_item(Text("Line A")), _item(Text("Line B"))), start=1),
             NumberedList((_item(Text("Line E")),), start=5),
@@ -170,9 +179,11 @@ def test_no_direct_formatting_only_character_styles(blob: bytes) -> None:
 
 
 def test_styles_follow_the_theme() -> None:
-    theme = Theme(fonts={"family": "Liberation Serif", "docx_name": "Georgia"},
-                  colours={"heading": "#123456", "table_header_background": "#654321"},
-                  roles={"body": {"size": 11, "space_after": 7, "align": "justify"}})
+    theme = Theme(
+        fonts={"family": "Liberation Serif", "docx_name": "Georgia"},
+        colours={"heading": "#123456", "table_header_background": "#654321"},
+        roles={"body": {"size": 11, "space_after": 7, "align": "justify"}},
+    )
     styles = part(write_docx(make_brief(), theme).data, "word/styles.xml")
 
     def style(style_id: str) -> etree._Element:
@@ -185,7 +196,8 @@ def test_styles_follow_the_theme() -> None:
     for style_id in ("Normal", "Title", "Heading1", "ListBullet", "TableText", "Marking", "Footer"):
         fonts = style(style_id).find("w:rPr/w:rFonts", NS)
         assert {fonts.get(f"{{{W}}}{slot}") for slot in ("ascii", "hAnsi", "eastAsia", "cs")} == {
-            "Georgia"}, style_id
+            "Georgia"
+        }, style_id
     assert style("Heading1").find("w:rPr/w:color", NS).get(f"{{{W}}}val") == "123456"
     assert style("Title").find("w:rPr/w:color", NS).get(f"{{{W}}}val") == "123456"
     # The linked character style Word uses for part of a paragraph matches its paragraph style.
@@ -202,9 +214,24 @@ def test_text_is_literal_and_in_order(blob: bytes) -> None:
     texts = paragraph_texts(part(blob, "word/document.xml"))
     joined = "\n".join(texts)
     assert joined.count(ADVERSARIAL) == 2  # in a paragraph and in a table cell
-    order = ["Meeting with Željko Komšić", "18 December 2024", "Objectives", "interconnector",
-             ADVERSARIAL, SCRIPTS, "First aim", "Background", "nested point",
-             "the NATO site", "Line A", "Line E", "R01", "R60", LONG_URL, "Annex"]
+    order = [
+        "Meeting with Željko Komšić",
+        "18 December 2024",
+        "Objectives",
+        "interconnector",
+        ADVERSARIAL,
+        SCRIPTS,
+        "First aim",
+        "Background",
+        "nested point",
+        "the NATO site",
+        "Line A",
+        "Line E",
+        "R01",
+        "R60",
+        LONG_URL,
+        "Annex",
+    ]
     positions = [joined.index(marker) for marker in order]
     assert positions == sorted(positions)
     raw = zipfile.ZipFile(io.BytesIO(blob)).read("word/document.xml").decode()
@@ -263,12 +290,16 @@ def test_each_numbered_list_restarts(blob: bytes) -> None:
         return num.find("w:lvlOverride[@w:ilvl='0']/w:startOverride", NS).get(f"{{{W}}}val")
 
     assert (start(num_ids["First aim"]), start(num_ids["Line A"]), start(num_ids["Line E"])) == (
-        "1", "1", "5")
+        "1",
+        "1",
+        "5",
+    )
     # All point at List Number's own abstract numbering, so restyling it restyles them.
     styles = part(blob, "word/styles.xml")
     style_num = styles.find("w:style[@w:styleId='ListNumber']/w:pPr/w:numPr/w:numId", NS)
-    abstract = numbering.find(f"w:num[@w:numId='{style_num.get(f'{{{W}}}val')}']/w:abstractNumId",
-                              NS).get(f"{{{W}}}val")
+    abstract = numbering.find(
+        f"w:num[@w:numId='{style_num.get(f'{{{W}}}val')}']/w:abstractNumId", NS
+    ).get(f"{{{W}}}val")
     for num_id in set(num_ids.values()):
         found = numbering.find(f"w:num[@w:numId='{num_id}']/w:abstractNumId", NS)
         assert found.get(f"{{{W}}}val") == abstract
@@ -278,7 +309,8 @@ def test_header_and_footer_carry_marking_and_page_fields(blob: bytes) -> None:
     word = docx.Document(io.BytesIO(blob))
     section = word.sections[0]
     assert [(p.style.name, p.text) for p in section.header.paragraphs] == [
-        ("Marking", "NATO RESTRICTED")]
+        ("Marking", "NATO RESTRICTED")
+    ]
     footer = section.footer.paragraphs
     # One footer design in both formats: the text and page label, then the marking under them.
     assert footer[0].style.name == "Footer"
@@ -377,14 +409,29 @@ def test_libreoffice_renders_it(blob: bytes, tmp_path: Path) -> None:
     source = tmp_path / "brief.docx"
     source.write_bytes(blob)
     subprocess.run(
-        [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=120,
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     pdf = tmp_path / "brief.pdf"
     assert pdf.is_file()
-    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True,
-                          capture_output=True, text=True, timeout=60).stdout
+    text = subprocess.run(
+        [pdftotext, "-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
     assert "Željko Komšić" in text
     assert "Follow-up 60 with Željko Komšić" in text
     assert ADVERSARIAL in text

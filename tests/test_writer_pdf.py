@@ -82,21 +82,30 @@ def make_brief(marking: str = MARKING, created: int = CREATED, rows: int = 70) -
                 ),
             ),
             Heading(1, (Text("Purpose"),)),
-            _p(Text("Reaffirm "), Strong((Text("support"),)), Text(" for "),
-               Emphasis((Text("sovereignty"),)), Text(". See "),
-               Link(LINK_URL, (Text("the search"),)), Text(".")),
+            _p(
+                Text("Reaffirm "),
+                Strong((Text("support"),)),
+                Text(" for "),
+                Emphasis((Text("sovereignty"),)),
+                Text(". See "),
+                Link(LINK_URL, (Text("the search"),)),
+                Text("."),
+            ),
             _p(Text(ADVERSARIAL), LineBreak(), Text(SCRIPTS)),
             _p(Text("Long word: " + LONG_WORD)),
             Heading(2, (Text("Key messages"),)),
-            BulletList((_li("First message"),
-                        _li("Second message", BulletList((_li("Nested message"),))))),
+            BulletList(
+                (_li("First message"), _li("Second message", BulletList((_li("Nested message"),))))
+            ),
             Heading(3, (Text("Outcomes sought"),)),
             NumberedList((_li("Third outcome"), _li("Fourth outcome")), start=3),
             Heading(1, (Text("Initiatives"),)),
             Table(
                 header=((Text("Code"),), (Text("Action item"),), (Text("Deadline"),)),
-                rows=(((Text(LONG_URL),), (Text("narrow column"),), (Text("Ongoing"),)),
-                      *table_rows),
+                rows=(
+                    ((Text(LONG_URL),), (Text("narrow column"),), (Text("Ongoing"),)),
+                    *table_rows,
+                ),
                 widths=(0.15, 0.65, 0.2),
             ),
             PageBreak(),
@@ -126,14 +135,16 @@ def bbox_pages(data: bytes, tmp_path: Path) -> list[Page]:
     """Word boxes from poppler's pdftotext (must be installed: CI installs poppler-utils)."""
     path = tmp_path / "out.pdf"
     path.write_bytes(data)
-    xhtml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
-                           capture_output=True, text=True).stdout
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
     root = ET.fromstring(xhtml)
     pages = []
     for page in root.iter("{http://www.w3.org/1999/xhtml}page"):
-        words = [Word(w.text or "", *(float(w.get(k, "0")) for k in ("xMin", "yMin", "xMax",
-                                                                      "yMax")))
-                 for w in page.iter("{http://www.w3.org/1999/xhtml}word")]
+        words = [
+            Word(w.text or "", *(float(w.get(k, "0")) for k in ("xMin", "yMin", "xMax", "yMax")))
+            for w in page.iter("{http://www.w3.org/1999/xhtml}word")
+        ]
         pages.append(Page(float(page.get("width", "0")), float(page.get("height", "0")), words))
     return pages
 
@@ -163,9 +174,20 @@ def test_registry_returns_this_writer() -> None:
 
 def test_text_appears_literally_and_in_order(page_texts: list[str]) -> None:
     text = "\n".join(page_texts)
-    expected = [f"Meeting with {NAME}", "Brief for the Secretary General", "Purpose",
-                "Reaffirm support for sovereignty", ADVERSARIAL, SCRIPTS, "Key messages",
-                "Outcomes sought", "Initiatives", "Row070", "Annex", "Closing paragraph."]
+    expected = [
+        f"Meeting with {NAME}",
+        "Brief for the Secretary General",
+        "Purpose",
+        "Reaffirm support for sovereignty",
+        ADVERSARIAL,
+        SCRIPTS,
+        "Key messages",
+        "Outcomes sought",
+        "Initiatives",
+        "Row070",
+        "Annex",
+        "Closing paragraph.",
+    ]
     positions = [text.find(s) for s in expected]
     assert -1 not in positions, [s for s, p in zip(expected, positions, strict=True) if p < 0]
     assert positions == sorted(positions)
@@ -189,8 +211,7 @@ def test_lists_are_bulleted_nested_and_numbered_from_start(page_texts: list[str]
 def test_every_font_is_embedded_and_none_is_helvetica(brief_pdf: bytes, tmp_path: Path) -> None:
     path = tmp_path / "brief.pdf"
     path.write_bytes(brief_pdf)
-    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
-                         text=True).stdout
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
     rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
     assert len(rows) == 4  # regular, bold, italic and bold italic are all used
     for row in rows:
@@ -250,8 +271,12 @@ def test_outline_has_title_and_headings_at_their_levels(reader: PdfReader) -> No
 
     last = len(reader.pages) - 1
     assert walk(reader.outline) == [
-        (0, f"Meeting with {NAME}", 0), (1, "Purpose", 0), (2, "Key messages", 0),
-        (3, "Outcomes sought", 0), (1, "Initiatives", 0), (1, "Annex", last),
+        (0, f"Meeting with {NAME}", 0),
+        (1, "Purpose", 0),
+        (2, "Key messages", 0),
+        (3, "Outcomes sought", 0),
+        (1, "Initiatives", 0),
+        (1, "Annex", last),
     ]
     assert str(reader.root_object["/PageMode"]) == "/UseOutlines"
 
@@ -273,8 +298,9 @@ def test_link_uri_is_kept_exactly(reader: PdfReader) -> None:
     assert uris == [LINK_URL]
 
 
-def test_same_input_gives_identical_bytes(brief_pdf: bytes, monkeypatch: pytest.MonkeyPatch
-                                          ) -> None:
+def test_same_input_gives_identical_bytes(
+    brief_pdf: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert write_pdf(make_brief(), default_theme()).data == brief_pdf
     # reportlab reads SOURCE_DATE_EPOCH itself; the document's date must decide alone.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000")
@@ -290,8 +316,12 @@ def test_no_global_reportlab_state_changes() -> None:
 
 
 def test_footer_text_truncation_and_custom_page_label() -> None:
-    info = replace(make_brief(rows=3).info, marking="", page_label="Seite {page} von {pages}",
-                   title="A very long title " * 10)
+    info = replace(
+        make_brief(rows=3).info,
+        marking="",
+        page_label="Seite {page} von {pages}",
+        title="A very long title " * 10,
+    )
     doc = Document(info=info, blocks=(_p(Text("Body")),))
     pages = texts(write_pdf(doc, default_theme()).data)
     assert len(pages) == 1 and "Seite 1 von 1" in pages[0]
@@ -302,10 +332,10 @@ def test_footer_text_truncation_and_custom_page_label() -> None:
 
 
 def test_letter_page_size_and_margins(tmp_path: Path) -> None:
-    theme = Theme.model_validate({"page": {"size": "Letter", "margin_left": 40,
-                                           "margin_right": 40}})
-    doc = Document(info=DocumentInfo(title="T", marking=MARKING),
-                   blocks=(_p(Text("word " * 300)),))
+    theme = Theme.model_validate(
+        {"page": {"size": "Letter", "margin_left": 40, "margin_right": 40}}
+    )
+    doc = Document(info=DocumentInfo(title="T", marking=MARKING), blocks=(_p(Text("word " * 300)),))
     page = bbox_pages(write_pdf(doc, theme).data, tmp_path)[0]
     assert (round(page.width), round(page.height)) == (612, 792)
     body = [w for w in page.words if w.text == "word"]
@@ -314,10 +344,10 @@ def test_letter_page_size_and_margins(tmp_path: Path) -> None:
 
 
 def test_table_inside_list_item_fits_the_indented_width(tmp_path: Path) -> None:
-    table = Table(header=((Text("A"),), (Text("B"),)),
-                  rows=(((Text("x" * 150),), (Text("y"),)),))
-    doc = Document(info=DocumentInfo(title="T"),
-                   blocks=(BulletList((ListItem((_p(Text("Item")), table)),)),))
+    table = Table(header=((Text("A"),), (Text("B"),)), rows=(((Text("x" * 150),), (Text("y"),)),))
+    doc = Document(
+        info=DocumentInfo(title="T"), blocks=(BulletList((ListItem((_p(Text("Item")), table)),)),)
+    )
     for page in bbox_pages(write_pdf(doc, default_theme()).data, tmp_path):
         assert all(w.x1 <= page.width - 22 * MM + 1 for w in page.words)
 
@@ -330,8 +360,9 @@ def test_missing_font_is_a_theme_error() -> None:
 
 def test_unusable_font_file_is_a_theme_error(tmp_path: Path) -> None:
     (tmp_path / "Broken.ttf").write_bytes(b"this is not a font")
-    theme = Theme.model_validate({"fonts": {"family": "Broken", "regular": "Broken.ttf"},
-                                  "base_dir": str(tmp_path)})
+    theme = Theme.model_validate(
+        {"fonts": {"family": "Broken", "regular": "Broken.ttf"}, "base_dir": str(tmp_path)}
+    )
     with pytest.raises(ThemeError, match="cannot be used"):
         write_pdf(make_brief(rows=1), theme)
 
@@ -340,8 +371,11 @@ def test_tall_rows_split_wherever_the_page_ends() -> None:
     # A row taller than the room left is split inside the row, or moved on whole when its
     # paragraphs cannot split there; every filler height lands the boundary somewhere else.
     tall = (Text("cell line " * 60),)
-    table = Table(header=((Text("Head"),), (Text("Notes"),)),
-                  rows=tuple(((Text(f"T{n}"),), tall) for n in range(3)), widths=(0.2, 0.8))
+    table = Table(
+        header=((Text("Head"),), (Text("Notes"),)),
+        rows=tuple(((Text(f"T{n}"),), tall) for n in range(3)),
+        widths=(0.2, 0.8),
+    )
     for filler in range(0, 50, 2):
         blocks: tuple[Block, ...] = (*(_p(Text(f"Filler {i}")) for i in range(filler)), table)
         doc = Document(info=DocumentInfo(title="T"), blocks=blocks)
@@ -354,10 +388,14 @@ def test_heading_is_kept_with_the_text_after_it() -> None:
     heading_pages = set()
     for filler in range(30, 50):
         heading = Heading(2, (Text("Kept heading"),))
-        blocks: tuple[Block, ...] = (*(_p(Text(f"Filler {i}")) for i in range(filler)),
-                                     heading, _p(Text("Kept text " * 40)))
-        pages = texts(write_pdf(Document(info=DocumentInfo(title="T"), blocks=blocks),
-                                default_theme()).data)
+        blocks: tuple[Block, ...] = (
+            *(_p(Text(f"Filler {i}")) for i in range(filler)),
+            heading,
+            _p(Text("Kept text " * 40)),
+        )
+        pages = texts(
+            write_pdf(Document(info=DocumentInfo(title="T"), blocks=blocks), default_theme()).data
+        )
         heading_page = next(i for i, page in enumerate(pages) if "Kept heading" in page)
         assert "Kept text" in pages[heading_page], filler
         heading_pages.add(heading_page)

@@ -103,7 +103,6 @@ def archive_command(
     sys.exit(run_each(inputs, action))
 
 
-
 ARCHIVE_DIR = click.argument("folder", type=click.Path(file_okay=False, exists=True))
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON, for scripts.")
 
@@ -189,8 +188,16 @@ def archive_show_command(folder: str, file: str, as_json: bool) -> None:
     def action() -> None:
         shown = show(Path(folder), file)
         if as_json:
-            click.echo(to_json({"entry": shown.entry, "summary": shown.summary,
-                                "previous": shown.previous, "changes": shown.changes}))
+            click.echo(
+                to_json(
+                    {
+                        "entry": shown.entry,
+                        "summary": shown.summary,
+                        "previous": shown.previous,
+                        "changes": shown.changes,
+                    }
+                )
+            )
         else:
             click.echo(shown_lines(shown))
 
@@ -228,5 +235,3 @@ def verify_command(folder: str, head: str | None) -> None:
         err=True,
     )
     sys.exit(EXIT_INVALID_INPUT if result.findings else EXIT_OK)
-
-

@@ -114,13 +114,13 @@ def import_command(release: str) -> None:
     sys.exit(run_each([release], action))
 
 
-
 @main.group("templates", invoke_without_command=True)
 @TEMPLATES
 @CONFIG
 @click.pass_context
-def templates_command(ctx: click.Context, template_dirs: tuple[str, ...],
-                      config: str | None) -> None:
+def templates_command(
+    ctx: click.Context, template_dirs: tuple[str, ...], config: str | None
+) -> None:
     """List the templates and themes: the built-ins, and yours (marking which override one).
 
     Customise by copying one: briefgen templates copy staff.md.j2 my-templates
@@ -138,8 +138,11 @@ def templates_command(ctx: click.Context, template_dirs: tuple[str, ...],
             if entry.kind != kind:
                 kind = entry.kind
                 click.echo(f"{kind}s:")
-            where = "built-in" if entry.builtin else f"{entry.folder}" + (
-                " (overrides the built-in)" if entry.overrides else "")
+            where = (
+                "built-in"
+                if entry.builtin
+                else f"{entry.folder}" + (" (overrides the built-in)" if entry.overrides else "")
+            )
             click.echo(f"  {entry.name:<24} {where}")
 
     sys.exit(run_each(["."], action))
@@ -159,12 +162,13 @@ def templates_copy(name: str, folder: str) -> None:
             click.echo(str(path))
         for path in copied.kept:
             click.echo(f"{path}: exists, kept as it is", err=True)
-        click.echo(f"use it with --templates {folder} (or `templates: [{folder}]` in "
-                   "briefgen.yaml)", err=True)
+        click.echo(
+            f"use it with --templates {folder} (or `templates: [{folder}]` in briefgen.yaml)",
+            err=True,
+        )
 
     sys.exit(run_each([name], action))
 
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-

@@ -20,6 +20,7 @@ from briefgen.errors import EXIT_OK, BriefgenError
 if TYPE_CHECKING:
     from briefgen.errors import Diagnostic
 
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="briefgen")
 def main() -> None:
@@ -135,5 +136,3 @@ PDF_STANDARD = click.option(
     metavar="LIST",
     help="PDF standards, comma separated: ua-1 (always) plus one of a-2a, a-3a, a-2b, a-3b.",
 )
-
-

@@ -212,5 +212,3 @@ def list_audiences(config: str | None) -> None:
             )
 
     sys.exit(run_each(["."], action))
-
-

@@ -47,8 +47,9 @@ if TYPE_CHECKING:
 @OUT
 @TEMPLATES
 @CONFIG
-@click.option("--author", default="briefgen", show_default=True,
-              help="Author of the DOCX tracked changes.")
+@click.option(
+    "--author", default="briefgen", show_default=True, help="Author of the DOCX tracked changes."
+)
 def redline_command(
     sources: tuple[str, ...],
     against: str | None,
@@ -83,8 +84,9 @@ def redline_command(
                 "or --against ARCHIVE NEW.yaml",
             )
         old = None if against else sources[0]
-        result = build_redline(old, new, options, against=Path(against) if against else None,
-                               author=author)
+        result = build_redline(
+            old, new, options, against=Path(against) if against else None, author=author
+        )
         for path in result.paths:
             click.echo(str(path))
         for redline in result.redlines:
@@ -95,29 +97,47 @@ def redline_command(
     sys.exit(run_each([sources[-1]], action))
 
 
-
 @main.command()
-@click.argument("inputs", metavar="FOLDER|MEETING...", nargs=-1, required=True,
-                type=click.Path(exists=True))
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; anything but this machine's own prints a warning.")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to listen on; 0 picks a free one.")
+@click.argument(
+    "inputs", metavar="FOLDER|MEETING...", nargs=-1, required=True, type=click.Path(exists=True)
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but this machine's own prints a warning.",
+)
+@click.option(
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on; 0 picks a free one.",
+)
 @click.option("--no-open", is_flag=True, help="Do not open the page in a browser.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Render processes (default: the cores, at most 4).")
-def preview(inputs: tuple[str, ...], host: str, port: int, no_open: bool,
-            workers: int | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Render processes (default: the cores, at most 4).",
+)
+def preview(
+    inputs: tuple[str, ...], host: str, port: int, no_open: bool, workers: int | None
+) -> None:
     """Edit meeting files in the browser and see their briefs as you type (until Ctrl+C)."""
     from briefgen.preview import serve
 
     try:
-        serve([Path(p) for p in inputs], host=host, port=port, open_browser=not no_open,
-              workers=workers, echo=lambda line: click.echo(line),
-              warn=lambda line: click.echo(line, err=True))
+        serve(
+            [Path(p) for p in inputs],
+            host=host,
+            port=port,
+            open_browser=not no_open,
+            workers=workers,
+            echo=lambda line: click.echo(line),
+            warn=lambda line: click.echo(line, err=True),
+        )
     except BriefgenError as error:
         report(error)
         sys.exit(error.exit_code)
     click.echo("briefgen preview: stopped", err=True)
-
-

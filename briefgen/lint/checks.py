@@ -102,8 +102,15 @@ def lint_text(
     for finding in findings:
         line, column = lines.position(finding.value.offsets[finding.start])
         fixable = finding.code in SAFE_CODES and finding.replacement is not None
-        warnings.append(LintWarning(Location(name, line, column), finding.code, finding.message,
-                                    finding.suggestion, fixable))
+        warnings.append(
+            LintWarning(
+                Location(name, line, column),
+                finding.code,
+                finding.message,
+                finding.suggestion,
+                fixable,
+            )
+        )
     warnings.sort(key=lambda w: (w.location.line or 0, w.location.column or 0, w.code))
     return warnings
 
@@ -124,15 +131,22 @@ def fix_text(
 
 def safe_fix(text: str, markdown: bool = False) -> str:
     """One text with the safe fixes applied (for text that is not in a file yet, like imports)."""
-    value = TextValue(("text",), text, "markdown" if markdown else "plain", None,
-                      tuple(range(len(text) + 1)), (True,) * len(text))
+    value = TextValue(
+        ("text",),
+        text,
+        "markdown" if markdown else "plain",
+        None,
+        tuple(range(len(text) + 1)),
+        (True,) * len(text),
+    )
     for _ in range(3):
         edits = _safe_edits(_value_findings(value, Names(), english=False)[0])
         if not edits:
             break
         text = _apply(text, edits)
-        value = TextValue(value.path, text, value.kind, None, tuple(range(len(text) + 1)),
-                          (True,) * len(text))
+        value = TextValue(
+            value.path, text, value.kind, None, tuple(range(len(text) + 1)), (True,) * len(text)
+        )
     return text
 
 
@@ -171,8 +185,13 @@ def _value_findings(value: TextValue, names: Names, english: bool) -> tuple[list
     # Other rules would only trip over the garbled word ("Å¡" is no word), so hide it from them.
     hidden = [_token_span(value.text, f) for f in garbled]
     prose = analyse(value.text, value.kind == "markdown", hidden)
-    findings = [*garbled, *missing_space(value, prose), *whitespace(value, prose),
-                *doubled_word(value, prose), *sentence_case(value, prose)]
+    findings = [
+        *garbled,
+        *missing_space(value, prose),
+        *whitespace(value, prose),
+        *doubled_word(value, prose),
+        *sentence_case(value, prose),
+    ]
     if english:
         findings.extend(article(value, prose))
     return findings, prose
@@ -275,4 +294,3 @@ def _write_atomically(path: Path, data: bytes) -> None:
     from briefgen.pipeline import write_atomic
 
     write_atomic(path, data, mode=stat.S_IMODE(path.stat().st_mode))
-

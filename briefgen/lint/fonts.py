@@ -10,11 +10,15 @@ from briefgen.lint.checks import LintWarning
 
 def font_lint_warnings(path: Path, display_name: str) -> list[LintWarning]:
     """The build's font warnings (briefgen.glyphs) for the default audience, as lint findings."""
-    from briefgen.pipeline import font_warnings_for
+    from briefgen.glyphs import font_warnings
+    from briefgen.pipeline import BuildOptions, Project
 
+    options = BuildOptions()
+    project = Project.for_input(path, options)
+    themes = [project.theme(project.audience(name)) for name in options.audiences]
     return [
         LintWarning(
             warning.location or Location(display_name), "font", warning.message, warning.hint
         )
-        for warning in font_warnings_for(path, display_name)
+        for warning in font_warnings(path, display_name, themes)
     ]

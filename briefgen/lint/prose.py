@@ -23,6 +23,7 @@ LIST_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+", re.MULTILINE)
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+")  # closing quotes may follow
 _OPENING = "\"'\u201c\u2018([ "
 
+
 # Words that end in a full stop without ending a sentence ("e.g. the", "approx. three").
 def word_set(text: str) -> frozenset[str]:
     """A set of words written as one string, for readable word lists."""

@@ -49,9 +49,13 @@ def mojibake(value: TextValue) -> Iterator[Finding]:
         start, end = match.start() + prefix, match.end() - suffix
         punctuation = ".,;:!?\"'()[]"
         yield Finding(
-            "mojibake", value, start, end,
+            "mojibake",
+            value,
+            start,
+            end,
             f"'{token.strip(punctuation)}' looks like text decoded with the wrong encoding",
-            f"'{repaired.strip(punctuation)}'", repaired[prefix : len(repaired) - suffix],
+            f"'{repaired.strip(punctuation)}'",
+            repaired[prefix : len(repaired) - suffix],
         )
 
 
@@ -106,8 +110,13 @@ def missing_space(value: TextValue, prose: Prose) -> Iterator[Finding]:
         if mark == ":" and not before.islower():
             continue  # "A:B", "ISO:2015"
         yield Finding(
-            "missing-space", value, at, at + 1,
-            f"no space after '{mark}'", f"'{mark} {after}'", f"{mark} ",
+            "missing-space",
+            value,
+            at,
+            at + 1,
+            f"no space after '{mark}'",
+            f"'{mark} {after}'",
+            f"{mark} ",
         )
 
 
@@ -131,17 +140,32 @@ def whitespace(value: TextValue, prose: Prose) -> Iterator[Finding]:
             for match in re.finditer(r"[ \t]{2,}|\t", body[indent:]):
                 start = offset + indent + match.start()
                 if match.end() + indent < len(body):
-                    yield Finding("whitespace", value, start, start + len(match.group()),
-                                  "stray whitespace inside the text", "one space", " ")
+                    yield Finding(
+                        "whitespace",
+                        value,
+                        start,
+                        start + len(match.group()),
+                        "stray whitespace inside the text",
+                        "one space",
+                        " ",
+                    )
             for match in re.finditer(r"(?<=[^\W_])[ \t]+(?=[,;:.!?](?:\s|$))", body):
                 start = offset + match.start()
-                yield Finding("whitespace", value, start, offset + match.end(),
-                              f"space before '{body[match.end()]}'", "no space", "")
+                yield Finding(
+                    "whitespace",
+                    value,
+                    start,
+                    offset + match.end(),
+                    f"space before '{body[match.end()]}'",
+                    "no space",
+                    "",
+                )
         trailing = len(body) - len(body.rstrip(" \t"))
         if trailing and body.strip():
             start = offset + len(body) - trailing
-            yield Finding("whitespace", value, start, start + trailing,
-                          "trailing whitespace", "remove it", "")
+            yield Finding(
+                "whitespace", value, start, start + trailing, "trailing whitespace", "remove it", ""
+            )
         offset += len(line)
     leading = len(text) - len(text.lstrip(" \t"))
     if leading and value.style in ("'", '"'):
@@ -160,8 +184,14 @@ def doubled_word(value: TextValue, prose: Prose) -> Iterator[Finding]:
             and prose.starts.get(second.start) != "item"
             and first.text.casefold() not in _LEGITIMATE_DOUBLES
         ):
-            yield Finding("doubled-word", value, second.start, second.end,
-                          f"'{second.text}' is written twice", f"'{first.text}'")
+            yield Finding(
+                "doubled-word",
+                value,
+                second.start,
+                second.end,
+                f"'{second.text}' is written twice",
+                f"'{first.text}'",
+            )
 
 
 def sentence_case(value: TextValue, prose: Prose) -> Iterator[Finding]:
@@ -173,8 +203,14 @@ def sentence_case(value: TextValue, prose: Prose) -> Iterator[Finding]:
         found = prose.word_at(offset)
         word = found.text if found else char
         if char.islower() and not any(c.isupper() for c in word[1:]):  # not "iPhone"
-            yield Finding("lowercase-start", value, offset, offset + 1,
-                          "sentence starts in lower case", f"'{word[:1].upper()}{word[1:]}'")
+            yield Finding(
+                "lowercase-start",
+                value,
+                offset,
+                offset + 1,
+                "sentence starts in lower case",
+                f"'{word[:1].upper()}{word[1:]}'",
+            )
 
 
 def article(value: TextValue, prose: Prose) -> Iterator[Finding]:
@@ -190,8 +226,14 @@ def article(value: TextValue, prose: Prose) -> Iterator[Finding]:
         expected = indefinite_article(following.text)
         if expected != word.text.lower():
             fixed = expected.capitalize() if word.text[0].isupper() else expected
-            yield Finding("article", value, word.start, word.end,
-                          f"'{word.text}' before '{following.text}'", f"'{fixed} {following.text}'")
+            yield Finding(
+                "article",
+                value,
+                word.start,
+                word.end,
+                f"'{word.text}' before '{following.text}'",
+                f"'{fixed} {following.text}'",
+            )
 
 
 def spelling(value: TextValue, prose: Prose, names: Names) -> Iterator[Finding]:
@@ -217,8 +259,14 @@ def spelling(value: TextValue, prose: Prose, names: Names) -> Iterator[Finding]:
             continue
         correction = suggest(bare)
         hint = f"did you mean '{correction}'? " if correction else ""
-        yield Finding("spelling", value, word.start, word.end, f"unknown word '{word.text}'",
-                      f"{hint}if it is right, add it to .briefgen-words")
+        yield Finding(
+            "spelling",
+            value,
+            word.start,
+            word.end,
+            f"unknown word '{word.text}'",
+            f"{hint}if it is right, add it to .briefgen-words",
+        )
 
 
 def _in_dotted_name(text: str, start: int, end: int) -> bool:

@@ -71,7 +71,10 @@ def sibling_case(pairs: Sequence[Pair]) -> Iterator[Finding]:
             upper = sum(c.isupper() for c in others)
             if upper and upper > len(others) - upper:
                 yield Finding(
-                    "lowercase-start", value, letter, letter + 1,
+                    "lowercase-start",
+                    value,
+                    letter,
+                    letter + 1,
                     "starts in lower case; its siblings start with a capital",
                     f"'{word[:1].upper()}{word[1:]}'",
                 )
@@ -98,7 +101,10 @@ def heading_case(pairs: Sequence[Pair], names: Names) -> Iterator[Finding]:
             upper = sum(c.isupper() for c in others)
             if first is not None and first.text[0].islower() and upper > len(others) - upper:
                 yield Finding(
-                    "heading-case", value, first.start, first.end,
+                    "heading-case",
+                    value,
+                    first.start,
+                    first.end,
                     f"{group} starts in lower case; the other {group}s start with a capital",
                     f"'{first.text.capitalize()}'",
                 )
@@ -107,7 +113,10 @@ def heading_case(pairs: Sequence[Pair], names: Names) -> Iterator[Finding]:
                 fixed = word.text.capitalize() if style == "title" else word.text.lower()
                 case = "Title Case" if style == "title" else "sentence case"
                 yield Finding(
-                    "heading-case", value, word.start, word.end,
+                    "heading-case",
+                    value,
+                    word.start,
+                    word.end,
                     f"'{word.text}' does not follow the {case} of the other {group}s",
                     f"'{fixed}'",
                 )
@@ -161,8 +170,11 @@ def proper_noun_case(pairs: Sequence[Pair], names: Names) -> Iterator[Finding]:
             word = prose.word_at(at)
             where = (word.start, word.end) if word else (at, at + 1)
             yield Finding(
-                "proper-noun-case", value, *where,
-                f"'{written}' is written '{phrase}' elsewhere in this file", f"'{phrase}'",
+                "proper-noun-case",
+                value,
+                *where,
+                f"'{written}' is written '{phrase}' elsewhere in this file",
+                f"'{phrase}'",
             )
 
 
@@ -230,8 +242,10 @@ def mixed_spelling(pairs: Sequence[Pair], names: Names) -> Iterator[Finding]:
     for value, word, kind, other in found:
         if kind != majority:
             yield Finding(
-                "mixed-spelling", value, word.start, word.end,
+                "mixed-spelling",
+                value,
+                word.start,
+                word.end,
                 f"'{word.text}' is {kind} spelling; this file mostly uses {majority} spelling",
                 f"'{other}'",
             )
-

@@ -119,15 +119,20 @@ def render(job: Job, audience_name: str, fmt: str) -> Rendered:
         theme = project.theme(audience)
 
         def lay_out(document: Any) -> Any:  # the PDF, whose pages the budget counts
-            return write_format(document, theme, "pdf", pdfa=audience.pdfa,
-                                options=project.writer_options())
+            return write_format(
+                document, theme, "pdf", pdfa=audience.pdfa, options=project.writer_options()
+            )
 
         # The brief within its page budget, as `build` writes it, in either format.
         fitted = fit_brief(meeting, audience, project, source_date_epoch(), lay_out)
         document = fitted.document
         laid_out = fitted.pdf if fmt == "pdf" else None
-        data = (laid_out or write_format(document, theme, fmt, pdfa=audience.pdfa,
-                                         options=project.writer_options())).data
+        data = (
+            laid_out
+            or write_format(
+                document, theme, fmt, pdfa=audience.pdfa, options=project.writer_options()
+            )
+        ).data
     except BriefgenError as exc:
         raise _failed(exc) from None
     return Rendered(data, document.info.marking)

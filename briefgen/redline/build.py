@@ -68,8 +68,9 @@ class RedlineResult:
     redlines: list[Redline]
 
 
-def _as_built(meeting: Meeting, audience: Audience, project: Project, created: int | None
-              ) -> Document:
+def _as_built(
+    meeting: Meeting, audience: Audience, project: Project, created: int | None
+) -> Document:
     """The brief as `build` makes it: within the audience's page budget (briefgen.budget)."""
     if audience.pages is None:
         return render_document(meeting, audience, project, created)
@@ -187,8 +188,7 @@ def build_redline(
         redlines.append(result)
         theme = project.theme(audience)
         for fmt in options.formats:
-            data = write_format(result.document, theme, fmt,
-                                options=project.writer_options()).data
+            data = write_format(result.document, theme, fmt, options=project.writer_options()).data
             outputs.append((redline_path(new, audience, fmt, options.out_dir), data))
     from briefgen.pipeline import write_atomic
 

@@ -73,9 +73,7 @@ _FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
 _ZIP_MIN, _ZIP_MAX = 315532800, 4354819199  # 1980-01-01 .. 2107-12-31, what zip dates hold
 
 
-def write_docx(
-    document: Document, theme: Theme, options: WriterOptions | None = None
-) -> Written:
+def write_docx(document: Document, theme: Theme, options: WriterOptions | None = None) -> Written:
     """Render the document as DOCX: named styles only, so a Word user can restyle it.
 
     A table of contents shows the pages of `options.layout` (a PDF of the same document) until
@@ -94,8 +92,9 @@ def write_docx(
     writer.blocks(document.blocks, body, 0)
     body.append(section)
     if writer.contents:  # needs every heading written, to list and bookmark them
-        fill_contents(word, writer.contents, ref.text_width,
-                      layout.contents_pages if layout else ())
+        fill_contents(
+            word, writer.contents, ref.text_width, layout.contents_pages if layout else ()
+        )
     _page_chrome(word, info, theme)
     finish_sections(word)  # landscape pages (wide timelines): set-up and chrome of their own
     _properties(word, info)
@@ -103,17 +102,26 @@ def write_docx(
     word.save(out)
     justified = any(theme.role(role).align == "justify" for role in JUSTIFIABLE_ROLES)
     hyphenation = dictionary_for(info.language) is not None
-    package = tidy_package(out.getvalue(), Tidy(
-        marking=info.marking, font=theme.docx_font_name, hyphenate=justified and hyphenation,
-        justify=hyphenation, dated=info.dated, prune_styles=not theme.reference_docx))
+    package = tidy_package(
+        out.getvalue(),
+        Tidy(
+            marking=info.marking,
+            font=theme.docx_font_name,
+            hyphenate=justified and hyphenation,
+            justify=hyphenation,
+            dated=info.dated,
+            prune_styles=not theme.reference_docx,
+        ),
+    )
     return Written(_normalise_zip(package, info.created), Layout())
 
 
 class _Writer:
     """Appends blocks as WordprocessingML; one instance per document."""
 
-    def __init__(self, word: WordDocument, ref: Reference, theme: Theme,
-                 revisions: Revisions) -> None:
+    def __init__(
+        self, word: WordDocument, ref: Reference, theme: Theme, revisions: Revisions
+    ) -> None:
         self.revisions = revisions  # tracked changes: ids, author, date
         self.part = word.part
         self.numbering = word.part.numbering_part.element
@@ -167,45 +175,65 @@ class _Writer:
                 case _:
                     assert_never(block)
 
-    def paragraph(self, out: BaseOxmlElement, style_id: str, inlines: Sequence[Inline]
-                  ) -> BaseOxmlElement:
+    def paragraph(
+        self, out: BaseOxmlElement, style_id: str, inlines: Sequence[Inline]
+    ) -> BaseOxmlElement:
         p = paragraph(out, style_id)
         self.revisions.mark_paragraph(p, change_of(tuple(inlines)))
         self.inlines(p, inlines, bold=False, italic=False, link=False)
         return p
 
-    def inlines(self, parent: BaseOxmlElement, inlines: Sequence[Inline], *, bold: bool,
-                italic: bool, link: bool, change: str = "") -> None:
+    def inlines(
+        self,
+        parent: BaseOxmlElement,
+        inlines: Sequence[Inline],
+        *,
+        bold: bool,
+        italic: bool,
+        link: bool,
+        change: str = "",
+    ) -> None:
         for node in inlines:
             match node:
                 case Text(text=text):
-                    self.revisions.track(run(self.revisions.holder(parent, change), text,
-                                             "Hyperlink" if link else "", bold, italic), change)
+                    self.revisions.track(
+                        run(
+                            self.revisions.holder(parent, change),
+                            text,
+                            "Hyperlink" if link else "",
+                            bold,
+                            italic,
+                        ),
+                        change,
+                    )
                 case Strong(children=children):
-                    self.inlines(parent, children, bold=True, italic=italic, link=link,
-                                 change=change)
+                    self.inlines(
+                        parent, children, bold=True, italic=italic, link=link, change=change
+                    )
                 case Emphasis(children=children):
-                    self.inlines(parent, children, bold=bold, italic=True, link=link,
-                                 change=change)
+                    self.inlines(parent, children, bold=bold, italic=True, link=link, change=change)
                 case Link(url=url, children=children):
                     label = children or (Text(url),)
                     if link:  # Word cannot nest hyperlinks; the outer one wins
-                        self.inlines(parent, label, bold=bold, italic=italic, link=True,
-                                     change=change)
+                        self.inlines(
+                            parent, label, bold=bold, italic=italic, link=True, change=change
+                        )
                         continue
-                    rid = self.part.relate_to(url, RT.HYPERLINK,
-                                              is_external=True)
+                    rid = self.part.relate_to(url, RT.HYPERLINK, is_external=True)
                     hyperlink = SubElement(parent, w("hyperlink"), {qn("r:id"): rid})
-                    self.inlines(hyperlink, label, bold=bold, italic=italic, link=True,
-                                 change=change)
+                    self.inlines(
+                        hyperlink, label, bold=bold, italic=italic, link=True, change=change
+                    )
                 case LineBreak():
                     SubElement(run(self.revisions.holder(parent, change), ""), w("br"))
                 case Insertion(children=children):
-                    self.inlines(parent, children, bold=bold, italic=italic, link=link,
-                                 change="ins")
+                    self.inlines(
+                        parent, children, bold=bold, italic=italic, link=link, change="ins"
+                    )
                 case Deletion(children=children):
-                    self.inlines(parent, children, bold=bold, italic=italic, link=link,
-                                 change="del")
+                    self.inlines(
+                        parent, children, bold=bold, italic=italic, link=link, change="del"
+                    )
                 case _:
                     assert_never(node)
 
@@ -236,9 +264,11 @@ class _Writer:
     def table(self, block: Table, out: BaseOxmlElement) -> None:
         widths = column_widths(block.widths, len(block.header), self.ref.text_width)
         tbl = grid(out, "BriefTable", widths, CELL_PADDING)
-        describe_table(tbl, self.section or "Table",
-                       f"{len(block.rows)} rows; columns: "
-                       + ", ".join(plain_text(c) for c in block.header))
+        describe_table(
+            tbl,
+            self.section or "Table",
+            f"{len(block.rows)} rows; columns: " + ", ".join(plain_text(c) for c in block.header),
+        )
         for index, cells in enumerate((block.header, *block.rows)):
             tr = SubElement(tbl, w("tr"))
             tr_pr = SubElement(tr, w("trPr"))
@@ -266,14 +296,20 @@ class _Writer:
         longest = max(len(f.label) for f in block.fields) * self.label_size * 0.6
         label = round(field_label_width(longest) * 20)
         tbl = grid(out, "FieldTable", [label, self.ref.text_width - label], 0)
-        describe_table(tbl, "Meeting details",
-                       ", ".join(f.label for f in block.fields) + " of " + self.section)
+        describe_table(
+            tbl, "Meeting details", ", ".join(f.label for f in block.fields) + " of " + self.section
+        )
         for item in block.fields:
             tr = SubElement(tbl, w("tr"))
             kind = self.revisions.mark_row(tr, (item.value,))
             label_p = paragraph(cell(tr, label), "FieldLabel")
-            self.inlines(label_p, (kind((Text(item.label),)),) if kind else (Text(item.label),),
-                         bold=False, italic=False, link=False)
+            self.inlines(
+                label_p,
+                (kind((Text(item.label),)),) if kind else (Text(item.label),),
+                bold=False,
+                italic=False,
+                link=False,
+            )
             p = paragraph(cell(tr, self.ref.text_width - label), "FieldValue")
             self.inlines(p, item.value, bold=False, italic=False, link=False)
 
@@ -289,8 +325,12 @@ def _page_chrome(word: WordDocument, info: DocumentInfo, theme: Theme) -> None:
     # page label, then the marking centred on the line under them.
     page = theme.page
     text_width = page.size_points[0] - (page.margin_left + page.margin_right) * POINTS_PER_MM
-    run(line, footer_text(theme.footer_text or info.title, info.page_label, text_width,
-                          theme.role("footer").size))
+    run(
+        line,
+        footer_text(
+            theme.footer_text or info.title, info.page_label, text_width, theme.role("footer").size
+        ),
+    )
     run(line, "\t")
     for index, piece in enumerate(_PLACEHOLDER.split(info.page_label)):
         if index % 2:  # the split puts each placeholder's name at odd positions
@@ -312,8 +352,7 @@ def _story(part: HeaderPart | FooterPart) -> BaseOxmlElement:
 def _field(p: BaseOxmlElement, instruction: str) -> None:
     """A complex field with a cached "1" so the text reads right before Word updates it."""
     SubElement(SubElement(p, R), w("fldChar"), {w("fldCharType"): "begin"})
-    SubElement(SubElement(p, R), w("instrText"), {PRESERVE: "preserve"}).text = (
-        f" {instruction} ")
+    SubElement(SubElement(p, R), w("instrText"), {PRESERVE: "preserve"}).text = f" {instruction} "
     SubElement(SubElement(p, R), w("fldChar"), {w("fldCharType"): "separate"})
     run(p, "1")
     SubElement(SubElement(p, R), w("fldChar"), {w("fldCharType"): "end"})

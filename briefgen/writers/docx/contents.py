@@ -20,8 +20,12 @@ from briefgen.document import TableOfContents
 
 RANGE = "_BriefgenContents"  # the bookmark around everything the contents list
 _LEVELS = {"Title": 0, "Heading1": 1, "Heading2": 2, "Heading3": 3}
-_NAMES = {"Title": "Title", "Heading1": "Heading 1", "Heading2": "Heading 2",
-          "Heading3": "Heading 3"}
+_NAMES = {
+    "Title": "Title",
+    "Heading1": "Heading 1",
+    "Heading2": "Heading 2",
+    "Heading3": "Heading 3",
+}
 _FIRST_BOOKMARK_ID = 9000  # clear of any bookmark a template might bring
 
 
@@ -29,8 +33,12 @@ def _w(tag: str) -> str:
     return qn(f"w:{tag}")
 
 
-def fill_contents(word: WordDocument, items: Sequence[tuple[TableOfContents, BaseOxmlElement]],
-                  text_width: int, pages_found: Sequence[Sequence[int]] = ()) -> None:
+def fill_contents(
+    word: WordDocument,
+    items: Sequence[tuple[TableOfContents, BaseOxmlElement]],
+    text_width: int,
+    pages_found: Sequence[Sequence[int]] = (),
+) -> None:
     """Replace each placeholder paragraph by the contents of what follows it; `pages_found`
     has the page of each entry per contents, as a PDF of the same document laid them out."""
     body = word.element.body
@@ -38,7 +46,7 @@ def fill_contents(word: WordDocument, items: Sequence[tuple[TableOfContents, Bas
     for index, (block, placeholder) in enumerate(items):
         found = pages_found[index] if index < len(pages_found) else ()
         children = list(body)
-        after = children[children.index(placeholder) + 1:]
+        after = children[children.index(placeholder) + 1 :]
         targets: list[tuple[int, str, str]] = []  # level, text, bookmark
         for p in (c for c in after if c.tag == _w("p")):
             style = p.find(f"{_w('pPr')}/{_w('pStyle')}")
@@ -52,12 +60,15 @@ def fill_contents(word: WordDocument, items: Sequence[tuple[TableOfContents, Bas
         if paragraphs:  # the range Word rebuilds the list from, when asked to
             _bookmark_range(paragraphs[0], paragraphs[-1], RANGE, bookmark)
             bookmark += 1
-        styles = ",".join(f"{_NAMES[s]},{lvl + 1}" for s, lvl in _LEVELS.items()
-                          if lvl <= block.depth)
+        styles = ",".join(
+            f"{_NAMES[s]},{lvl + 1}" for s, lvl in _LEVELS.items() if lvl <= block.depth
+        )
         instruction = f' TOC \\b {RANGE} \\h \\z \\t "{styles}" '
         pages = found if len(found) == len(targets) else ()
-        entries = [_entry(level, text, name, str(pages[i]) if pages else "")
-                   for i, (level, text, name) in enumerate(targets)] or [_paragraph("TOC1")]
+        entries = [
+            _entry(level, text, name, str(pages[i]) if pages else "")
+            for i, (level, text, name) in enumerate(targets)
+        ] or [_paragraph("TOC1")]
         _field_start(entries[0], instruction)
         SubElement(SubElement(entries[-1], _w("r")), _w("fldChar"), {_w("fldCharType"): "end"})
         for entry in entries:
@@ -67,8 +78,9 @@ def fill_contents(word: WordDocument, items: Sequence[tuple[TableOfContents, Bas
 
 
 def _paragraph(style: str) -> BaseOxmlElement:
-    p: BaseOxmlElement = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style}"/>'
-                                   "</w:pPr></w:p>")
+    p: BaseOxmlElement = parse_xml(
+        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p>'
+    )
     return p
 
 
@@ -78,8 +90,13 @@ def _entry(level: int, text: str, bookmark: str, page: str) -> BaseOxmlElement:
     link = SubElement(p, _w("hyperlink"), {_w("anchor"): bookmark, _w("history"): "1"})
     _text(link, text)
     SubElement(SubElement(link, _w("r")), _w("tab"))
-    runs = [("fldChar", "begin"), ("instrText", f" PAGEREF {bookmark} \\h "),
-            ("fldChar", "separate"), ("t", page), ("fldChar", "end")]
+    runs = [
+        ("fldChar", "begin"),
+        ("instrText", f" PAGEREF {bookmark} \\h "),
+        ("fldChar", "separate"),
+        ("t", page),
+        ("fldChar", "end"),
+    ]
     for tag, value in runs:
         if tag == "t" and not value:
             continue
@@ -112,8 +129,7 @@ def _bookmark(p: BaseOxmlElement, name: str, number: int) -> None:
     _bookmark_range(p, p, name, number)
 
 
-def _bookmark_range(first: BaseOxmlElement, last: BaseOxmlElement, name: str, number: int
-                    ) -> None:
+def _bookmark_range(first: BaseOxmlElement, last: BaseOxmlElement, name: str, number: int) -> None:
     start = first.makeelement(_w("bookmarkStart"), {_w("id"): str(number), _w("name"): name})
     ppr = first.find(_w("pPr"))
     first.insert(list(first).index(ppr) + 1 if ppr is not None else 0, start)
@@ -129,10 +145,13 @@ def _ensure_styles(word: WordDocument, levels: int, width: int) -> None:
         if styles.get_by_id(style_id) is not None:
             continue
         bold = "<w:rPr><w:b/></w:rPr>" if level == 1 else ""
-        styles.append(parse_xml(
-            f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="{style_id}">'
-            f'<w:name w:val="toc {level}"/><w:basedOn w:val="Normal"/>'
-            '<w:next w:val="Normal"/><w:uiPriority w:val="39"/><w:unhideWhenUsed/>'
-            f'<w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{width}"/></w:tabs>'
-            f'<w:spacing w:before="{120 if level == 1 else 0}" w:after="60"/>'
-            f'<w:ind w:left="{280 * (level - 1)}"/></w:pPr>{bold}</w:style>'))
+        styles.append(
+            parse_xml(
+                f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="{style_id}">'
+                f'<w:name w:val="toc {level}"/><w:basedOn w:val="Normal"/>'
+                '<w:next w:val="Normal"/><w:uiPriority w:val="39"/><w:unhideWhenUsed/>'
+                f'<w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{width}"/></w:tabs>'
+                f'<w:spacing w:before="{120 if level == 1 else 0}" w:after="60"/>'
+                f'<w:ind w:left="{280 * (level - 1)}"/></w:pPr>{bold}</w:style>'
+            )
+        )

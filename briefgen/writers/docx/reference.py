@@ -28,20 +28,32 @@ from briefgen.theme import RoleStyle, Theme
 from briefgen.writers.docx.roles import ALIGN, BUILTIN_ROLES, CUSTOM_ROLES
 
 # Word style id -> role; ids are the names without spaces, as python-docx and Word make them.
-_ROLE_OF = {name.replace(" ", ""): role
-            for name, role in {**BUILTIN_ROLES, **CUSTOM_ROLES}.items()}
+_ROLE_OF = {name.replace(" ", ""): role for name, role in {**BUILTIN_ROLES, **CUSTOM_ROLES}.items()}
 # Which styles an explicitly set theme colour recolours.
-_COLOUR_STYLES = {"heading": ("Title", "Heading1", "Heading2", "Heading3"), "text": ("Normal",),
-                  "link": ("Hyperlink",), "marking": ("Marking", "MarkingText"),
-                  "table_header_text": ("TableHeader",)}
+_COLOUR_STYLES = {
+    "heading": ("Title", "Heading1", "Heading2", "Heading3"),
+    "text": ("Normal",),
+    "link": ("Hyperlink",),
+    "marking": ("Marking", "MarkingText"),
+    "table_header_text": ("TableHeader",),
+}
 _LISTS = tuple(f"List{kind}{n}" for kind in ("Bullet", "Number") for n in ("", "2", "3"))
 _REFS = ("basedOn", "next", "link")
 # settings.xml is order-sensitive: themeFontLang comes before these.
-_AFTER_THEME_FONT_LANG = ("w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
-                          "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions",
-                          "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
-                          "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol",
-                          "w:listSeparator")
+_AFTER_THEME_FONT_LANG = (
+    "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures",
+    "w:forceUpgrade",
+    "w:captions",
+    "w:readModeInkLockDown",
+    "w:smartTagType",
+    "sl:schemaLibrary",
+    "w:shapeDefaults",
+    "w:doNotEmbedSmartTags",
+    "w:decimalSymbol",
+    "w:listSeparator",
+)
 
 
 def _w(tag: str) -> str:
@@ -69,8 +81,10 @@ def adopt_reference(theme: Theme, themed: WordDocument) -> tuple[WordDocument, i
     _language_slots(user)
     _apply_theme(user, theme)
     text_width = _page(user, theme, themed)
-    for style_id, stops in (("Header", (WD_TAB_ALIGNMENT.CENTER, WD_TAB_ALIGNMENT.RIGHT)),
-                            ("Footer", (WD_TAB_ALIGNMENT.RIGHT,))):
+    for style_id, stops in (
+        ("Header", (WD_TAB_ALIGNMENT.CENTER, WD_TAB_ALIGNMENT.RIGHT)),
+        ("Footer", (WD_TAB_ALIGNMENT.RIGHT,)),
+    ):
         # The writer lays out header and footer lines with these stops (see docx_styles).
         tabs = _style(user, style_id).paragraph_format.tab_stops
         tabs.clear_all()
@@ -100,7 +114,8 @@ def _empty(user: WordDocument) -> None:
     # python-docx would not find the part and add a second /docProps/core.xml to the zip.
     for rId, rel in list(user.part.package.rels.items()):
         misspelt = rel.reltype.endswith("/metadata/core-properties") != (
-            rel.reltype == RT.CORE_PROPERTIES)
+            rel.reltype == RT.CORE_PROPERTIES
+        )
         if rel.reltype == RT.THUMBNAIL or misspelt:
             del user.part.package.rels[rId]
     for rId, rel in list(user.part.rels.items()):
@@ -120,8 +135,12 @@ class _Merge:
             self.copied_numbering = False
         except KeyError:  # no lists in the file: take the themed numbering whole, ids and all
             package = user.part.package
-            part = NumberingPart.load(package.next_partname("/word/numbering%d.xml"),
-                                      CT.WML_NUMBERING, themed.part.numbering_part.blob, package)
+            part = NumberingPart.load(
+                package.next_partname("/word/numbering%d.xml"),
+                CT.WML_NUMBERING,
+                themed.part.numbering_part.blob,
+                package,
+            )
             user.part.relate_to(part, RT.NUMBERING)
             self.numbering = part.element
             self.copied_numbering = True
@@ -157,8 +176,10 @@ class _Merge:
         style = self.by_id.pop(old)
         style.set(_w("styleId"), new)
         self.by_id[new] = style
-        for root, tags in ((self.styles, _REFS), (self.numbering, ("pStyle", "styleLink",
-                                                                   "numStyleLink"))):
+        for root, tags in (
+            (self.styles, _REFS),
+            (self.numbering, ("pStyle", "styleLink", "numStyleLink")),
+        ):
             for tag in tags:
                 for child in root.iter(_w(tag)):
                     if child.get(_w("val")) == old:
@@ -180,17 +201,28 @@ class _Merge:
             ppr.remove(old)
         new_pr = copy.deepcopy(num_pr)
         new_pr.find(_w("numId")).set(_w("val"), self._copy_num(themed_num, force=True))
-        ppr.insert_element_before(new_pr, "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
-                                  "w:spacing", "w:ind", "w:jc", "w:outlineLvl")
+        ppr.insert_element_before(
+            new_pr,
+            "w:suppressLineNumbers",
+            "w:pBdr",
+            "w:shd",
+            "w:tabs",
+            "w:spacing",
+            "w:ind",
+            "w:jc",
+            "w:outlineLvl",
+        )
 
     def _copy_num(self, themed_num_id: str, force: bool = False) -> str:
         if self.copied_numbering and not force:
             return themed_num_id
         abstract_id = self.source_numbering.xpath(
-            f'w:num[@w:numId="{themed_num_id}"]/w:abstractNumId/@w:val')[0]
+            f'w:num[@w:numId="{themed_num_id}"]/w:abstractNumId/@w:val'
+        )[0]
         if abstract_id not in self.abstracts:
-            abstract = copy.deepcopy(self.source_numbering.xpath(
-                f'w:abstractNum[@w:abstractNumId="{abstract_id}"]')[0])
+            abstract = copy.deepcopy(
+                self.source_numbering.xpath(f'w:abstractNum[@w:abstractNumId="{abstract_id}"]')[0]
+            )
             used = [int(v) for v in self.numbering.xpath("w:abstractNum/@w:abstractNumId")]
             new_id = str(max(used, default=-1) + 1)
             abstract.set(_w("abstractNumId"), new_id)
@@ -225,12 +257,17 @@ def _language_slots(user: WordDocument) -> None:
         rpr = OxmlElement("w:rPr")
         rpr_default.append(rpr)
     if rpr.find(_w("lang")) is None:
-        rpr.insert_element_before(OxmlElement("w:lang", {_w("val"): "en-GB"}),
-                                  "w:eastAsianLayout", "w:specVanish", "w:oMath")
+        rpr.insert_element_before(
+            OxmlElement("w:lang", {_w("val"): "en-GB"}),
+            "w:eastAsianLayout",
+            "w:specVanish",
+            "w:oMath",
+        )
     settings = user.settings.element
     if settings.find(_w("themeFontLang")) is None:
-        settings.insert_element_before(OxmlElement("w:themeFontLang", {_w("val"): "en-GB"}),
-                                       *_AFTER_THEME_FONT_LANG)
+        settings.insert_element_before(
+            OxmlElement("w:themeFontLang", {_w("val"): "en-GB"}), *_AFTER_THEME_FONT_LANG
+        )
 
 
 def _style(user: WordDocument, style_id: str) -> Any:  # python-docx's style classes
@@ -258,8 +295,10 @@ def _apply_theme(user: WordDocument, theme: Theme) -> None:
 def _set_font(rpr: BaseOxmlElement, name: str) -> None:
     for old in rpr.findall(_w("rFonts")):
         rpr.remove(old)
-    rpr.insert(0 if rpr.find(_w("rStyle")) is None else 1, OxmlElement(
-        "w:rFonts", {_w(slot): name for slot in ("ascii", "hAnsi", "eastAsia", "cs")}))
+    rpr.insert(
+        0 if rpr.find(_w("rStyle")) is None else 1,
+        OxmlElement("w:rFonts", {_w(slot): name for slot in ("ascii", "hAnsi", "eastAsia", "cs")}),
+    )
 
 
 def _apply_role(style: Any, role: RoleStyle) -> None:

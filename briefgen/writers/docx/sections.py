@@ -21,9 +21,21 @@ _REFERENCES = (qn("w:headerReference"), qn("w:footerReference"))
 _RELATION_ATTRIBUTES = (qn("r:embed"), qn("r:id"), qn("r:link"))
 _PAGE_BREAK = f"{qn('w:r')}/{qn('w:br')}[@{qn('w:type')}='page']"
 # What may precede w:tabs in a w:pPr, in the schema's order.
-_BEFORE_TABS = {qn(f"w:{t}") for t in ("pStyle", "keepNext", "keepLines", "pageBreakBefore",
-                                       "framePr", "widowControl", "numPr",
-                                       "suppressLineNumbers", "pBdr", "shd")}
+_BEFORE_TABS = {
+    qn(f"w:{t}")
+    for t in (
+        "pStyle",
+        "keepNext",
+        "keepLines",
+        "pageBreakBefore",
+        "framePr",
+        "widowControl",
+        "numPr",
+        "suppressLineNumbers",
+        "pBdr",
+        "shd",
+    )
+}
 
 
 def _w(tag: str) -> str:
@@ -37,8 +49,12 @@ def break_section(out: BaseOxmlElement, landscape: bool) -> None:
     paragraph holding only a page break becomes the break, so no blank page appears.
     """
     last = out[-1] if len(out) else None
-    if last is not None and last.tag == _w("p") and last.find(_PAGE_BREAK) is not None \
-            and len(last.findall(_w("r"))) == 1:
+    if (
+        last is not None
+        and last.tag == _w("p")
+        and last.find(_PAGE_BREAK) is not None
+        and len(last.findall(_w("r"))) == 1
+    ):
         last.remove(last.find(_w("r")))
         p = last
     else:
@@ -119,8 +135,9 @@ def _fit_chrome(word: WordDocument, sections: list[BaseOxmlElement]) -> None:
             sect.remove(child)
         if _is_landscape(sect) and not _is_landscape(first):
             if turned is None:
-                turned = [_turned_copy(word, ref, portrait_width, _text_width(sect))
-                          for ref in references]
+                turned = [
+                    _turned_copy(word, ref, portrait_width, _text_width(sect)) for ref in references
+                ]
             chosen = turned
         else:
             chosen = references
@@ -133,14 +150,15 @@ def _text_width(sect: BaseOxmlElement) -> int:
     return int(size.get(_w("w"))) - int(margins.get(_w("left"))) - int(margins.get(_w("right")))
 
 
-def _turned_copy(word: WordDocument, reference: BaseOxmlElement, portrait: int, landscape: int
-                 ) -> BaseOxmlElement:
+def _turned_copy(
+    word: WordDocument, reference: BaseOxmlElement, portrait: int, landscape: int
+) -> BaseOxmlElement:
     """A copy of a header or footer whose tab stops are moved from one text width to another."""
     document_part = word.part
     old_part: Any = document_part.related_parts[reference.get(qn("r:id"))]
     is_header = reference.tag == _w("headerReference")
-    new_part, rid = (document_part.add_header_part() if is_header  # type: ignore[no-untyped-call]
-                     else document_part.add_footer_part())  # type: ignore[no-untyped-call]
+    add_part = document_part.add_header_part if is_header else document_part.add_footer_part
+    new_part, rid = add_part()  # type: ignore[no-untyped-call]
     element = new_part.element
     for child in list(element):
         element.remove(child)
@@ -151,9 +169,12 @@ def _turned_copy(word: WordDocument, reference: BaseOxmlElement, portrait: int, 
             old = node.get(attribute)
             if old and old in old_part.rels:
                 rel = old_part.rels[old]
-                node.set(attribute, new_part.relate_to(rel.target_part, rel.reltype)
-                         if not rel.is_external else
-                         new_part.relate_to(rel.target_ref, rel.reltype, is_external=True))
+                node.set(
+                    attribute,
+                    new_part.relate_to(rel.target_part, rel.reltype)
+                    if not rel.is_external
+                    else new_part.relate_to(rel.target_ref, rel.reltype, is_external=True),
+                )
     styles = word.styles.element
     for p in element.iter(_w("p")):
         style_id = p.find(f"{_w('pPr')}/{_w('pStyle')}")
@@ -176,5 +197,8 @@ def _move_stops(p: BaseOxmlElement, stops: list[BaseOxmlElement], scale: float) 
     for stop in stops:
         position = int(stop.get(_w("pos")))
         SubElement(tabs, _w("tab"), {_w("val"): "clear", _w("pos"): str(position)})
-        SubElement(tabs, _w("tab"), {_w("val"): stop.get(_w("val")),
-                                     _w("pos"): str(round(position * scale))})
+        SubElement(
+            tabs,
+            _w("tab"),
+            {_w("val"): stop.get(_w("val")), _w("pos"): str(round(position * scale))},
+        )

@@ -118,8 +118,11 @@ def _run_properties(theme: Theme, role: str) -> BaseOxmlElement:
     r = theme.role(role)
     name = theme.docx_font_name
     rpr = OxmlElement("w:rPr")
-    rpr.append(OxmlElement("w:rFonts", {qn(f"w:{slot}"): name
-                                        for slot in ("ascii", "hAnsi", "eastAsia", "cs")}))
+    rpr.append(
+        OxmlElement(
+            "w:rFonts", {qn(f"w:{slot}"): name for slot in ("ascii", "hAnsi", "eastAsia", "cs")}
+        )
+    )
     for tag, on in (("b", r.bold), ("bCs", r.bold), ("i", r.italic), ("iCs", r.italic)):
         rpr.append(OxmlElement(f"w:{tag}", None if on else {qn("w:val"): "0"}))
     rpr.append(OxmlElement("w:color", {qn("w:val"): _colour(theme, role)}))
@@ -137,8 +140,15 @@ def _replace_run_properties(style: BaseOxmlElement, rpr: BaseOxmlElement) -> Non
 
 
 def _border(side: str, colour: str, eighths: int = 4, space: int = 0) -> BaseOxmlElement:
-    return OxmlElement(f"w:{side}", {qn("w:val"): "single", qn("w:sz"): str(eighths),
-                                     qn("w:space"): str(space), qn("w:color"): colour})
+    return OxmlElement(
+        f"w:{side}",
+        {
+            qn("w:val"): "single",
+            qn("w:sz"): str(eighths),
+            qn("w:space"): str(space),
+            qn("w:color"): colour,
+        },
+    )
 
 
 def _restyle(doc: WordDocument, theme: Theme, text_width: int) -> None:
@@ -183,7 +193,8 @@ def _restyle(doc: WordDocument, theme: Theme, text_width: int) -> None:
     bdr = OxmlElement("w:pBdr")
     bdr.append(_border("bottom", theme.colours.rule[1:], eighths=5, space=1))
     styles["Heading 1"].element.get_or_add_pPr().insert_element_before(
-        bdr, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:outlineLvl")
+        bdr, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:outlineLvl"
+    )
     _defaults(doc, theme)
     _add_character_and_table_styles(doc, theme)
     _bullets(doc, theme)
@@ -214,12 +225,19 @@ def _add_character_and_table_styles(doc: WordDocument, theme: Theme) -> None:
     link.unhide_when_used = True
     link.priority = 99
     border = c.table_border[1:]
-    sides = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="{border}"/>'
-                    for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    stripe = "" if c.table_stripe is None else (
-        '<w:tblStylePr w:type="band2Horz"><w:tblPr/><w:tcPr>'
-        f'<w:shd w:val="clear" w:color="auto" w:fill="{c.table_stripe[1:]}"/>'
-        "</w:tcPr></w:tblStylePr>")
+    sides = "".join(
+        f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="{border}"/>'
+        for s in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    stripe = (
+        ""
+        if c.table_stripe is None
+        else (
+            '<w:tblStylePr w:type="band2Horz"><w:tblPr/><w:tcPr>'
+            f'<w:shd w:val="clear" w:color="auto" w:fill="{c.table_stripe[1:]}"/>'
+            "</w:tcPr></w:tblStylePr>"
+        )
+    )
     # Padding as in the PDF: 5 pt left/right, 3 pt top, 4 pt bottom.
     brief_table = parse_xml(
         f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="BriefTable">'
@@ -247,12 +265,14 @@ def _add_character_and_table_styles(doc: WordDocument, theme: Theme) -> None:
     doc.styles.element.append(brief_table)
     doc.styles.element.append(field_table)
     # Strong and Emphasis are the template's; bold italic text gets a style of its own.
-    doc.styles.element.append(parse_xml(
-        f'<w:style {nsdecls("w")} w:type="character" w:customStyle="1" '
-        'w:styleId="StrongEmphasis"><w:name w:val="Strong Emphasis"/>'
-        '<w:basedOn w:val="Strong"/><w:uiPriority w:val="22"/><w:qFormat/>'
-        "<w:rPr><w:b/><w:bCs/><w:i/><w:iCs/></w:rPr></w:style>"
-    ))
+    doc.styles.element.append(
+        parse_xml(
+            f'<w:style {nsdecls("w")} w:type="character" w:customStyle="1" '
+            'w:styleId="StrongEmphasis"><w:name w:val="Strong Emphasis"/>'
+            '<w:basedOn w:val="Strong"/><w:uiPriority w:val="22"/><w:qFormat/>'
+            "<w:rPr><w:b/><w:bCs/><w:i/><w:iCs/></w:rPr></w:style>"
+        )
+    )
 
 
 def _bullets(doc: WordDocument, theme: Theme) -> None:

@@ -78,8 +78,9 @@ def _image(path: Path) -> Image:
     except FileNotFoundError:
         raise ThemeError(f"logo {path} not found", hint="check logo.file in the theme") from None
     except Exception as exc:  # python-docx raises several kinds for a damaged or odd image
-        raise ThemeError(f"logo {path} cannot be read as an image: {exc}",
-                         hint="save the logo as PNG (or JPEG)") from exc
+        raise ThemeError(
+            f"logo {path} cannot be read as an image: {exc}", hint="save the logo as PNG (or JPEG)"
+        ) from exc
 
 
 def _table_style(doc: WordDocument, theme: Theme) -> None:
@@ -97,13 +98,19 @@ def _table_style(doc: WordDocument, theme: Theme) -> None:
     # side is switched off here; schema order: top, left, bottom, right, insideH, insideV.
     kept = {"striped": {"bottom": 6}, "minimal": {"top": 8, "bottom": 8}}[theme.table_style]
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(_border(side, border, kept[side]) if side in kept else
-                       OxmlElement(f"w:{side}", {_w("val"): "nil"}))
+        borders.append(
+            _border(side, border, kept[side])
+            if side in kept
+            else OxmlElement(f"w:{side}", {_w("val"): "nil"})
+        )
     if theme.table_style == "striped":
         stripe = (theme.colours.table_stripe or "#" + _STRIPE)[1:]
-        style.append(parse_xml(
-            f'<w:tblStylePr {nsdecls("w")} w:type="band2Horz"><w:tblPr/><w:tcPr>'
-            f'<w:shd w:val="clear" w:color="auto" w:fill="{stripe}"/></w:tcPr></w:tblStylePr>'))
+        style.append(
+            parse_xml(
+                f'<w:tblStylePr {nsdecls("w")} w:type="band2Horz"><w:tblPr/><w:tcPr>'
+                f'<w:shd w:val="clear" w:color="auto" w:fill="{stripe}"/></w:tcPr></w:tblStylePr>'
+            )
+        )
         return
     first_row = style.find(f"{_w('tblStylePr')}[@{_w('type')}='firstRow']/{_w('tcPr')}")
     for child in list(first_row):
@@ -113,8 +120,10 @@ def _table_style(doc: WordDocument, theme: Theme) -> None:
 
 
 def _border(side: str, colour: str, eighths: int) -> BaseOxmlElement:
-    return OxmlElement(f"w:{side}", {_w("val"): "single", _w("sz"): str(eighths),
-                                     _w("space"): "0", _w("color"): colour})
+    return OxmlElement(
+        f"w:{side}",
+        {_w("val"): "single", _w("sz"): str(eighths), _w("space"): "0", _w("color"): colour},
+    )
 
 
 def has_header(theme: Theme) -> bool:
@@ -192,8 +201,9 @@ def _logo_run(p: BaseOxmlElement, part: StoryPart, theme: Theme, docpr_id: int |
     assert logo is not None
     path = theme.file_path(logo.file)
     image = _image(path)
-    width, height = theme.logo_size((image.px_width, image.px_height),
-                                    header=logo.placement != "title")
+    width, height = theme.logo_size(
+        (image.px_width, image.px_height), header=logo.placement != "title"
+    )
     inline = part.new_pic_inline(str(path), Mm(width), Mm(height))
     # Screen readers read descr; Word shows it as the picture's alt text.
     inline.docPr.set("descr", logo.alt)

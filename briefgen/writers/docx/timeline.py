@@ -33,8 +33,9 @@ def _w(tag: str) -> str:
     return qn(f"w:{tag}")
 
 
-def write_timeline(block: d.Timeline, out: BaseOxmlElement, theme: Theme, text_width: int,
-                   level: int = 0) -> None:
+def write_timeline(
+    block: d.Timeline, out: BaseOxmlElement, theme: Theme, text_width: int, level: int = 0
+) -> None:
     """Append caption, chart table, legend and undated initiatives; `text_width` in twips.
     The caption is a heading at outline `level` (the PDF's H tag); the table says what the
     chart shows as its description (Word's alt text for a table)."""
@@ -65,8 +66,7 @@ def write_timeline(block: d.Timeline, out: BaseOxmlElement, theme: Theme, text_w
     if undated:
         p = paragraph(out, STYLE)
         run(p, f"{block.undated_label}:", bold=True)
-        run(p, " " + "; ".join(r.label + (f" ({r.cadence})" if r.cadence else "")
-                                for r in undated))
+        run(p, " " + "; ".join(r.label + (f" ({r.cadence})" if r.cadence else "") for r in undated))
     if plan is not None and plan.landscape:
         break_section(out, landscape=True)
 
@@ -94,11 +94,19 @@ class _Table:
         self.marker = block.marker
         tbl = grid(out, "BriefTable", [self.name, *self.columns], 0)
         dated = [r for r in block.rows if r.dated]
-        days = [day for r in dated for day in (r.start, r.end, *(m.date for m in r.milestones))
-                if day is not None]
-        describe_table(tbl, block.title or "Timeline",
-                       timeline_alt(len(dated), min(days, default=None), max(days, default=None),
-                                    block.marker))
+        days = [
+            day
+            for r in dated
+            for day in (r.start, r.end, *(m.date for m in r.milestones))
+            if day is not None
+        ]
+        describe_table(
+            tbl,
+            block.title or "Timeline",
+            timeline_alt(
+                len(dated), min(days, default=None), max(days, default=None), block.marker
+            ),
+        )
         tbl_pr = tbl.find(_w("tblPr"))
         tbl_pr.find(_w("tblLook")).set(_w("noHBand"), "1")  # stripes go per initiative
         margins = tbl_pr.makeelement(_w("tblCellMar"), {})
@@ -110,9 +118,16 @@ class _Table:
         borders = tbl_pr.makeelement(_w("tblBorders"), {})
         for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
             across = side == "insideH"
-            SubElement(borders, _w(side), {
-                _w("val"): "single", _w("sz"): "2" if side == "insideV" else "6",
-                _w("space"): "0", _w("color"): "FFFFFF" if across else self.colours["grid"][1:]})
+            SubElement(
+                borders,
+                _w(side),
+                {
+                    _w("val"): "single",
+                    _w("sz"): "2" if side == "insideV" else "6",
+                    _w("space"): "0",
+                    _w("color"): "FFFFFF" if across else self.colours["grid"][1:],
+                },
+            )
         tbl_pr.find(_w("tblLayout")).addprevious(borders)
         if block.marker and plan.ticks[0].start <= block.marker < plan.ticks[-1].end:
             # The rule goes on the nearer edge of the date's column, drawn as a left border where
@@ -135,13 +150,18 @@ class _Table:
         two = any(g.label for g in plan.groups)
         if two:
             tr = self.row(tbl, header=True)
-            self.text(self.cell(tr, self.name, fill=header, merge="restart"), name, bold=True,
-                      colour=self.colours["header_text"])
+            self.text(
+                self.cell(tr, self.name, fill=header, merge="restart"),
+                name,
+                bold=True,
+                colour=self.colours["header_text"],
+            )
             for group in plan.groups:
-                width = sum(self.columns[group.first:group.first + group.count])
+                width = sum(self.columns[group.first : group.first + group.count])
                 tc = self.cell(tr, width, fill=header, span=group.count)
-                self.text(tc, group.label, bold=True, colour=self.colours["header_text"],
-                          align="center")
+                self.text(
+                    tc, group.label, bold=True, colour=self.colours["header_text"], align="center"
+                )
         tr = self.row(tbl, header=True)
         tc = self.cell(tr, self.name, fill=header, merge="continue" if two else None)
         self.text(tc, "" if two else name, bold=True, colour=self.colours["header_text"])
@@ -154,8 +174,11 @@ class _Table:
         plan = self.plan
         lanes = self.label_lanes(row)
         tr = self.row(tbl)
-        self.text(self.cell(tr, self.name, fill=stripe, merge="restart" if lanes else None),
-                  row.label, keep=bool(lanes))
+        self.text(
+            self.cell(tr, self.name, fill=stripe, merge="restart" if lanes else None),
+            row.label,
+            keep=bool(lanes),
+        )
         span = plan.span(row)
         marks = [plan.column(m.date) for m in row.milestones]
         for index in range(len(plan.ticks)):
@@ -166,10 +189,13 @@ class _Table:
                     text += _OPEN_END
                 if row.start is None and index == 0:
                     text = _OPEN_START + text
-            tc = self.cell(tr, self.columns[index], column=index,
-                           fill=self.colours["bar"] if covered else stripe)
-            self.text(tc, text, colour=self.colours["milestone"], align="center",
-                      keep=bool(lanes))
+            tc = self.cell(
+                tr,
+                self.columns[index],
+                column=index,
+                fill=self.colours["bar"] if covered else stripe,
+            )
+            self.text(tc, text, colour=self.colours["milestone"], align="center", keep=bool(lanes))
         for number, lane in enumerate(lanes):
             tr = self.row(tbl)
             self.cell(tr, self.name, fill=stripe, merge="continue")
@@ -178,9 +204,10 @@ class _Table:
                 left, count = label.first, label.count
                 for index in range(column, left):
                     self.cell(tr, self.columns[index], fill=stripe, column=index)
-                width = sum(self.columns[left:left + count])
-                tc = self.cell(tr, width, fill=stripe, span=count,
-                               column=left if count == 1 else -1)
+                width = sum(self.columns[left : left + count])
+                tc = self.cell(
+                    tr, width, fill=stripe, span=count, column=left if count == 1 else -1
+                )
                 self.text(tc, label.text, align=label.align, keep=number < len(lanes) - 1)
                 column = left + count
             for index in range(column, len(plan.ticks)):
@@ -205,8 +232,16 @@ class _Table:
             SubElement(tr_pr, _w("tblHeader"))
         return tr
 
-    def cell(self, tr: BaseOxmlElement, width: int, *, fill: str | None = None, span: int = 1,
-             merge: str | None = None, column: int = -1) -> BaseOxmlElement:
+    def cell(
+        self,
+        tr: BaseOxmlElement,
+        width: int,
+        *,
+        fill: str | None = None,
+        span: int = 1,
+        merge: str | None = None,
+        column: int = -1,
+    ) -> BaseOxmlElement:
         tc = cell(tr, width)
         tc_pr = tc.find(_w("tcPr"))
         if span > 1:
@@ -216,17 +251,33 @@ class _Table:
         if column >= 0 and column == self.marker_column:
             borders = SubElement(tc_pr, _w("tcBorders"))
             # Solid: LibreOffice lets the grid's single rule win over a dashed one.
-            SubElement(borders, _w(self.marker_side), {
-                _w("val"): "single", _w("sz"): "12", _w("space"): "0",
-                _w("color"): self.colours["marker"][1:]})
+            SubElement(
+                borders,
+                _w(self.marker_side),
+                {
+                    _w("val"): "single",
+                    _w("sz"): "12",
+                    _w("space"): "0",
+                    _w("color"): self.colours["marker"][1:],
+                },
+            )
         if fill:
-            SubElement(tc_pr, _w("shd"), {_w("val"): "clear", _w("color"): "auto",
-                                          _w("fill"): fill[1:]})
+            SubElement(
+                tc_pr, _w("shd"), {_w("val"): "clear", _w("color"): "auto", _w("fill"): fill[1:]}
+            )
         paragraph(tc, STYLE)  # every cell, even empty: Normal's line height would widen rows
         return tc
 
-    def text(self, tc: BaseOxmlElement, text: str, *, bold: bool = False,
-             colour: str | None = None, align: str = "left", keep: bool = False) -> None:
+    def text(
+        self,
+        tc: BaseOxmlElement,
+        text: str,
+        *,
+        bold: bool = False,
+        colour: str | None = None,
+        align: str = "left",
+        keep: bool = False,
+    ) -> None:
         p = tc.find(_w("p"))
         ppr = p.find(_w("pPr"))
         if keep:

@@ -1,62 +1,52 @@
-"""The PDF writer: a Document and a Theme in, PDF bytes out (reportlab platypus)."""
+"""The PDF writer's blocks: each Document block as reportlab flowables, tagged as it is made."""
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Sequence
-from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab import platypus as rl
-from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from typing_extensions import assert_never
 
 from briefgen import document as d
-from briefgen.errors import WriterError
 from briefgen.glyphs import drop_invisible
 from briefgen.hyphenation import alignment, dictionary_for
 from briefgen.tables import column_groups
-from briefgen.tagging import HeadingLevels, language_tag
+from briefgen.tagging import HeadingLevels
 from briefgen.theme import Theme, field_label_width
-from briefgen.writers import Layout, WriterOptions, Written
-from briefgen.writers.pdf.breaks import END_SHARE, Table, keep_short_ends
+from briefgen.writers.pdf.breaks import Table
 from briefgen.writers.pdf.contents import contents_flowables
-from briefgen.writers.pdf.fonts import Fonts, register_fonts
+from briefgen.writers.pdf.fonts import Fonts
 from briefgen.writers.pdf.lists import TaggedList
 from briefgen.writers.pdf.page import (
     CHANGE_BAR,
     CHANGE_BAR_GAP,
     DELETED,
     INSERTED,
-    BriefCanvas,
-    BriefTemplate,
-    Chrome,
-    KeepWithNext,
     OutlineEntry,
     Para,
 )
 from briefgen.writers.pdf.structure import Element, tagged
-from briefgen.writers.pdf.theme import header_chrome, table_commands, title_logo
-from briefgen.writers.pdf.timeline import landscape_template, timeline_flowables
+from briefgen.writers.pdf.theme import table_commands
+from briefgen.writers.pdf.timeline import timeline_flowables
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _BULLETS = ("\u2022", "\u2013", "\u25e6")  # by nesting depth, like a word processor's defaults
 # Paragraph markup is XML: quotes matter inside attribute values such as href.
 _QUOTES = {'"': "&quot;", "'": "&#39;"}
-# Share of a page below which a heading never starts; above it, a heading starts where it and a
-# first piece of its text fit (page.KeepWithNext), so no table jumps whole leaving a gap.
-_MIN_ROOM = 0.06
 
 
 def _changed(inlines: Sequence[d.Inline]) -> bool:
-    return any(isinstance(n, (d.Insertion, d.Deletion)) or (
-        isinstance(n, (d.Strong, d.Emphasis, d.Link)) and _changed(n.children)) for n in inlines)
+    return any(
+        isinstance(n, (d.Insertion, d.Deletion))
+        or (isinstance(n, (d.Strong, d.Emphasis, d.Link)) and _changed(n.children))
+        for n in inlines
+    )
 
 
 def _marked_as(value: tuple[d.Inline, ...], label: tuple[d.Inline, ...]) -> tuple[d.Inline, ...]:
@@ -88,7 +78,7 @@ class _ChangedPara(Para):
         canvas.restoreState()
 
 
-class _Writer:
+class FlowableWriter:
     """Turns blocks into flowables with the theme's styles; one instance per PDF."""
 
     def __init__(self, theme: Theme, fonts: Fonts, root: Element, language: str = "en") -> None:
@@ -99,25 +89,47 @@ class _Writer:
         self.text_width = 0.0  # of the portrait page, in points: where wide tables split
         # The structure tree, made from the Document as the flowables are (see structure.py).
         self.root, self.levels = root, HeadingLevels()
-        self.styles = {role: self._style(role, theme.role_colour(role)) for role in (
-            "title", "subtitle", "field-label", "field-value", "heading-1", "heading-2",
-            "heading-3", "body", "list-item", "table-header", "table-cell")}
+        self.styles = {
+            role: self._style(role, theme.role_colour(role))
+            for role in (
+                "title",
+                "subtitle",
+                "field-label",
+                "field-value",
+                "heading-1",
+                "heading-2",
+                "heading-3",
+                "body",
+                "list-item",
+                "table-header",
+                "table-cell",
+            )
+        }
         # Heading 1 is underlined by a rule; the role's space below goes under the rule instead.
         self.styles["heading-1"].spaceAfter = 2
 
     def _style(self, role: str, colour: str) -> ParagraphStyle:
         r = self.theme.role(role)
         align = alignment(r.align, self.language)  # justified only where words hyphenate
-        hyphenate = {"hyphenationLang": dictionary_for(self.language) or "",
-                     "embeddedHyphenation": 1} if align == "justify" else {}
+        hyphenate = (
+            {"hyphenationLang": dictionary_for(self.language) or "", "embeddedHyphenation": 1}
+            if align == "justify"
+            else {}
+        )
         return ParagraphStyle(
-            role, fontName=self.fonts.face(r.bold, r.italic), fontSize=r.size,
-            leading=r.size * r.leading, textColor=HexColor(colour),
-            spaceBefore=r.space_before, spaceAfter=r.space_after, alignment=_ALIGN[align],
+            role,
+            fontName=self.fonts.face(r.bold, r.italic),
+            fontSize=r.size,
+            leading=r.size * r.leading,
+            textColor=HexColor(colour),
+            spaceBefore=r.space_before,
+            spaceAfter=r.space_after,
+            alignment=_ALIGN[align],
             **hyphenate,
             # Long words and URLs break mid-word rather than overflow. (uriWasteReduce would
             # break at '/' first, but reportlab 5.1 then leaves the rest unsplit and overflowing.)
-            splitLongWords=1, keepWithNext=role.startswith("heading-"),
+            splitLongWords=1,
+            keepWithNext=role.startswith("heading-"),
             allowWidows=0,  # a paragraph's last line never alone at a page's top
         )
 
@@ -141,17 +153,26 @@ class _Writer:
                 case d.LineBreak():
                     out.append("<br/>")
                 case d.Insertion(children=children):
-                    out.append(f'<font color="{INSERTED}"><u color="{INSERTED}" width="0.8" '
-                               f'offset="-1.6">{self.markup(children)}</u></font>')
+                    out.append(
+                        f'<font color="{INSERTED}"><u color="{INSERTED}" width="0.8" '
+                        f'offset="-1.6">{self.markup(children)}</u></font>'
+                    )
                 case d.Deletion(children=children):
-                    out.append(f'<font color="{DELETED}"><strike color="{DELETED}" width="0.8">'
-                               f"{self.markup(children)}</strike></font>")
+                    out.append(
+                        f'<font color="{DELETED}"><strike color="{DELETED}" width="0.8">'
+                        f"{self.markup(children)}</strike></font>"
+                    )
                 case _:
                     assert_never(node)
         return "".join(out)
 
-    def para(self, inlines: Sequence[d.Inline], role: str, outline: int | None = None,
-             tag: Element | None = None) -> Para:
+    def para(
+        self,
+        inlines: Sequence[d.Inline],
+        role: str,
+        outline: int | None = None,
+        tag: Element | None = None,
+    ) -> Para:
         links: dict[str, str] = {}
         # A changed paragraph draws change bars; the class test is cheaper than every draw.
         kind = _ChangedPara if _changed(inlines) else Para
@@ -166,11 +187,17 @@ class _Writer:
         return p
 
     def rule(self, space_before: float, space_after: float) -> rl.HRFlowable:
-        return rl.HRFlowable(width="100%", thickness=0.6, color=HexColor(self.colours.rule),
-                             spaceBefore=space_before, spaceAfter=space_after)
+        return rl.HRFlowable(
+            width="100%",
+            thickness=0.6,
+            color=HexColor(self.colours.rule),
+            spaceBefore=space_before,
+            spaceAfter=space_after,
+        )
 
-    def blocks(self, blocks: Sequence[d.Block], parent: Element, depth: int = 0
-               ) -> list[rl.Flowable]:
+    def blocks(
+        self, blocks: Sequence[d.Block], parent: Element, depth: int = 0
+    ) -> list[rl.Flowable]:
         out: list[rl.Flowable] = []
         for block in blocks:
             match block:
@@ -184,8 +211,9 @@ class _Writer:
                         out.append(self.rule(0, self.theme.role("heading-1").space_after))
                         out[-1].keepWithNext = 1
                 case d.Paragraph(children=children):
-                    out.append(self.para(children, "list-item" if depth else "body",
-                                         tag=parent.add("P")))
+                    out.append(
+                        self.para(children, "list-item" if depth else "body", tag=parent.add("P"))
+                    )
                 case d.BulletList() | d.NumberedList():
                     if block.items:
                         out.append(self.list(block, depth, parent.add("L")))
@@ -197,8 +225,9 @@ class _Writer:
                     out.append(rl.PageBreakIfNotEmpty())
                 case d.Timeline():
                     level = self.levels.below() if block.title else 0
-                    out.extend(timeline_flowables(block, self.theme, self.fonts, "page",
-                                                  parent, level))
+                    out.extend(
+                        timeline_flowables(block, self.theme, self.fonts, "page", parent, level)
+                    )
                 case d.TableOfContents():
                     out.extend(contents_flowables(block, self, parent))
                 case _:
@@ -213,49 +242,83 @@ class _Writer:
         if block.fields:
             labels = [d.Text(f.label) for f in block.fields]
             style = self.styles["field-label"]
-            widest = max(pdfmetrics.stringWidth(t.text, style.fontName, style.fontSize)
-                         for t in labels)
+            widest = max(
+                pdfmetrics.stringWidth(t.text, style.fontName, style.fontSize) for t in labels
+            )
             table = parent.add("Table")
             rows = []
             for label, title_field in zip(labels, block.fields, strict=True):
                 row = table.add("TR")
-                rows.append([
-                    self.para(_marked_as(title_field.value, (label,)), "field-label",
-                              tag=row.add("TH", scope="Row")),
-                    self.para(title_field.value, "field-value", tag=row.add("TD"))])
+                rows.append(
+                    [
+                        self.para(
+                            _marked_as(title_field.value, (label,)),
+                            "field-label",
+                            tag=row.add("TH", scope="Row"),
+                        ),
+                        self.para(title_field.value, "field-value", tag=row.add("TD")),
+                    ]
+                )
             # splitInRow: a field value longer than a page breaks across pages, like a cell.
-            out.append(rl.Table(rows, colWidths=[field_label_width(widest), "*"], hAlign="LEFT",
-                                splitInRow=1,
-                                style=[("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
-                                       ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                       ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                       ("TOPPADDING", (0, 0), (-1, -1), 1),
-                                       ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+            out.append(
+                rl.Table(
+                    rows,
+                    colWidths=[field_label_width(widest), "*"],
+                    hAlign="LEFT",
+                    splitInRow=1,
+                    style=[
+                        ("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("TOPPADDING", (0, 0), (-1, -1), 1),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                    ],
+                )
+            )
             # The rule closes the fields, as the DOCX field table's bottom border does; a
             # title alone (a pack's annex) has none in either format.
             out.append(self.rule(6, 8))
         return out
 
-    def list(self, block: d.BulletList | d.NumberedList, depth: int, element: Element
-             ) -> rl.Flowable:
+    def list(
+        self, block: d.BulletList | d.NumberedList, depth: int, element: Element
+    ) -> rl.Flowable:
         style = self.styles["list-item"]
         size = style.fontSize
-        common: dict[str, Any] = dict(bulletFontName=self.fonts.regular, bulletFontSize=size,
-                                      bulletColor=style.textColor, spaceAfter=style.spaceAfter)
+        common: dict[str, Any] = dict(
+            bulletFontName=self.fonts.regular,
+            bulletFontSize=size,
+            bulletColor=style.textColor,
+            spaceAfter=style.spaceAfter,
+        )
         items, labels = [], []
         for item in block.items:
             entry = element.add("LI")
             labels.append(entry.add("Lbl"))
             body = entry.add("LBody")
-            items.append(rl.ListItem(self.blocks(item.blocks, body, depth + 1)
-                                     or [Para("", style)]))
+            items.append(
+                rl.ListItem(self.blocks(item.blocks, body, depth + 1) or [Para("", style)])
+            )
         if isinstance(block, d.NumberedList):
             last = f"{block.start + len(block.items) - 1}."
             indent = max(size * 1.8, pdfmetrics.stringWidth(last, self.fonts.regular, size) + 6)
-            return TaggedList(labels, items, bulletType="1", start=block.start,
-                              bulletFormat="%s.", leftIndent=indent, **common)
-        return TaggedList(labels, items, bulletType="bullet", leftIndent=size * 1.5,
-                          start=_BULLETS[depth % len(_BULLETS)], **common)
+            return TaggedList(
+                labels,
+                items,
+                bulletType="1",
+                start=block.start,
+                bulletFormat="%s.",
+                leftIndent=indent,
+                **common,
+            )
+        return TaggedList(
+            labels,
+            items,
+            bulletType="bullet",
+            leftIndent=size * 1.5,
+            start=_BULLETS[depth % len(_BULLETS)],
+            **common,
+        )
 
     def table(self, block: d.Table, element: Element) -> rl.Flowable:
         columns = len(block.header)
@@ -267,8 +330,12 @@ class _Writer:
         # One Table element however many pages it runs over; the header row repeated on the
         # next page is drawn again by the same flowables, so it stays an artifact there.
         head = element.add("THead").add("TR")
-        data = [[self.para(cell, "table-header", tag=head.add("TH", scope="Column"))
-                 for cell in block.header]]
+        data = [
+            [
+                self.para(cell, "table-header", tag=head.add("TH", scope="Column"))
+                for cell in block.header
+            ]
+        ]
         body = element.add("TBody") if block.rows else None
         for row in block.rows:
             assert body is not None
@@ -285,73 +352,13 @@ class _Writer:
         ]
         # Percentages resolve against the space where the table lands, e.g. inside a list item;
         # repeatRows repeats the header on every page, splitInRow lets a tall row break.
-        return Table(data, colWidths=[f"{w * 100:.4f}%" for w in weights], repeatRows=1,
-                        splitInRow=1, hAlign="LEFT", style=style, spaceBefore=2, spaceAfter=10)
-
-
-def _is_heading(flowable: rl.Flowable) -> bool:
-    """A heading, or a caption kept with what follows (a chart's title)."""
-    if isinstance(flowable, Para) and flowable.entry is not None:
-        return flowable.entry.level > 0
-    return isinstance(flowable, rl.Paragraph) and bool(flowable.getKeepWithNext())
-
-
-def write_pdf(
-    document: d.Document, theme: Theme, options: WriterOptions | None = None
-) -> Written:
-    """Render the document as PDF with the theme's fonts, colours and page set-up; the layout
-    returned has the page of every contents entry."""
-    options = options or WriterOptions()
-    fonts = register_fonts(theme)
-    info, page = document.info, theme.page
-    width, height = page.size_points
-    top, right, bottom, left = (m * mm for m in (page.margin_top, page.margin_right,
-                                                 page.margin_bottom, page.margin_left))
-
-    def chrome_font(role: str, colour: str) -> tuple[str, float, Color]:
-        r = theme.role(role)
-        return fonts.face(r.bold, r.italic), r.size, HexColor(r.colour or colour)
-
-    # The marking takes its level's colour (colours.markings) over the marking role's.
-    marking = (*chrome_font("marking", "#000000")[:2], HexColor(theme.marking_colour(info.marking)))
-    root = Element("Document")
-    # The marking is said once as real content: the first page's top banner, read first.
-    marking_element = root.add("P") if info.marking.strip() else None
-    chrome = Chrome(info, theme.footer_text or info.title, (width, height),
-                     (top, right, bottom, left), marking,
-                     chrome_font("footer", theme.colours.text),
-                     header_chrome(theme, chrome_font("header", theme.colours.text), options.cache),
-                     marking_element)
-    body_height = height - top - bottom
-    frame = rl.Frame(left, bottom, width - left - right, body_height, id="body",
-                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    out = io.BytesIO()
-    doc = BriefTemplate(
-        out, pagesize=(width, height),
-        pageTemplates=[rl.PageTemplate("page", [frame]), landscape_template(theme)],
-        leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
-        title=info.title, author=info.author, subject=info.subject,
-        keywords=list(info.keywords), creator="briefgen", lang=language_tag(info.language),
-        invariant=1, pageCompression=1, displayDocTitle=1,
-        initialFontName=fonts.regular, initialFontSize=theme.role("body").size,
-        keepTogetherClass=partial(KeepWithNext, room=body_height * _MIN_ROOM),
-    )
-    logo = [tagged(f, root.add("Figure", alt=theme.logo.alt if theme.logo else ""))
-            for f in title_logo(theme, options.cache)]
-    writer = _Writer(theme, fonts, root, info.language)
-    writer.text_width = width - left - right
-    story = keep_short_ends([*logo, *writer.blocks(document.blocks, root)],
-                            body_height * END_SHARE, _is_heading)
-    try:
-        doc.build(story, canvasmaker=partial(BriefCanvas, chrome=chrome, root=root,
-                                             language=language_tag(info.language)))
-    except rl.LayoutError as exc:
-        # reportlab's message names Python objects by address: useless to a reader, and it
-        # would make the message differ from run to run.
-        where = re.search(r"on page (\d+)", str(exc))
-        page_no = f" on page {where.group(1)}" if where else ""
-        hint = "something is too large for one page; split it or use smaller margins"
-        raise WriterError(f"the PDF layout failed{page_no}: a block does not fit on a page",
-                          hint=hint) from None
-    pages = tuple(tuple(entries) for entries in writer.contents_pages)
-    return Written(out.getvalue(), Layout(contents_pages=pages, pages=doc.page))
+        return Table(
+            data,
+            colWidths=[f"{w * 100:.4f}%" for w in weights],
+            repeatRows=1,
+            splitInRow=1,
+            hAlign="LEFT",
+            style=style,
+            spaceBefore=2,
+            spaceAfter=10,
+        )

@@ -37,12 +37,18 @@ class Writer(Protocol):
 
     def rule(self, space_before: float, space_after: float) -> rl.HRFlowable: ...
 
-    def para(self, inlines: tuple[d.Inline, ...], role: str, outline: int | None = None,
-             tag: Element | None = None) -> rl.Paragraph: ...
+    def para(
+        self,
+        inlines: tuple[d.Inline, ...],
+        role: str,
+        outline: int | None = None,
+        tag: Element | None = None,
+    ) -> rl.Paragraph: ...
 
 
-def contents_flowables(block: d.TableOfContents, writer: Writer, parent: Element
-                       ) -> list[rl.Flowable]:
+def contents_flowables(
+    block: d.TableOfContents, writer: Writer, parent: Element
+) -> list[rl.Flowable]:
     """The title and the entries: title blocks and headings up to `block.depth` after here.
 
     In the structure: the title a heading, the entries a TOC of TOCI, each with its Link."""
@@ -55,8 +61,16 @@ def contents_flowables(block: d.TableOfContents, writer: Writer, parent: Element
         out[-1].keepWithNext = 1
     pages: list[int] = []
     writer.contents_pages.append(pages)
-    out.append(_Contents(writer.outlined, len(writer.outlined), block.depth,
-                         writer.styles["body"], pages, parent.add("TOC")))
+    out.append(
+        _Contents(
+            writer.outlined,
+            len(writer.outlined),
+            block.depth,
+            writer.styles["body"],
+            pages,
+            parent.add("TOC"),
+        )
+    )
     return out
 
 
@@ -64,17 +78,26 @@ class _Contents(rl.Flowable):  # type: ignore[misc]
     """Stands in the story for entries that do not exist yet: the headings after it are made
     later. When laid out, it splits into one line per entry, so long contents run on."""
 
-    def __init__(self, outlined: list[OutlineEntry], start: int, depth: int,
-                 style: ParagraphStyle, pages: list[int], toc: Element) -> None:
+    def __init__(
+        self,
+        outlined: list[OutlineEntry],
+        start: int,
+        depth: int,
+        style: ParagraphStyle,
+        pages: list[int],
+        toc: Element,
+    ) -> None:
         super().__init__()
         self.outlined, self.start, self.depth, self.style = outlined, start, depth, style
         self.pages, self.toc = pages, toc
 
     def _lines(self) -> list[rl.Flowable]:
-        targets = [e for e in self.outlined[self.start:] if e.level <= self.depth]
+        targets = [e for e in self.outlined[self.start :] if e.level <= self.depth]
         # Form names end up in the file: made from positions, never from id().
-        return [_Line(p, f"contents{self.start}-{number}", self.style, self.pages, self.toc)
-                for number, p in enumerate(targets)]
+        return [
+            _Line(p, f"contents{self.start}-{number}", self.style, self.pages, self.toc)
+            for number, p in enumerate(targets)
+        ]
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # Taller than any frame, so that the frame asks for split() and flows the lines.
@@ -88,16 +111,25 @@ class _Contents(rl.Flowable):  # type: ignore[misc]
 
 
 class _Line(Tagged, rl.Flowable):  # type: ignore[misc]
-    def __init__(self, target: OutlineEntry, name: str, style: ParagraphStyle,
-                 pages: list[int], toc: Element) -> None:
+    def __init__(
+        self, target: OutlineEntry, name: str, style: ParagraphStyle, pages: list[int], toc: Element
+    ) -> None:
         super().__init__()
         self.target, self.name, self.pages, self.toc = target, name, pages, toc
         text, level = target.text, target.level
         self.level = level
         markup = escape(text) if level else f"<b>{escape(text)}</b>"  # titles bold, as in DOCX
-        self.para = rl.Paragraph(markup, ParagraphStyle(
-            f"contents-{level}", parent=style, leftIndent=_INDENT * level,
-            rightIndent=_NUMBER_WIDTH, spaceBefore=0, spaceAfter=0))
+        self.para = rl.Paragraph(
+            markup,
+            ParagraphStyle(
+                f"contents-{level}",
+                parent=style,
+                leftIndent=_INDENT * level,
+                rightIndent=_NUMBER_WIDTH,
+                spaceBefore=0,
+                spaceAfter=0,
+            ),
+        )
         self.space = style.fontSize * (0.7 if level == 0 else 0.25)
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
@@ -133,9 +165,13 @@ class _Line(Tagged, rl.Flowable):  # type: ignore[misc]
         name = self.name
         canvas.doForm(name)  # the page number, defined at save time
         # The target is laid out later; its destination name is known already.
-        canvas.linkRect(self.target.text or "…", self.target.key,
-                        (0, 0, self.width, para.height),
-                        relative=1, thickness=0)
+        canvas.linkRect(
+            self.target.text or "…",
+            self.target.key,
+            (0, 0, self.width, para.height),
+            relative=1,
+            thickness=0,
+        )
         canvas.at_save.append(lambda c: self._number(c, name, baseline, style))
 
     def _number(self, canvas: Canvas, name: str, baseline: float, style: Any) -> None:
@@ -147,4 +183,3 @@ class _Line(Tagged, rl.Flowable):  # type: ignore[misc]
         canvas.setFillColor(style.textColor)
         canvas.drawRightString(self.width, baseline, str(page))
         canvas.endForm()
-

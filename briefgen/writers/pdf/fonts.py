@@ -38,23 +38,35 @@ class _TTFont(TTFont):  # type: ignore[misc]
         subsets = self.state[doc].subsets if doc in self.state else []
         super().addObjects(doc)  # forgets the document's state
         for number, subset in enumerate(subsets):
-            name = (b"".join((SUBSETN(number), b"+", self.face.name, self.face.subfontNameX))
-                    ).decode("pdfdoc")
+            name = (
+                b"".join((SUBSETN(number), b"+", self.face.name, self.face.subfontNameX))
+            ).decode("pdfdoc")
             stream = doc.idToObject["toUnicodeCMap:" + name]
             stream.content = _to_unicode(name, subset)
 
 
 def _to_unicode(name: str, subset: list[int]) -> str:
-    used = [(code, value) for code, value in enumerate(subset)
-            if value not in (0, 0xFEFF, 0xFFFE)]
-    return "\n".join([
-        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
-        f"/CIDSystemInfo << /Registry ({name}) /Ordering ({name}) /Supplement 0 >> def",
-        f"/CMapName /{name} def", "/CMapType 2 def",
-        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
-        f"{len(used)} beginbfchar", *(f"<{code:02X}> <{value:04X}>" for code, value in used),
-        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
-    ])
+    used = [(code, value) for code, value in enumerate(subset) if value not in (0, 0xFEFF, 0xFFFE)]
+    return "\n".join(
+        [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            f"/CIDSystemInfo << /Registry ({name}) /Ordering ({name}) /Supplement 0 >> def",
+            f"/CMapName /{name} def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            f"<00> <{len(subset) - 1:02X}>",
+            "endcodespacerange",
+            f"{len(used)} beginbfchar",
+            *(f"<{code:02X}> <{value:04X}>" for code, value in used),
+            "endbfchar",
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+    )
 
 
 # reportlab's font registry is process-wide (the one global cache we keep): parsing a TTF costs
@@ -84,8 +96,9 @@ def register_fonts(theme: Theme) -> Fonts:
             except (TTFError, OSError, ValueError) as exc:
                 hint = "use a TrueType (.ttf) font whose licence allows embedding"
                 raise ThemeError(f"font {path} cannot be used in a PDF: {exc}", hint=hint) from exc
-        pdfmetrics.registerFontFamily(stem, normal=names[0], bold=names[1], italic=names[2],
-                                      boldItalic=names[3])
+        pdfmetrics.registerFontFamily(
+            stem, normal=names[0], bold=names[1], italic=names[2], boldItalic=names[3]
+        )
         _FONT_CACHE[key] = Fonts(*names)
         return _FONT_CACHE[key]
 

@@ -103,8 +103,11 @@ def _reusable(para: Para, lines: list[Any]) -> bool:
     point into the whole's fragment list (which the rest no longer has)."""
     style = para.style
     auto = getattr(para, "autoLeading", getattr(style, "autoLeading", ""))
-    return (style.firstLineIndent == 0 and auto in ("", "off")
-            and not (lines and hasattr(lines[0], "sFW")))
+    return (
+        style.firstLineIndent == 0
+        and auto in ("", "off")
+        and not (lines and hasattr(lines[0], "sFW"))
+    )
 
 
 @dataclass(frozen=True)
@@ -168,8 +171,9 @@ class Chrome:
         canvas.restoreState()
 
 
-def draw_legend(canvas: Canvas, revisions: d.Revisions, font: tuple[str, float], x: float,
-                y: float) -> None:
+def draw_legend(
+    canvas: Canvas, revisions: d.Revisions, font: tuple[str, float], x: float, y: float
+) -> None:
     """A redline's key, above the footer line: the bar, inserted and deleted text as drawn."""
     name, size = font
     canvas.setFont(name, size)
@@ -177,8 +181,10 @@ def draw_legend(canvas: Canvas, revisions: d.Revisions, font: tuple[str, float],
     canvas.setLineWidth(1.6)
     canvas.line(x, y - size * 0.25, x, y + size * 0.85)
     x += 6
-    for label, colour, offset in ((revisions.inserted_label, INSERTED, -1.6),
-                                  (revisions.deleted_label, DELETED, size * 0.3)):
+    for label, colour, offset in (
+        (revisions.inserted_label, INSERTED, -1.6),
+        (revisions.deleted_label, DELETED, size * 0.3),
+    ):
         width = canvas.stringWidth(label, name, size)
         canvas.setFillColor(HexColor(colour))
         canvas.setStrokeColor(HexColor(colour))
@@ -279,8 +285,11 @@ class BriefTemplate(rl.BaseDocTemplate):  # type: ignore[misc]
         title, written = entry.text, entry.level
         # Outline levels may not skip (a heading 3 straight after the title becomes level 1);
         # headings written at one level stay siblings however they were clamped.
-        level = (self._last_level if written == self._last_written
-                 else min(written, self._last_level + 1))
+        level = (
+            self._last_level
+            if written == self._last_written
+            else min(written, self._last_level + 1)
+        )
         self._last_level, self._last_written = level, written
         key = entry.key  # named when made, so a table of contents can link ahead
         # The frame's cursor is below the flowable just drawn; aim the view at its top.

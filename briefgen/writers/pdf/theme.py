@@ -57,8 +57,9 @@ def _logo(theme: Theme, header: bool, cache: Cache | None) -> _Image | None:
     except FileNotFoundError:
         raise ThemeError(f"logo {path} not found", hint="check logo.file in the theme") from None
     except Exception as exc:  # reportlab and Pillow raise many kinds for a damaged image
-        raise ThemeError(f"logo {path} cannot be read as an image: {exc}",
-                         hint="save the logo as PNG (or JPEG)") from exc
+        raise ThemeError(
+            f"logo {path} cannot be read as an image: {exc}", hint="save the logo as PNG (or JPEG)"
+        ) from exc
     width, height = theme.logo_size(pixels, header)
     return _Image(reader, logo.alt, width * mm, height * mm)
 
@@ -72,8 +73,13 @@ class HeaderChrome:
     logo: _Image | None
     placement: str
 
-    def draw(self, canvas: Canvas, page: tuple[float, float],
-             margins: tuple[float, float, float, float], marking_width: float) -> None:
+    def draw(
+        self,
+        canvas: Canvas,
+        page: tuple[float, float],
+        margins: tuple[float, float, float, float],
+        marking_width: float,
+    ) -> None:
         (width, height), (top, right, _bottom, left) = page, margins
         x = left
         if self.logo is not None:
@@ -97,8 +103,9 @@ class HeaderChrome:
         canvas.restoreState()
 
 
-def header_chrome(theme: Theme, font: tuple[str, float, Color], cache: Cache | None = None
-                  ) -> HeaderChrome | None:
+def header_chrome(
+    theme: Theme, font: tuple[str, float, Color], cache: Cache | None = None
+) -> HeaderChrome | None:
     """What the theme puts in the top margin besides the marking; None when nothing."""
     in_header = theme.logo is not None and theme.logo.placement != "title"
     if not theme.header_text and not in_header:
@@ -144,15 +151,21 @@ def table_commands(theme: Theme) -> list[tuple[Any, ...]]:
     c = theme.colours
     border, header = HexColor(c.table_border), HexColor(c.table_header_background)
     if theme.table_style == "minimal":
-        return [("LINEABOVE", (0, 0), (-1, 0), 1, border),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.6, border),
-                ("LINEBELOW", (0, -1), (-1, -1), 1, border)]
+        return [
+            ("LINEABOVE", (0, 0), (-1, 0), 1, border),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.6, border),
+            ("LINEBELOW", (0, -1), (-1, -1), 1, border),
+        ]
     if theme.table_style == "striped":
-        return [("BACKGROUND", (0, 0), (-1, 0), header),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, HexColor(c.table_stripe or _STRIPE)]),
-                ("LINEBELOW", (0, -1), (-1, -1), 0.75, border)]
-    grid: list[tuple[Any, ...]] = [("BACKGROUND", (0, 0), (-1, 0), header),
-                                   ("GRID", (0, 0), (-1, -1), 0.5, border)]
+        return [
+            ("BACKGROUND", (0, 0), (-1, 0), header),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, HexColor(c.table_stripe or _STRIPE)]),
+            ("LINEBELOW", (0, -1), (-1, -1), 0.75, border),
+        ]
+    grid: list[tuple[Any, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, 0), header),
+        ("GRID", (0, 0), (-1, -1), 0.5, border),
+    ]
     if c.table_stripe:
         grid.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, HexColor(c.table_stripe)]))
     return grid
@@ -160,4 +173,3 @@ def table_commands(theme: Theme) -> list[tuple[Any, ...]]:
 
 def marking_colour(theme: Theme, marking: str) -> Color:
     return HexColor(theme.marking_colour(marking))
-

@@ -33,15 +33,26 @@ def landscape_template(theme: Theme) -> rl.PageTemplate:
     """The landscape page: the paper turned, each margin staying on its side."""
     page = theme.page
     width, height = page.size_points
-    left, right, top, bottom = (m * mm for m in (page.margin_left, page.margin_right,
-                                                 page.margin_top, page.margin_bottom))
-    frame = rl.Frame(left, bottom, height - left - right, width - top - bottom, id=LANDSCAPE,
-                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    left, right, top, bottom = (
+        m * mm for m in (page.margin_left, page.margin_right, page.margin_top, page.margin_bottom)
+    )
+    frame = rl.Frame(
+        left,
+        bottom,
+        height - left - right,
+        width - top - bottom,
+        id=LANDSCAPE,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     return rl.PageTemplate(LANDSCAPE, [frame], pagesize=(height, width))
 
 
-def timeline_flowables(block: d.Timeline, theme: Theme, fonts: Fonts, main: str,
-                       parent: Element, level: int) -> list[rl.Flowable]:
+def timeline_flowables(
+    block: d.Timeline, theme: Theme, fonts: Fonts, main: str, parent: Element, level: int
+) -> list[rl.Flowable]:
     """Caption, chart, legend and the undated initiatives; a wide chart on landscape pages.
 
     In the structure: the title a heading at `level`, the chart a Figure with alternative text,
@@ -51,38 +62,70 @@ def timeline_flowables(block: d.Timeline, theme: Theme, fonts: Fonts, main: str,
     out: list[rl.Flowable] = []
     if block.title:
         caption = theme.role("field-label")
-        out.append(_tagged_para(parent.add(f"H{level}"), escape(block.title), ParagraphStyle(
-            "timeline-title", fontName=fonts.face(caption.bold, caption.italic),
-            fontSize=caption.size, leading=caption.size * caption.leading,
-            textColor=HexColor(caption.colour or theme.colours.text), spaceBefore=6,
-            spaceAfter=4, keepWithNext=1)))
+        out.append(
+            _tagged_para(
+                parent.add(f"H{level}"),
+                escape(block.title),
+                ParagraphStyle(
+                    "timeline-title",
+                    fontName=fonts.face(caption.bold, caption.italic),
+                    fontSize=caption.size,
+                    leading=caption.size * caption.leading,
+                    textColor=HexColor(caption.colour or theme.colours.text),
+                    spaceBefore=6,
+                    spaceAfter=4,
+                    keepWithNext=1,
+                ),
+            )
+        )
     if plan is not None:
         chart = _Chart(plan, (), block.marker, look, block.name_header)
         dated = [r for r in block.rows if r.dated]
-        days = [day for r in dated for day in (r.start, r.end, *(m.date for m in r.milestones))
-                if day is not None]
-        alt = timeline_alt(len(dated), min(days, default=None), max(days, default=None),
-                           block.marker)
-        whole = _Chart(plan, tuple(chart.layout(r) for r in dated), block.marker, look,
-                       block.name_header)
+        days = [
+            day
+            for r in dated
+            for day in (r.start, r.end, *(m.date for m in r.milestones))
+            if day is not None
+        ]
+        alt = timeline_alt(
+            len(dated), min(days, default=None), max(days, default=None), block.marker
+        )
+        whole = _Chart(
+            plan, tuple(chart.layout(r) for r in dated), block.marker, look, block.name_header
+        )
         whole.briefgen_tag = parent.add("Figure", alt=alt)
         out.append(whole)
-        legend = [f'<font color="{look.colours["milestone"]}">\u2666</font> '
-                  f"{escape(block.milestone_label)}"]
+        legend = [
+            f'<font color="{look.colours["milestone"]}">\u2666</font> '
+            f"{escape(block.milestone_label)}"
+        ]
         if block.marker and block.marker_label:
-            legend.append(f'<font color="{look.colours["marker"]}">\u2502</font> '
-                          f"{escape(block.marker_label)}")
-        out.append(_tagged_para(parent.add("P"), "\u2003\u2003".join(legend),
-                                look.style(space_before=4)))
+            legend.append(
+                f'<font color="{look.colours["marker"]}">\u2502</font> {escape(block.marker_label)}'
+            )
+        out.append(
+            _tagged_para(parent.add("P"), "\u2003\u2003".join(legend), look.style(space_before=4))
+        )
     undated = tl.undated(block)
     if undated:
-        items = "; ".join(escape(r.label) + (f" ({escape(r.cadence)})" if r.cadence else "")
-                          for r in undated)
-        out.append(_tagged_para(parent.add("P"), f"<b>{escape(block.undated_label)}:</b> {items}",
-                                look.style(space_before=3)))
+        items = "; ".join(
+            escape(r.label) + (f" ({escape(r.cadence)})" if r.cadence else "") for r in undated
+        )
+        out.append(
+            _tagged_para(
+                parent.add("P"),
+                f"<b>{escape(block.undated_label)}:</b> {items}",
+                look.style(space_before=3),
+            )
+        )
     if plan is not None and plan.landscape:
-        return [rl.NextPageTemplate(LANDSCAPE), rl.PageBreak(), *out, rl.NextPageTemplate(main),
-                rl.PageBreak()]
+        return [
+            rl.NextPageTemplate(LANDSCAPE),
+            rl.PageBreak(),
+            *out,
+            rl.NextPageTemplate(main),
+            rl.PageBreak(),
+        ]
     return out
 
 
@@ -102,14 +145,22 @@ class _Look:
     @classmethod
     def of(cls, theme: Theme, fonts: Fonts) -> _Look:
         size = tl.text_size(theme.role("timeline").size)
-        return cls(fonts.face(False, False), fonts.face(True, False), size,
-                   tl.palette(theme.colours))
+        return cls(
+            fonts.face(False, False), fonts.face(True, False), size, tl.palette(theme.colours)
+        )
 
     def style(self, **extra: Any) -> ParagraphStyle:
         # No widows or orphans: a lone line of the undated list on a page of its own reads badly.
-        return ParagraphStyle("timeline", fontName=self.regular, fontSize=self.size,
-                              leading=self.size * 1.25, textColor=HexColor(self.colours["text"]),
-                              allowWidows=0, allowOrphans=0, **extra)
+        return ParagraphStyle(
+            "timeline",
+            fontName=self.regular,
+            fontSize=self.size,
+            leading=self.size * 1.25,
+            textColor=HexColor(self.colours["text"]),
+            allowWidows=0,
+            allowOrphans=0,
+            **extra,
+        )
 
     def colour(self, name: str) -> Any:
         return HexColor(self.colours[name])
@@ -137,8 +188,9 @@ class _Row:
 class _Chart(Tagged, rl.Flowable):  # type: ignore[misc]
     """Names on the left, the time axis on top, one band per initiative below it."""
 
-    def __init__(self, plan: tl.Plan, rows: tuple[_Row, ...], marker: Any, look: _Look,
-                 name_header: str) -> None:
+    def __init__(
+        self, plan: tl.Plan, rows: tuple[_Row, ...], marker: Any, look: _Look, name_header: str
+    ) -> None:
         super().__init__()
         self.plan, self.rows, self.marker, self.look = plan, rows, marker, look
         self.name_header = name_header
@@ -186,8 +238,10 @@ class _Chart(Tagged, rl.Flowable):  # type: ignore[misc]
             count -= 1
             if count < 2:
                 return []
-        parts = [_Chart(self.plan, part, self.marker, self.look, self.name_header)
-                 for part in (self.rows[:count], self.rows[count:])]
+        parts = [
+            _Chart(self.plan, part, self.marker, self.look, self.name_header)
+            for part in (self.rows[:count], self.rows[count:])
+        ]
         for part in parts:  # one Figure however many pages the chart runs over
             part.briefgen_tag = self.briefgen_tag
         return parts
@@ -246,8 +300,9 @@ class _Chart(Tagged, rl.Flowable):  # type: ignore[misc]
             if group.first:
                 canvas.line(x, top, x, top + self.header)
             if group.label:
-                canvas.drawCentredString(x + group.count * plan.column_width / 2,
-                                         tick_y + line, group.label)
+                canvas.drawCentredString(
+                    x + group.count * plan.column_width / 2, tick_y + line, group.label
+                )
         canvas.setFont(look.regular, look.size)
         for index, tick in enumerate(plan.ticks):
             if tick.label:
@@ -277,8 +332,10 @@ class _Chart(Tagged, rl.Flowable):  # type: ignore[misc]
             canvas.setLineWidth(0.6)
             canvas.roundRect(start, centre - bar / 2, end - start, bar, bar / 4, stroke=1, fill=1)
             canvas.setFillColor(look.colour("bar_edge"))
-            for open_end, x, way in ((laid.row.end is None, end, 1),
-                                     (laid.row.start is None, start, -1)):
+            for open_end, x, way in (
+                (laid.row.end is None, end, 1),
+                (laid.row.start is None, start, -1),
+            ):
                 if open_end:
                     path = canvas.beginPath()
                     path.moveTo(x, centre + tip)

@@ -1,0 +1,129 @@
+"""The PDF writer: a Document and a Theme in, PDF bytes out (reportlab platypus), laid out on
+the theme's pages with their chrome, and what the layout found (pages, contents pages)."""
+
+from __future__ import annotations
+
+import io
+import re
+from functools import partial
+
+from reportlab import platypus as rl
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.units import mm
+
+from briefgen import document as d
+from briefgen.errors import WriterError
+from briefgen.tagging import language_tag
+from briefgen.theme import Theme
+from briefgen.writers import Layout, WriterOptions, Written
+from briefgen.writers.pdf.body import FlowableWriter
+from briefgen.writers.pdf.breaks import END_SHARE, keep_short_ends
+from briefgen.writers.pdf.fonts import register_fonts
+from briefgen.writers.pdf.page import BriefCanvas, BriefTemplate, Chrome, KeepWithNext, Para
+from briefgen.writers.pdf.structure import Element, tagged
+from briefgen.writers.pdf.theme import header_chrome, title_logo
+from briefgen.writers.pdf.timeline import landscape_template
+
+# Share of a page below which a heading never starts; above it, a heading starts where it and a
+# first piece of its text fit (page.KeepWithNext), so no table jumps whole leaving a gap.
+_MIN_ROOM = 0.06
+
+
+def _is_heading(flowable: rl.Flowable) -> bool:
+    """A heading, or a caption kept with what follows (a chart's title)."""
+    if isinstance(flowable, Para) and flowable.entry is not None:
+        return flowable.entry.level > 0
+    return isinstance(flowable, rl.Paragraph) and bool(flowable.getKeepWithNext())
+
+
+def write_pdf(document: d.Document, theme: Theme, options: WriterOptions | None = None) -> Written:
+    """Render the document as PDF with the theme's fonts, colours and page set-up; the layout
+    returned has the page of every contents entry."""
+    options = options or WriterOptions()
+    fonts = register_fonts(theme)
+    info, page = document.info, theme.page
+    width, height = page.size_points
+    top, right, bottom, left = (
+        m * mm for m in (page.margin_top, page.margin_right, page.margin_bottom, page.margin_left)
+    )
+
+    def chrome_font(role: str, colour: str) -> tuple[str, float, Color]:
+        r = theme.role(role)
+        return fonts.face(r.bold, r.italic), r.size, HexColor(r.colour or colour)
+
+    # The marking takes its level's colour (colours.markings) over the marking role's.
+    marking = (*chrome_font("marking", "#000000")[:2], HexColor(theme.marking_colour(info.marking)))
+    root = Element("Document")
+    # The marking is said once as real content: the first page's top banner, read first.
+    marking_element = root.add("P") if info.marking.strip() else None
+    chrome = Chrome(
+        info,
+        theme.footer_text or info.title,
+        (width, height),
+        (top, right, bottom, left),
+        marking,
+        chrome_font("footer", theme.colours.text),
+        header_chrome(theme, chrome_font("header", theme.colours.text), options.cache),
+        marking_element,
+    )
+    body_height = height - top - bottom
+    frame = rl.Frame(
+        left,
+        bottom,
+        width - left - right,
+        body_height,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    out = io.BytesIO()
+    doc = BriefTemplate(
+        out,
+        pagesize=(width, height),
+        pageTemplates=[rl.PageTemplate("page", [frame]), landscape_template(theme)],
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=info.title,
+        author=info.author,
+        subject=info.subject,
+        keywords=list(info.keywords),
+        creator="briefgen",
+        lang=language_tag(info.language),
+        invariant=1,
+        pageCompression=1,
+        displayDocTitle=1,
+        initialFontName=fonts.regular,
+        initialFontSize=theme.role("body").size,
+        keepTogetherClass=partial(KeepWithNext, room=body_height * _MIN_ROOM),
+    )
+    logo = [
+        tagged(f, root.add("Figure", alt=theme.logo.alt if theme.logo else ""))
+        for f in title_logo(theme, options.cache)
+    ]
+    writer = FlowableWriter(theme, fonts, root, info.language)
+    writer.text_width = width - left - right
+    story = keep_short_ends(
+        [*logo, *writer.blocks(document.blocks, root)], body_height * END_SHARE, _is_heading
+    )
+    try:
+        doc.build(
+            story,
+            canvasmaker=partial(
+                BriefCanvas, chrome=chrome, root=root, language=language_tag(info.language)
+            ),
+        )
+    except rl.LayoutError as exc:
+        # reportlab's message names Python objects by address: useless to a reader, and it
+        # would make the message differ from run to run.
+        where = re.search(r"on page (\d+)", str(exc))
+        page_no = f" on page {where.group(1)}" if where else ""
+        hint = "something is too large for one page; split it or use smaller margins"
+        raise WriterError(
+            f"the PDF layout failed{page_no}: a block does not fit on a page", hint=hint
+        ) from None
+    pages = tuple(tuple(entries) for entries in writer.contents_pages)
+    return Written(out.getvalue(), Layout(contents_pages=pages, pages=doc.page))
