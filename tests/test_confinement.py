@@ -135,13 +135,15 @@ def test_config_folders_stay_inside_the_project(tmp_path: Path) -> None:
     project.mkdir()
     (tmp_path / "shared").mkdir()
     config_file = project / "briefgen.yaml"
-    config_file.write_text("templates: [../shared]\npeople: ../shared\n", encoding="utf-8")
-    config = load_config(config_file)
+    config_file.write_text("templates: [../shared]\n", encoding="utf-8")
+    # Refused when the configuration is read (its folders are checked then), naming the file.
     with pytest.raises(ValidationError) as caught:
-        config.template_dirs()
+        load_config(config_file)
     assert caught.value.location is not None
     assert caught.value.location.file == str(config_file)
     assert "template folder '../shared' is outside the project's folder" in caught.value.message
+    config_file.write_text("people: ../shared\n", encoding="utf-8")
+    config = load_config(config_file)
     with pytest.raises(ValidationError) as caught:
         _ = Project(config).people
     assert "people directory" in caught.value.message

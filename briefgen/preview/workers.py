@@ -95,9 +95,10 @@ def diagnostic_json(diagnostic: Diagnostic, code: str) -> DiagnosticJson:
 
 
 def error_code(error: BriefgenError) -> str:
-    """`validation`, `input`, `template`…: the error's kind, as the page groups them."""
-    name = type(error).__name__
-    return name.removesuffix("Error").lower() or "error"
+    """`validation`, `input`, `template`…: the error's kind, as the page groups them (a subclass
+    defined elsewhere, such as an unknown audience, reports the kind it belongs to)."""
+    kind = next(c for c in type(error).__mro__ if c.__module__ == "briefgen.errors")
+    return kind.__name__.removesuffix("Error").lower() or "error"
 
 
 def _failed(error: BriefgenError) -> Failed:
