@@ -199,6 +199,8 @@ class TimelineRow:
     end: dt.date | None = None  # inclusive: the bar covers the whole of its last day
     milestones: tuple[TimelineMilestone, ...] = ()
     cadence: str = ""
+    # A redline: OLD's start and end where they differ from these (drawn as the old extent).
+    previous: tuple[dt.date | None, dt.date | None] | None = None
 
     def __post_init__(self) -> None:
         _drop_uncarriable(self)
@@ -218,6 +220,7 @@ class Timeline:
     marker: dt.date | None = None  # the meeting's date, drawn as a line across the chart
     marker_label: str = ""  # legend text for that line, e.g. "Meeting, 12 March 2025"
     milestone_label: str = ""  # legend text for the milestone symbol
+    previous_label: str = ""  # a redline: legend text for a row's old extent
     undated_label: str = ""  # introduces the rows without dates
     name_header: str = ""  # header of the column of initiative names
     language: str = "en"  # of the axis labels (month and quarter names)
@@ -375,6 +378,10 @@ def _dump_block(block: Block, depth: int, lines: list[str]) -> None:
         for timeline_row in block.rows:
             span = f"{timeline_row.start}..{timeline_row.end}"
             cadence = f" cadence={timeline_row.cadence!r}" if timeline_row.cadence else ""
+            if (
+                timeline_row.previous is not None
+            ):  # only on a redline: golden dumps stay as they are
+                cadence += " was={}..{}".format(*timeline_row.previous)
             lines.append(f"{pad}  row {timeline_row.label!r} {span}{cadence}")
             for milestone in timeline_row.milestones:
                 lines.append(f"{pad}    milestone {milestone.date} {milestone.label!r}")

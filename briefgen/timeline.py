@@ -86,10 +86,17 @@ class Plan:
 
     def span(self, row: TimelineRow) -> tuple[float, float] | None:
         """A row's bar in columns, open ends running to the axis edge; None if it has no bar."""
-        if row.start is None and row.end is None:
+        return self.extent(row.start, row.end)
+
+    def previous_span(self, row: TimelineRow) -> tuple[float, float] | None:
+        """A redline row's old bar in columns, as span(); None if it did not move."""
+        return None if row.previous is None else self.extent(*row.previous)
+
+    def extent(self, first: dt.date | None, last: dt.date | None) -> tuple[float, float] | None:
+        if first is None and last is None:
             return None
-        start = self.x(row.start) if row.start else 0.0
-        end = self.x(row.end + dt.timedelta(days=1)) if row.end else float(len(self.ticks))
+        start = self.x(first) if first else 0.0
+        end = self.x(last + dt.timedelta(days=1)) if last else float(len(self.ticks))
         return start, end
 
 
@@ -142,7 +149,10 @@ def plan(
 
 
 def _dates(row: TimelineRow) -> list[dt.date]:
-    return [d for d in (row.start, row.end) if d] + [m.date for m in row.milestones]
+    # A redline's old extent too, so the axis shows where the bar was.
+    return [d for d in (row.start, row.end, *(row.previous or ())) if d] + [
+        m.date for m in row.milestones
+    ]
 
 
 def _unit(
@@ -356,6 +366,7 @@ def palette(colours: Colours) -> dict[str, str]:
         "header": colours.table_header_background,
         "header_text": colours.table_header_text,
         "text": colours.text,
+        "previous": "#C0262D",  # a redline's old extent: its deletion colour (pdf.page.DELETED)
     }
 
 

@@ -30,6 +30,7 @@ from briefgen.document import (
     plain_text,
 )
 from briefgen.reader import column_widths
+from briefgen.redline.chart import merge_timeline
 from briefgen.redline.inlines import changed, deleted, diff_inlines, inserted
 
 T = TypeVar("T")
@@ -172,7 +173,9 @@ def merge_block(old: Block, new: Block) -> Block:
             return merge_table(old, new)
         case TitleBlock() if isinstance(old, TitleBlock):
             return _merge_title(old, new)
-    return new  # a chart, a break, contents: NEW's as they are
+        case Timeline() if isinstance(old, Timeline):
+            return merge_timeline(old, new)
+    return new  # a break, contents: NEW's as they are
 
 
 def _merge_items(old: tuple[ListItem, ...], new: tuple[ListItem, ...]) -> tuple[ListItem, ...]:

@@ -33,6 +33,7 @@ from briefgen.pipeline import (
     source_date_epoch,
 )
 from briefgen.redline.blocks import block_text, diff_blocks, has_changes
+from briefgen.redline.chart import label_moves
 from briefgen.redline.sources import (
     GIT_PREFIX,
     Source,
@@ -101,6 +102,7 @@ def redline_document(
     shown = " ".join(words(block_text(b)) for b in (*old_doc.blocks, *new_doc.blocks))
     changes = [c.text for c in summarise(before.meeting, after.meeting, levels) if _shown(c, shown)]
     labels = load_labels(new.meeting.language, project.folders)
+    blocks = label_moves(blocks, labels["redline_deleted"])
     if not changes and has_changes(blocks):  # a template's wording, say: still not "none"
         changes = [labels["redline_other"]]
     head: list[Block] = [

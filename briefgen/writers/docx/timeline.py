@@ -62,6 +62,10 @@ def write_timeline(
             run(legend, "\u2003\u2003")
             _coloured(legend, "\u2502", colours["marker"])
             run(legend, f" {block.marker_label}")
+        if block.previous_label and any(r.previous is not None for r in block.rows):
+            run(legend, "\u2003\u2003")
+            _coloured(legend, "\u25a1", colours["previous"])
+            run(legend, f" {block.previous_label}")
     undated = tl.undated(block)
     if undated:
         p = paragraph(out, STYLE)
@@ -179,10 +183,12 @@ class _Table:
             row.label,
             keep=bool(lanes),
         )
-        span = plan.span(row)
+        span, was = plan.span(row), plan.previous_span(row)
         marks = [plan.column(m.date) for m in row.milestones]
         for index in range(len(plan.ticks)):
             covered = span is not None and span[0] < index + 1 and span[1] > index
+            # A redline's old extent: its cells framed top and bottom in the deletion colour.
+            before = was is not None and was[0] < index + 1 and was[1] > index
             text = _DIAMOND * marks.count(index)
             if covered and span is not None:
                 if row.end is None and index == len(plan.ticks) - 1:
@@ -194,6 +200,7 @@ class _Table:
                 self.columns[index],
                 column=index,
                 fill=self.colours["bar"] if covered else stripe,
+                previous=before,
             )
             self.text(tc, text, colour=self.colours["milestone"], align="center", keep=bool(lanes))
         for number, lane in enumerate(lanes):
@@ -241,6 +248,7 @@ class _Table:
         span: int = 1,
         merge: str | None = None,
         column: int = -1,
+        previous: bool = False,
     ) -> BaseOxmlElement:
         tc = cell(tr, width)
         tc_pr = tc.find(_w("tcPr"))
@@ -248,19 +256,27 @@ class _Table:
             SubElement(tc_pr, _w("gridSpan"), {_w("val"): str(span)})
         if merge:
             SubElement(tc_pr, _w("vMerge"), {_w("val"): merge})
+        rules: dict[str, tuple[str, str]] = {}  # side: (width, colour)
+        if previous:  # a redline's old extent: framed top and bottom in the deletion colour
+            rules["top"] = rules["bottom"] = ("8", self.colours["previous"])
         if column >= 0 and column == self.marker_column:
+            rules[self.marker_side] = ("12", self.colours["marker"])
+        if rules:
             borders = SubElement(tc_pr, _w("tcBorders"))
-            # Solid: LibreOffice lets the grid's single rule win over a dashed one.
-            SubElement(
-                borders,
-                _w(self.marker_side),
-                {
-                    _w("val"): "single",
-                    _w("sz"): "12",
-                    _w("space"): "0",
-                    _w("color"): self.colours["marker"][1:],
-                },
-            )
+            # Schema order; solid: LibreOffice lets the grid's single rule win over a dashed one.
+            for side in ("top", "left", "bottom", "right"):
+                if side in rules:
+                    size, colour = rules[side]
+                    SubElement(
+                        borders,
+                        _w(side),
+                        {
+                            _w("val"): "single",
+                            _w("sz"): size,
+                            _w("space"): "0",
+                            _w("color"): colour[1:],
+                        },
+                    )
         if fill:
             SubElement(
                 tc_pr, _w("shd"), {_w("val"): "clear", _w("color"): "auto", _w("fill"): fill[1:]}

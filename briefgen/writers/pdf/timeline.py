@@ -103,6 +103,11 @@ def timeline_flowables(
             legend.append(
                 f'<font color="{look.colours["marker"]}">\u2502</font> {escape(block.marker_label)}'
             )
+        if block.previous_label and any(r.previous is not None for r in dated):
+            legend.append(
+                f'<font color="{look.colours["previous"]}">\u25a1</font> '
+                f"{escape(block.previous_label)}"
+            )
         out.append(
             _tagged_para(parent.add("P"), "\u2003\u2003".join(legend), look.style(space_before=4))
         )
@@ -343,6 +348,15 @@ class _Chart(Tagged, rl.Flowable):  # type: ignore[misc]
                     path.lineTo(x, centre - tip)
                     path.close()
                     canvas.drawPath(path, stroke=0, fill=1)
+        was = plan.previous_span(laid.row)
+        if was is not None:
+            # A redline's old extent: a dashed outline in the deletion colour, over the new bar.
+            start, end = x0 + was[0] * column, max(x0 + was[1] * column, x0 + was[0] * column + 2)
+            canvas.setStrokeColor(look.colour("previous"))
+            canvas.setLineWidth(0.9)
+            canvas.setDash(2, 1.5)
+            canvas.rect(start, centre - bar / 2 - 1, end - start, bar + 2, stroke=1, fill=0)
+            canvas.setDash()
         size = look.size
         canvas.setFont(look.regular, size)
         for text, tick, left, lane in laid.labels:
