@@ -263,3 +263,46 @@ def test_the_chain_head_is_the_last_line_s_hash_or_folds_what_follows(folder: Pa
         == hashlib.sha256(last["line_sha256"].encode() + b"\n" + b'{"file": "half a li').hexdigest()
     )
     assert chain_head(b"") == GENESIS
+
+
+def test_every_line_is_checked_after_a_missing_or_altered_file(folder: Path) -> None:
+    # A missing file, then two altered ones: each is reported, none stops the walk.
+    (folder / BLACK_SEA).unlink()
+    for name in (ROADMAP, CYBER):
+        with (folder / name).open("ab") as handle:
+            handle.write(b"x")
+    entries = [json.loads(line) for line in lines(folder)]
+    found = [d.format().replace(str(folder), "A") for d in verify(folder).findings]
+    assert found[0] == f"A/{BLACK_SEA}: error: missing: listed on manifest line 1"
+    for number, name in ((2, ROADMAP), (3, CYBER)):
+        data = (folder / name).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        entry = entries[number - 1]
+        assert (
+            f"A/{name}: error: altered: sha256 {digest[:16]}…, {len(data)} bytes; manifest line "
+            f"{number} says {entry['sha256'][:16]}…, {entry['size']} bytes"
+        ) in found
+    assert len(found) == 3
+
+
+def test_a_version_that_disagrees_with_the_file_name_is_reported(folder: Path) -> None:
+    edit(folder, 1, version=7)
+    assert messages(folder) == [
+        "M:1: error: edited: the line's content does not match its `line_sha256`",
+        "M:1: error: `version` 7 disagrees with the file name (v1)",
+    ]
+
+
+def test_one_unprotected_legacy_line_is_named_alone(folder: Path) -> None:
+    first = {
+        k: v for k, v in json.loads(lines(folder)[0]).items() if k not in ("prev", "line_sha256")
+    }
+    rewrite(folder, [json.dumps(first)])
+    for stray in (ROADMAP, CYBER, NATO):
+        (folder / stray).unlink()
+    report = verify(folder)
+    assert report.findings == []
+    assert [w.format().replace(str(folder / MANIFEST), "M") for w in report.warnings] == [
+        "M:1: warning: unprotected: line 1 (1 entries) predate the hash chain; an edit to "
+        "them cannot be detected until a brief is archived after them, which seals them"
+    ]
