@@ -158,7 +158,7 @@ def build_pack(
                 document,
                 theme,
                 fmt,
-                pdfa=options.pdfa and fmt == "pdf",
+                pdfa=options.pdfa,
                 standard=options.pdf_standard,
                 options=project.writer_options(layout),
             )

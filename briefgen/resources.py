@@ -38,18 +38,10 @@ def load_theme(
     the theme is read again only when its file changes.
     """
     folders = tuple(folders)
-    for folder in folders:
-        path = folder / "themes" / f"{name}.yaml"
-        if path.is_file():
-            path = confine(
-                path,
-                [folder],
-                what=f"theme {name!r}",
-                allowed="its template folder",
-                error=ThemeError,
-            )
-            key = ("theme", name, folders, input_dir, stamp([path]))
-            return cached(cache, key, partial(_read_theme, name, path, folders, input_dir))
+    path = _find(folders, Path("themes") / f"{name}.yaml", f"theme {name!r}")
+    if path is not None:
+        key = ("theme", name, folders, input_dir, stamp([path]))
+        return cached(cache, key, partial(_read_theme, name, path, folders, input_dir))
     from difflib import get_close_matches
 
     known = theme_names(folders)
@@ -143,18 +135,9 @@ def load_labels(
     labels: dict[str, str] = {}
     base = language.replace("-", "_").split("_")[0].lower()
     for code in ("en", base, language.replace("-", "_")):
-        for folder in folders:
-            path = folder / "labels" / f"{code}.yaml"
-            if path.is_file():
-                path = confine(
-                    path,
-                    [folder],
-                    what=f"labels {code}.yaml",
-                    allowed="its template folder",
-                    error=ThemeError,
-                )
-                labels.update(cached(cache, ("labels", stamp([path])), partial(_read_labels, path)))
-                break
+        path = _find(folders, Path("labels") / f"{code}.yaml", f"labels {code}.yaml")
+        if path is not None:
+            labels.update(cached(cache, ("labels", stamp([path])), partial(_read_labels, path)))
     return labels
 
 
@@ -163,3 +146,14 @@ def _read_labels(path: Path) -> dict[str, str]:
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise ThemeError(f"{path}: labels must be a mapping of names to text")
     return {str(k): v for k, v in data.items()}
+
+
+def _find(folders: Sequence[Path], relative: Path, what: str) -> Path | None:
+    """The first folder's `relative` file on the search path, confined to that folder."""
+    for folder in folders:
+        path = folder / relative
+        if path.is_file():
+            return confine(
+                path, [folder], what=what, allowed="its template folder", error=ThemeError
+            )
+    return None

@@ -15,8 +15,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from briefgen.confine import confine
 from briefgen.errors import FieldError, Location, ThemeError
 
-# Every role a writer may style; the README lists them the way Pandoc lists its styles.
-ROLES = (
+# The roles of a document's own text (paragraph styles in both writers), then those of the
+# chrome around it; the README lists them the way Pandoc lists its styles.
+TEXT_ROLES = (
     "title",
     "subtitle",
     "field-label",
@@ -28,11 +29,8 @@ ROLES = (
     "list-item",
     "table-header",
     "table-cell",
-    "marking",
-    "header",
-    "footer",
-    "timeline",
 )
+ROLES = (*TEXT_ROLES, "marking", "header", "footer", "timeline")
 
 HexColour = str  # "#RRGGBB"
 HEADER_LOGO_SHARE = 0.45  # of the top margin: the most a header logo may take

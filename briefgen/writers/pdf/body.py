@@ -18,7 +18,7 @@ from briefgen.glyphs import drop_invisible
 from briefgen.hyphenation import alignment, dictionary_for
 from briefgen.tables import column_groups
 from briefgen.tagging import HeadingLevels
-from briefgen.theme import Theme, field_label_width
+from briefgen.theme import TEXT_ROLES, Theme, field_label_width
 from briefgen.writers.pdf.breaks import Table
 from briefgen.writers.pdf.contents import contents_flowables
 from briefgen.writers.pdf.fonts import Fonts
@@ -89,22 +89,7 @@ class FlowableWriter:
         self.text_width = 0.0  # of the portrait page, in points: where wide tables split
         # The structure tree, made from the Document as the flowables are (see structure.py).
         self.root, self.levels = root, HeadingLevels()
-        self.styles = {
-            role: self._style(role, theme.role_colour(role))
-            for role in (
-                "title",
-                "subtitle",
-                "field-label",
-                "field-value",
-                "heading-1",
-                "heading-2",
-                "heading-3",
-                "body",
-                "list-item",
-                "table-header",
-                "table-cell",
-            )
-        }
+        self.styles = {role: self._style(role, theme.role_colour(role)) for role in TEXT_ROLES}
         # Heading 1 is underlined by a rule; the role's space below goes under the rule instead.
         self.styles["heading-1"].spaceAfter = 2
 
