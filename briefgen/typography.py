@@ -22,6 +22,9 @@ from briefgen.document import (
     Link,
     Strong,
     Text,
+    Timeline,
+    TimelineMilestone,
+    TimelineRow,
     TitleField,
 )
 
@@ -155,9 +158,32 @@ def typeset(document: Document) -> Document:
     unless it is an address)."""
     language = document.info.language
     blocks = tuple(_node(block, language) for block in document.blocks)
-    # The title is printed in the footer and the file's properties: the same characters.
-    info = dataclasses.replace(document.info, title=smarten(document.info.title, language))
+    # The title is printed in the footer and the file's properties, subject and keywords in the
+    # properties: the same characters as the brief's text.
+    info = document.info
+    info = dataclasses.replace(
+        info,
+        title=smarten(info.title, language),
+        author=smarten(info.author, language),
+        subject=smarten(info.subject, language),
+        keywords=tuple(smarten(keyword, language) for keyword in info.keywords),
+    )
     return dataclasses.replace(document, info=info, blocks=blocks)
+
+
+# Plain-string fields that are printed prose (a chart's labels and legend), typeset like Text.
+_PROSE_FIELDS: dict[type, tuple[str, ...]] = {
+    Timeline: (
+        "title",
+        "marker_label",
+        "milestone_label",
+        "previous_label",
+        "undated_label",
+        "name_header",
+    ),
+    TimelineRow: ("label", "cadence"),
+    TimelineMilestone: ("label",),
+}
 
 
 def _node(node: Any, language: str) -> Any:
@@ -174,6 +200,8 @@ def _node(node: Any, language: str) -> Any:
         }
         if isinstance(node, TitleField):
             changes.pop("label", None)
+        for name in _PROSE_FIELDS.get(type(node), ()):
+            changes[name] = smarten(getattr(node, name), language)
         return dataclasses.replace(node, **changes) if changes else node
     return node
 

@@ -219,7 +219,10 @@ initiatives:
     assert (tricky.start, tricky.end) == (DAY(2025, 4, 1), DAY(2025, 12, 31))
     assert tricky.milestones == (d.TimelineMilestone(DAY(2025, 6, 30), "| milestone | 1999-01-01"),)
     assert (cadence.dated, cadence.cadence) == (False, "Annual")
-    assert chart.marker == DAY(2025, 1, 15) and chart.marker_label == "Meeting, 15 January 2025"
+    assert (
+        chart.marker == DAY(2025, 1, 15)
+        and chart.marker_label == "Meeting, 15\u00a0January\u00a02025"
+    )
     tables = [b for b in document.blocks if isinstance(b, d.Table)]
     texts = [" ".join(d.plain_text(c) for c in row) for t in tables for row in t.rows]
     # The same facts, as text (a date's spaces are no-break spaces: briefgen.typography).

@@ -1,0 +1,73 @@
+"""Issue 10's remaining rules: chart labels and file properties typeset like the text."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pikepdf
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from briefgen.pipeline import BuildOptions, build
+
+TYPED = """
+meeting:
+  title: Review of the "Harbour" Plan
+  date: 2025-03-12
+  organiser: O'Neill's Unit
+  classification: PUBLIC
+participants:
+  - {name: Seán O'Neill, role: Director, classification: PUBLIC}
+purpose: Review the plan.
+initiatives:
+  - name: The "Harbour" Plan
+    start: 2025-01-01
+    end: 2025-12-31
+    milestones:
+      - {date: 2025-06-30, label: Partners' review}
+"""
+
+
+def _docx_xml(path: Path, part: str) -> str:
+    with zipfile.ZipFile(path) as docx:
+        return docx.read(part).decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def typed_brief(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("typed")
+    source = folder / "m.yaml"
+    source.write_text(TYPED.lstrip(), encoding="utf-8")
+    written = build(source, BuildOptions(audiences=("staff",), out_dir=folder / "out"))
+    return {path.suffix[1:]: path for path in written}
+
+
+def test_chart_labels_are_typeset_in_both_formats(typed_brief: dict[str, Path]) -> None:
+    pdf_text = "".join(page.extract_text() for page in PdfReader(typed_brief["pdf"]).pages)
+    docx_text = "".join(
+        etree.fromstring(_docx_xml(typed_brief["docx"], "word/document.xml").encode()).itertext()
+    )
+    for text in (pdf_text, docx_text):
+        # The milestone label and the bar's name, as the chart prints them.
+        assert "Partners\u2019 review" in text
+        assert "\u201cHarbour\u201d Plan" in text
+        assert "Partners' review" not in text and '"Harbour"' not in text
+
+
+def test_file_properties_are_typeset_like_the_brief(typed_brief: dict[str, Path]) -> None:
+    with pikepdf.open(typed_brief["pdf"]) as pdf:
+        info = {str(key): str(value) for key, value in pdf.docinfo.items()}
+    assert info["/Title"] == "Review of the \u201cHarbour\u201d Plan"
+    assert info["/Author"] == "O\u2019Neill\u2019s Unit"
+    assert "Se\u00e1n O\u2019Neill" in info["/Keywords"]
+    core = _docx_xml(typed_brief["docx"], "docProps/core.xml")
+    assert "Review of the \u201cHarbour\u201d Plan" in core
+    assert "O\u2019Neill\u2019s Unit" in core
+    assert "Se\u00e1n O\u2019Neill" in core
+    assert "O'Neill" not in core
+
+
+WriteYaml = Callable[..., Path]
