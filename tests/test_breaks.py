@@ -78,6 +78,41 @@ def test_no_table_row_alone_at_a_page_top(filler: int) -> None:
         assert len(rows) != 1, [ln.text for ln in lines]
 
 
+def _bullets(count: int, words: int = 1) -> d.BulletList:
+    return d.BulletList(
+        tuple(
+            d.ListItem((d.Paragraph(_text(f"Item {n}. " + "More words. " * words)),))
+            for n in range(count)
+        )
+    )
+
+
+@pytest.mark.parametrize("items", [2, 5])
+@pytest.mark.parametrize("filler", range(30, 40))
+def test_no_list_item_alone_at_a_page_top(filler: int, items: int) -> None:
+    # One-line paragraphs move the list down a line at a time; a paragraph follows it.
+    lines_before = [d.Paragraph(_text(f"Filler {n}.")) for n in range(filler)]
+    after = d.Paragraph(_text("After the list."))
+    pages = _lines(_document(*lines_before, _bullets(items), after))
+    for lines in pages[1:]:
+        shown = [ln for ln in lines if "Item " in ln.text]
+        if shown and shown[0] is lines[0]:  # the page opens inside the list
+            assert len(shown) != 1, [ln.text for ln in lines]
+
+
+@pytest.mark.parametrize("filler", range(32, 44))
+def test_a_heading_goes_with_a_two_item_list_kept_whole(filler: int) -> None:
+    lines_before = [d.Paragraph(_text(f"Filler {n}.")) for n in range(filler)]
+    heading = d.Heading(1, _text("Stranded heading"))
+    rest = (d.Heading(1, _text("Next")), *_filler(8))  # so the list is not in the last section
+    pages = _lines(_document(*lines_before, heading, _bullets(2, words=6), *rest))
+    for lines in pages[:-1]:
+        assert lines[-1].text != "Stranded heading"
+    for lines in pages[1:]:
+        shown = [ln for ln in lines if "Item " in ln.text]
+        assert len(shown) != 1, [ln.text for ln in lines]
+
+
 @pytest.mark.parametrize("filler", range(14, 26))
 def test_a_last_short_section_goes_with_what_precedes_it(filler: int) -> None:
     pages = _lines(

@@ -26,13 +26,9 @@ def starts_here(flowable: rl.Flowable, width: float, height: float) -> bool:
         if isinstance(flowable, KeepShortEnd) and total > flowable.limit:
             return starts_here(flowable._content[0], width, height)
         return False
-    if isinstance(flowable, rl.ListFlowable):  # it hands its items over whatever the room
-        items = flowable._flowables
-        if not items:
-            return True
-        first = items[0]
-        inner = first._flowables if isinstance(first, rl.ListItem) else [first]
-        return bool(inner) and starts_here(inner[0], width - flowable._leftIndent, height)
+    if isinstance(flowable, rl.ListFlowable):  # it hands on its items, each indented
+        pieces: list[rl.Flowable] = flowable.split(width, height)
+        return bool(pieces) and starts_here(pieces[0], width, height)
     _, needed = flowable.wrap(width, height)
     if needed <= height:
         return True

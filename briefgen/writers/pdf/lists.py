@@ -25,8 +25,17 @@ class _Label(BulletDrawer):  # type: ignore[misc]
         canv.end_marked()
 
 
+# The last two items are kept together when together they are at most this tall (points): the
+# last item never stands alone at a page's top, and no long stretch moves on for it.
+KEEP_LAST_TWO = 200.0
+
+
 class TaggedList(rl.ListFlowable):  # type: ignore[misc]
-    """ListFlowable makes one bullet per item, in order, while it is built: each gets its Lbl."""
+    """ListFlowable makes one bullet per item, in order, while it is built: each gets its Lbl.
+
+    Split at a page's foot, the list hands on its items (reportlab's way) with the last two
+    kept together, so a single item never opens a page by itself.
+    """
 
     def __init__(self, labels: list[Element], items: list[Any], **kwargs: Any) -> None:
         self._briefgen_labels = list(labels)
@@ -39,3 +48,16 @@ class TaggedList(rl.ListFlowable):  # type: ignore[misc]
         if self._briefgen_labels:
             label.briefgen_tag = self._briefgen_labels.pop(0)
         return label
+
+    def split(self, aW: float, aH: float) -> list[rl.Flowable]:
+        content: list[rl.Flowable] = list(self._content)
+        if len(content) < 2:
+            return content
+        pair = content[-2:]
+        height = sum(f.wrap(aW, aH)[1] for f in pair) + pair[0].getSpaceAfter()
+        if height > KEEP_LAST_TWO:
+            return content
+        if len(content) == 2:  # the whole list: here, or on the next page (reportlab's [])
+            return [] if height > aH else content
+        # The first piece is an item indenter, which reportlab places without a fit check.
+        return [*content[:-2], rl.KeepTogether(pair)]

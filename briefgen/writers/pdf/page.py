@@ -278,6 +278,22 @@ class BriefTemplate(rl.BaseDocTemplate):  # type: ignore[misc]
     _last_level = -1
     _last_written = -1  # the level as written, before the clamp below
 
+    def handle_keepWithNext(self, flowables: list[rl.Flowable]) -> None:
+        """reportlab keeps no list with the headings before it (a list is a container, which
+        its keep-with-next leaves out); a brief's list is kept like a paragraph is, so a heading
+        never ends a page whose foot has no room for the list's first lines."""
+        kept = 0
+        while kept < len(flowables) and flowables[kept].getKeepWithNext():
+            kept += 1
+        if 0 < kept < len(flowables) and isinstance(flowables[kept], rl.ListFlowable):
+            group = self.keepTogetherClass(flowables[: kept + 1])
+            for flowable in group._content[:-1]:
+                flowable.__dict__["keepWithNext"] = 0  # as reportlab does: kept once, here
+            del flowables[: kept + 1]
+            flowables.insert(0, group)
+            return
+        super().handle_keepWithNext(flowables)
+
     def afterFlowable(self, flowable: rl.Flowable) -> None:
         entry = flowable.entry if isinstance(flowable, Para) else None
         if entry is None:
