@@ -71,3 +71,27 @@ def test_file_properties_are_typeset_like_the_brief(typed_brief: dict[str, Path]
 
 
 WriteYaml = Callable[..., Path]
+
+
+def test_a_docx_lists_second_to_last_item_is_kept_with_the_last(
+    write_yaml: WriteYaml, tmp_path: Path
+) -> None:
+    path = write_yaml(
+        """
+        meeting: {title: Lists, date: 2025-03-12}
+        purpose: Review.
+        key_points:
+          - First point.
+          - Second point.
+          - Third point.
+        """
+    )
+    (written,) = build(path, BuildOptions(formats=("docx",), out_dir=tmp_path / "out"))
+    body = etree.fromstring(_docx_xml(written, "word/document.xml").encode())
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    items = [p for p in body.iter(f"{w}p") if "point." in "".join(p.itertext())]
+    kept = [p.find(f"{w}pPr/{w}keepNext") is not None for p in items]
+    assert kept == [False, True, False]
+    # keepNext stands right after the style, where the schema orders it (Word refuses otherwise).
+    properties = items[1].find(f"{w}pPr")
+    assert [child.tag.split("}")[1] for child in properties][:2] == ["pStyle", "keepNext"]

@@ -53,6 +53,7 @@ from briefgen.writers.docx.blocks import (
     PPR,
     PRESERVE,
     VAL,
+    P,
     R,
     cell,
     column_widths,
@@ -248,7 +249,8 @@ class _Writer:
             num_id = str(num.numId)
         else:
             style = list_style("Bullet", depth)
-        for item in block.items:
+        for number, item in enumerate(block.items):
+            start = len(out)
             first, *rest = item.blocks or (Paragraph(()),)
             if isinstance(first, Paragraph):
                 p = self.paragraph(out, style, first.children)
@@ -260,6 +262,12 @@ class _Writer:
                 SubElement(num_pr, w("ilvl"), {VAL: "0"})
                 SubElement(num_pr, w("numId"), {VAL: num_id})
             self.blocks(rest, out, depth + 1)
+            if number == len(block.items) - 2:
+                # Kept with the last item, so that one never opens a page alone (as in the PDF).
+                for element in out[start:]:
+                    properties = element.find(PPR) if element.tag == P else None
+                    if properties is not None and properties.find(w("keepNext")) is None:
+                        properties.insert(1, properties.makeelement(w("keepNext"), {}))
 
     def table(self, block: Table, out: BaseOxmlElement) -> None:
         widths = column_widths(block.widths, len(block.header), self.ref.text_width)
