@@ -174,8 +174,9 @@ def test_no_direct_formatting_only_character_styles(blob: bytes) -> None:
     run_styles = {e.get(f"{{{W}}}val") for e in body.iterfind(".//w:rPr/w:rStyle", NS)}
     assert {"Strong", "StrongEmphasis"} <= run_styles
     para_props = {child.tag.split("}")[1] for child in body.iterfind(".//w:pPr/*", NS)}
-    # outlineLvl is structure, not formatting: the title is a heading (Word's checker, packs).
-    assert para_props == {"pStyle", "numPr", "outlineLvl"}
+    # outlineLvl is structure, not formatting: the title is a heading (Word's checker, packs);
+    # keepNext is pagination: a list's second-to-last item keeps with its last.
+    assert para_props == {"pStyle", "numPr", "outlineLvl", "keepNext"}
 
 
 def test_styles_follow_the_theme() -> None:
