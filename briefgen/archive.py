@@ -28,6 +28,7 @@ from typing import Any
 from briefgen import __version__
 from briefgen.audience import select
 from briefgen.config import find_config
+from briefgen.dates import source_date_epoch
 from briefgen.embedded import EmbeddedSource, pdf_date, source_data, source_yaml
 from briefgen.errors import ArchiveError, InputError, Location
 from briefgen.manifest import (
@@ -51,7 +52,6 @@ from briefgen.pipeline import (
     Project,
     pdf_standard,
     render_document,
-    source_date_epoch,
 )
 from briefgen.provenance import sha256_file, used_files
 from briefgen.standards import PdfStandard, archival, parse_standard

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import re
 from typing import Any, Literal
 
-from briefgen.errors import FieldError
+from briefgen.errors import FieldError, UsageError
 
 Precision = Literal["day", "month", "quarter", "year"]
 
@@ -155,3 +156,26 @@ def format_period(value: dt.date, locale: str, style: str = "long") -> str:
         return str(format_skeleton("y", value, locale=locale))
     skeleton = _SKELETONS[(precision, style if style in ("long", "medium") else "short")]
     return str(format_skeleton(skeleton, value, locale=locale))
+
+
+def start_of_day(day: dt.date) -> int:
+    """Midnight UTC of a day, in seconds since the epoch."""
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else None.
+
+    Without it a brief is dated by its meeting (see `document_info`), not by the clock: its
+    content does not depend on when it was generated, so the same input gives the same bytes.
+    """
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    # Up to the end of year 9999: later dates overflow the writers' date handling.
+    if not (value.isascii() and value.isdigit()) or int(value) > 253402300799:
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}",
+            hint="unset it, or set it to e.g. $(git log -1 --format=%ct)",
+        )
+    return int(value)

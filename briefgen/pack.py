@@ -8,61 +8,39 @@ page numbers the PDF found.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from briefgen.audience import canonical_level, cleared
+from briefgen.dates import source_date_epoch
 from briefgen.document import Block, Document, DocumentInfo, PageBreak
 from briefgen.errors import BriefgenError, Diagnostic, ValidationError
 from briefgen.loader import load_yaml_file
 from briefgen.model import slugify
 from briefgen.outputs import bounded_stem, write_set
+from briefgen.pack_parts import MeetingJob, Part, render_meeting
 from briefgen.packfile import Pack
 from briefgen.parallel import Outcome, run_apart, run_jobs, runs_here
 from briefgen.people import PeopleDirectory, load_people, surname_key
 from briefgen.pipeline import (
     BuildOptions,
+    Built,
     Project,
     audience_context,
     page_label,
-    portion_mark,
-    prepare,
     read_rendered,
-    source_date_epoch,
 )
 from briefgen.templating import format_date, to_context
 from briefgen.validation import validate
 from briefgen.writers import write_format
 
+if TYPE_CHECKING:
+    pass
+
 COVER_TEMPLATE, ANNEX_TEMPLATE = "pack.md.j2", "pack-annex.md.j2"
-
-
-@dataclasses.dataclass(frozen=True)
-class _Part:
-    """One meeting rendered for one audience, and what the annex needs from it."""
-
-    document: Document
-    title: str
-    date: dt.date
-    participants: tuple[dict[str, Any], ...]
-    time: str | None = None  # as cleared for the audience: hidden with the meeting's details
-    location: str | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class _Job:
-    meeting: Path
-    display: str
-    pack: Path
-    audiences: tuple[str, ...]
-    options: BuildOptions
-    people: PeopleDirectory | None
-    created: int | None
 
 
 def load_pack(
@@ -128,15 +106,16 @@ def build_pack(
     pack, files, names, people = load_pack(path, str(pack_path), project, audiences)
     created = source_date_epoch()
     jobs_list = [
-        _Job(file, os.path.normpath(file), path, names, options, people, created) for file in files
+        MeetingJob(file, os.path.normpath(file), path, names, options, people, created)
+        for file in files
     ]
-    parts: list[list[_Part]] = []
+    parts: list[list[Part]] = []
     problems: list[Diagnostic] = []
     # In this process the pack's own Project serves; workers make one each.
     render = (
-        partial(_render_meeting, project=project)
+        partial(render_meeting, project=project)
         if runs_here(jobs, len(jobs_list))
-        else _render_meeting
+        else render_meeting
     )
     for outcome in run_jobs(render, jobs_list, jobs):
         if outcome.error is not None:
@@ -165,7 +144,8 @@ def build_pack(
             layout = layout or (written.layout if written.layout.contents_pages else None)
             outputs.append((options.out_dir / f"{stem}.{fmt}", written.data))
     write_set(outputs)  # every audience's files of the pack, or none
-    return [target for target, _ in outputs]
+    warnings = [warning for meeting in parts for part in meeting for warning in part.warnings]
+    return Built([target for target, _ in outputs], warnings)
 
 
 def planned_pack_outputs(
@@ -212,75 +192,8 @@ def build_packs(
     )
 
 
-# The Projects of pack builds in this worker process, by pack file and options: a worker
-# renders many meetings of one pack and should read its templates and themes once.
-_WORKER_PROJECTS: dict[tuple[Path, BuildOptions], Project] = {}
-
-
-def _worker_project(job: _Job) -> Project:
-    key = (job.pack, job.options)
-    if key not in _WORKER_PROJECTS:
-        _WORKER_PROJECTS.clear()  # one pack at a time
-        _WORKER_PROJECTS[key] = Project.for_input(job.pack, job.options)
-    return _WORKER_PROJECTS[key]
-
-
-def _render_meeting(job: _Job, project: Project | None = None) -> list[_Part]:
-    """One meeting file, rendered for each of the pack's audiences (in a worker, or here with
-    the pack's own Project when there is one job at a time)."""
-    from briefgen.validation import load_meeting
-
-    project = project or _worker_project(job)
-    meeting, _ = load_meeting(
-        job.meeting, job.display, levels=project.config.levels, people=job.people
-    )
-    out = []
-    for name in job.audiences:
-        audience = project.audience(name)
-        prepared = prepare(meeting, audience, project, job.created)
-        prepared.context["biographies"] = []  # the pack's one annex lists them all
-        markup = project.templates.render(audience.template, prepared.context)
-        document = read_rendered(markup, prepared.info, audience.template, project)
-        people = tuple(
-            {
-                **person,
-                "portion_mark": portion_mark(person["classification"], audience, project.config),
-            }
-            for person in (
-                _as_in_directory(p, job.people, audience, project.config.levels)
-                for p in prepared.selection.meeting.participants
-            )
-        )
-        info = prepared.selection.meeting.meeting
-        out.append(_Part(document, info.title, info.date, people, info.time, info.location))
-    return out
-
-
-def _as_in_directory(
-    person: Any, directory: PeopleDirectory | None, audience: Any, levels: list[str]
-) -> dict[str, Any]:
-    """A cleared participant as the annex shows them: as the directory has them, when the
-    audience is cleared for the directory's entry (it carries its own level), else as cleared.
-
-    A role written beside a ref ("joins for the second half") belongs to that meeting, not to
-    the biography.
-    """
-    fields: dict[str, Any] = person.model_dump()
-    record = directory.people.get(person.ref) if directory and person.ref else None
-    if record is None:
-        return fields
-    level = canonical_level(record.get("classification"), levels) or person.classification
-    if not cleared(level, audience, levels):
-        return fields
-    return {
-        **fields,
-        **record,
-        "classification": max((level, person.classification), key=levels.index),
-    }
-
-
 def compose(
-    pack: Pack, audience_name: str, parts: list[_Part], project: Project, created: int | None
+    pack: Pack, audience_name: str, parts: list[Part], project: Project, created: int | None
 ) -> Document:
     """Cover and contents, each meeting from a new page, then the biographies."""
     audience = project.audience(audience_name)
@@ -337,7 +250,7 @@ def _read(
     ).blocks
 
 
-def _biographies(parts: list[_Part]) -> list[dict[str, Any]]:
+def _biographies(parts: list[Part]) -> list[dict[str, Any]]:
     """Each person with a biography once (by ref, else by name), with the meetings attended.
 
     Only what each meeting's clearance filter let through reaches here (see _as_in_directory).
@@ -366,11 +279,11 @@ def _issued(pack: Pack, created: int | None, language: str) -> str:
     return format_date(day, language) if day else ""
 
 
-def _first_day(pack: Pack, parts: list[list[_Part]]) -> dt.date:
+def _first_day(pack: Pack, parts: list[list[Part]]) -> dt.date:
     return pack.pack.start or min((p[0].date for p in parts), default=dt.date(1970, 1, 1))
 
 
-def _dates(pack: Pack, parts: list[_Part], language: str) -> str:
+def _dates(pack: Pack, parts: list[Part], language: str) -> str:
     days = [p.date for p in parts]
     start = pack.pack.start or min(days, default=None)
     end = pack.pack.end or max(days, default=None)

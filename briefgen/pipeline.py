@@ -5,9 +5,7 @@ meeting.yaml → load → validate → select(audience) → render(template) →
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -25,6 +23,7 @@ from briefgen.audience import (
 from briefgen.budget import Fitted, fit
 from briefgen.cache import Cache
 from briefgen.config import ProjectConfig, find_config, load_config
+from briefgen.dates import source_date_epoch, start_of_day
 from briefgen.document import Document, DocumentInfo
 from briefgen.document import dump as dump_document
 from briefgen.errors import Diagnostic, Location, MarkupError, UsageError
@@ -137,24 +136,6 @@ class Project:
         )
 
 
-def source_date_epoch() -> int | None:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else None.
-
-    Without it a brief is dated by its meeting (see `document_info`), not by the clock: its
-    content does not depend on when it was generated, so the same input gives the same bytes.
-    """
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return None
-    # Up to the end of year 9999: later dates overflow the writers' date handling.
-    if not (value.isascii() and value.isdigit()) or int(value) > 253402300799:
-        raise UsageError(
-            f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}",
-            hint="unset it, or set it to e.g. $(git log -1 --format=%ct)",
-        )
-    return int(value)
-
-
 @dataclass(frozen=True)
 class Prepared:
     """One meeting made ready for one audience's template: what survives the clearance filter,
@@ -214,11 +195,6 @@ def template_context(selection: Selection, audience: Audience, project: Project)
     context["audience"] = audience_context(audience, labels)
     context["marking"] = selection.marking
     return context
-
-
-def start_of_day(day: dt.date) -> int:
-    """Midnight UTC of a day, in seconds since the epoch."""
-    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
 
 
 def document_info(
@@ -342,7 +318,11 @@ def build(
         theme = project.theme(audience)
 
         def write(
-            document: Document, fmt: str, audience: Audience = audience, theme: Theme = theme
+            document: Document,
+            fmt: str,
+            layout: Layout | None = None,
+            audience: Audience = audience,
+            theme: Theme = theme,
         ) -> Written:
             return write_format(
                 document,
@@ -350,17 +330,22 @@ def build(
                 fmt,
                 pdfa=options.pdfa or audience.pdfa,
                 standard=pdf_standard(options, audience, project),
-                options=project.writer_options(),
+                options=project.writer_options(layout),
             )
 
         fitted = fit_brief(
             meeting, audience, project, created, partial(write, fmt="pdf"), str(input_path)
         )
         warnings.extend(fitted.warnings)
+        # The PDF laid out to fit the budget is the one written; the DOCX gets its Document
+        # and, where a PDF was laid out, the spacing it found (a runt last page pulled back).
+        pdf = fitted.pdf or (write(fitted.document, "pdf") if "pdf" in options.formats else None)
         for fmt in options.formats:
-            # The PDF laid out to fit the budget is the one written; the DOCX gets its Document.
-            laid_out = fitted.pdf if fmt == "pdf" else None
-            written = laid_out or write(fitted.document, fmt)
+            written = (
+                pdf
+                if fmt == "pdf" and pdf
+                else write(fitted.document, fmt, pdf.layout if pdf else None)
+            )
             outputs.append((output_path(meeting, audience, fmt, options.out_dir), written.data))
     write_set(outputs)  # all of this input's files, or none
     return Built([target for target, _ in outputs], warnings)

@@ -238,6 +238,20 @@ class Theme(_Strict):
             return self.roles[name]
         return DEFAULT_ROLES[name]
 
+    def tightened(self, share: float) -> Theme:
+        """The theme with every role's space above and below cut to `share` of itself (a runt
+        last page pulled back, as Word's Shrink One Page does, but without smaller text)."""
+        roles = {
+            name: role.model_copy(
+                update={
+                    "space_before": role.space_before * share,
+                    "space_after": role.space_after * share,
+                }
+            )
+            for name, role in ((name, self.role(name)) for name in DEFAULT_ROLES)
+        }
+        return self.model_copy(update={"roles": roles})
+
     def font_path(self, which: Literal["regular", "bold", "italic", "bold_italic"]) -> Path:
         """Where a font file is: relative to the theme's folder, else among the bundled fonts."""
         name = self.fonts.file(which)

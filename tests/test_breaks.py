@@ -179,3 +179,37 @@ def test_no_page_of_the_example_pack_ends_with_a_heading(
             continue
         last = lines[-1]
         assert not (last.bold and last.size in headings), f"page {number} ends with {last.text!r}"
+
+
+def test_a_runt_last_page_is_pulled_back_by_tighter_spacing() -> None:
+    # Sixteen paragraphs take a page and three lines at the theme's spacing; four fifths of
+    # the space between paragraphs (never smaller text) keeps all 48 lines on one page.
+    written = write_pdf(_document(*_filler(16)), THEME)
+    assert (written.layout.pages, written.layout.spacing) == (1, 0.8)
+    (lines,) = body_lines(written.data, *_frame(THEME))
+    assert len(lines) == 48 and lines[-1].text.startswith("paragraph go on")
+
+
+def test_a_runt_no_spacing_can_save_keeps_the_themes_spacing() -> None:
+    # Six lines over: the tightest spacing still needs the second page, so nothing changes.
+    document = _document(*_filler(17))
+    written = write_pdf(document, THEME)
+    assert (written.layout.pages, written.layout.spacing) == (2, 1.0)
+    assert [len(lines) for lines in body_lines(written.data, *_frame(THEME))] == [45, 6]
+    # A last page a third full is no runt: the spacing is the theme's.
+    assert write_pdf(_document(*_filler(20)), THEME).layout.spacing == 1.0
+
+
+def test_the_docx_takes_the_spacing_its_pdf_used() -> None:
+    from briefgen.writers import Layout, WriterOptions
+    from briefgen.writers.docx import write_docx
+    from tests.test_writer_docx import part
+
+    def after(options: WriterOptions) -> str:
+        styles = part(write_docx(_document(*_filler(2)), THEME, options).data, "word/styles.xml")
+        ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+        spacing = styles.find("w:style[@w:styleId='Normal']/w:pPr/w:spacing", ns)
+        return str(spacing.get(f"{{{ns['w']}}}after"))
+
+    assert after(WriterOptions()) == "120"  # 6 pt
+    assert after(WriterOptions(layout=Layout(spacing=0.8))) == "96"  # 4.8 pt

@@ -11,6 +11,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
+from briefgen.pack import build_pack
 from briefgen.pipeline import BuildOptions, build
 
 TYPED = """
@@ -95,3 +96,37 @@ def test_a_docx_lists_second_to_last_item_is_kept_with_the_last(
     # keepNext stands right after the style, where the schema orders it (Word refuses otherwise).
     properties = items[1].find(f"{w}pPr")
     assert [child.tag.split("}")[1] for child in properties][:2] == ["pStyle", "keepNext"]
+
+
+PACK = Path(__file__).parent.parent / "inputs" / "packs" / "ministerial-week" / "pack.yaml"
+MEETINGS = (
+    "Bilateral with the Minister of Defence of Moldova",
+    "Working Dinner with Nordic and Baltic Ministers",
+    "Trilateral on Black Sea Maritime Security",
+    "Defence Industry Round Table on Ammunition",
+)
+
+
+def _meeting_pages(pdf: Path) -> list[int]:
+    """The first page (1-based) of each meeting, and of the annex, from the PDF's outline."""
+    reader = PdfReader(pdf)
+    starts = {
+        entry.title: reader.get_destination_page_number(entry) + 1
+        for entry in reader.outline
+        if not isinstance(entry, list)  # a meeting's sections, nested under it
+    }
+    return [starts[title] for title in (*MEETINGS, "Annex: Biographies")]
+
+
+def test_a_packs_meetings_keep_their_audiences_page_budget(tmp_path: Path) -> None:
+    built = build_pack(PACK, BuildOptions(out_dir=tmp_path, formats=("pdf",)), jobs=1)
+    (principal,) = [p for p in built if ".principal." in p.name]
+    # Cover on page 1, then one page per meeting: the Black Sea brief gave way to fit.
+    assert _meeting_pages(principal) == [2, 3, 4, 5, 6]
+    (warning,) = built.warnings
+    assert warning.format().endswith(
+        "inputs/black-sea-maritime-security-2025-03-12.yaml: warning: principal: initiatives "
+        "table moved to the staff brief to fit 1 page"
+    )
+    (staff,) = [p for p in built if ".staff." in p.name]  # no budget: nothing gives way
+    assert len(PdfReader(staff).pages) == 9

@@ -111,7 +111,8 @@ def _meeting(job: Job) -> tuple[Any, Any]:
 
 
 def render(job: Job, audience_name: str, fmt: str) -> Rendered:
-    from briefgen.pipeline import fit_brief, source_date_epoch
+    from briefgen.dates import source_date_epoch
+    from briefgen.pipeline import fit_brief
     from briefgen.writers import write_format
 
     try:

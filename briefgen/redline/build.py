@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefgen.audience import Audience, select
+from briefgen.dates import source_date_epoch
 from briefgen.document import (
     Block,
     BulletList,
@@ -30,7 +31,6 @@ from briefgen.pipeline import (
     Project,
     fit_brief,
     render_document,
-    source_date_epoch,
 )
 from briefgen.redline.blocks import block_text, diff_blocks, has_changes
 from briefgen.redline.chart import label_moves

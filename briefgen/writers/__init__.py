@@ -25,6 +25,9 @@ class Layout:
     contents_pages: tuple[tuple[int, ...], ...] = ()
     # How many pages the document took (0 where a writer does not paginate, as DOCX: Word does).
     pages: int = 0
+    # The share of the theme's spacing above and below blocks the layout used: below 1 where a
+    # last page holding a few lines was pulled back (Theme.tightened); a DOCX uses the same.
+    spacing: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,9 @@ class WriterOptions:
     # Where a writer may keep what it makes from the theme's files (a DOCX reference document,
     # a decoded logo), keyed on those files' stamps; a Project's. None: build everything anew.
     cache: Cache | None = None
+    # Whether a PDF's last page holding a few lines may be pulled back by tighter spacing; off
+    # where a document is measured for a larger one (a pack's meeting, printed at the theme's).
+    pull_back_runts: bool = True
 
 
 class Written(NamedTuple):

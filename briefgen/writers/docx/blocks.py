@@ -28,6 +28,15 @@ def paragraph(parent: BaseOxmlElement, style_id: str) -> BaseOxmlElement:
     return p
 
 
+def keep_with_next(elements: list[BaseOxmlElement]) -> None:
+    """Word's keep-with-next on each paragraph among `elements` (right after its style, where
+    the schema orders it)."""
+    for element in elements:
+        properties = element.find(PPR) if element.tag == P else None
+        if properties is not None and properties.find(w("keepNext")) is None:
+            properties.insert(1, properties.makeelement(w("keepNext"), {}))
+
+
 def run(
     parent: BaseOxmlElement, text: str, rstyle: str = "", bold: bool = False, italic: bool = False
 ) -> BaseOxmlElement:

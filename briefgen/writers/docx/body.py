@@ -53,11 +53,11 @@ from briefgen.writers.docx.blocks import (
     PPR,
     PRESERVE,
     VAL,
-    P,
     R,
     cell,
     column_widths,
     grid,
+    keep_with_next,
     paragraph,
     run,
     w,
@@ -82,6 +82,8 @@ def write_docx(document: Document, theme: Theme, options: WriterOptions | None =
     """
     options = options or WriterOptions()
     layout = options.layout
+    if layout and layout.spacing != 1.0:  # the spacing the PDF of this document used
+        theme = theme.tightened(layout.spacing)
     ref = reference(theme, options.cache)
     word = docx.Document(io.BytesIO(ref.blob))
     info = document.info
@@ -262,12 +264,8 @@ class _Writer:
                 SubElement(num_pr, w("ilvl"), {VAL: "0"})
                 SubElement(num_pr, w("numId"), {VAL: num_id})
             self.blocks(rest, out, depth + 1)
-            if number == len(block.items) - 2:
-                # Kept with the last item, so that one never opens a page alone (as in the PDF).
-                for element in out[start:]:
-                    properties = element.find(PPR) if element.tag == P else None
-                    if properties is not None and properties.find(w("keepNext")) is None:
-                        properties.insert(1, properties.makeelement(w("keepNext"), {}))
+            if number == len(block.items) - 2:  # so the last never opens a page alone
+                keep_with_next(out[start:])
 
     def table(self, block: Table, out: BaseOxmlElement) -> None:
         widths = column_widths(block.widths, len(block.header), self.ref.text_width)

@@ -3,6 +3,7 @@ the theme's pages with their chrome, and what the layout found (pages, contents 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from functools import partial
@@ -36,10 +37,40 @@ def _is_heading(flowable: rl.Flowable) -> bool:
     return isinstance(flowable, rl.Paragraph) and bool(flowable.getKeepWithNext())
 
 
+# A last page filled to less than this share of its frame is a runt: the layout is tried again
+# with the spacing between blocks cut to each of SPACINGS in turn (loosest first), and the first
+# that saves the page is kept.
+RUNT = 0.25
+SPACINGS = (0.8, 0.7, 0.6)
+
+
 def write_pdf(document: d.Document, theme: Theme, options: WriterOptions | None = None) -> Written:
     """Render the document as PDF with the theme's fonts, colours and page set-up; the layout
-    returned has the page of every contents entry."""
+    returned has the page of every contents entry.
+
+    A last page holding only a few lines is pulled back onto the page before where a tighter
+    spacing between blocks (never smaller text) saves it; the layout says which spacing.
+    """
     options = options or WriterOptions()
+    written, filled = _write(document, theme, options)
+    if written.layout.pages < 2 or filled >= RUNT or not options.pull_back_runts:
+        return written
+    tightest = _write(document, theme.tightened(SPACINGS[-1]), options)[0]
+    if tightest.layout.pages >= written.layout.pages:
+        return written
+    for share in SPACINGS[:-1]:
+        tighter = _write(document, theme.tightened(share), options)[0]
+        if tighter.layout.pages < written.layout.pages:
+            return _with_spacing(tighter, share)
+    return _with_spacing(tightest, SPACINGS[-1])
+
+
+def _with_spacing(written: Written, share: float) -> Written:
+    return Written(written.data, dataclasses.replace(written.layout, spacing=share))
+
+
+def _write(document: d.Document, theme: Theme, options: WriterOptions) -> tuple[Written, float]:
+    """The PDF, and how full its last page's frame is (0 to 1)."""
     fonts = register_fonts(theme)
     info, page = document.info, theme.page
     width, height = page.size_points
@@ -126,4 +157,7 @@ def write_pdf(document: d.Document, theme: Theme, options: WriterOptions | None 
             f"the PDF layout failed{page_no}: a block does not fit on a page", hint=hint
         ) from None
     pages = tuple(tuple(entries) for entries in writer.contents_pages)
-    return Written(out.getvalue(), Layout(contents_pages=pages, pages=doc.page))
+    # The frame the story ended in, its cursor below the last block (none: nothing was drawn).
+    last = getattr(doc, "frame", None)
+    filled = (last._y1 + last._height - last._y) / last._height if last else 1.0
+    return Written(out.getvalue(), Layout(contents_pages=pages, pages=doc.page)), filled
