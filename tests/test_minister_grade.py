@@ -130,3 +130,48 @@ def test_a_packs_meetings_keep_their_audiences_page_budget(tmp_path: Path) -> No
     )
     (staff,) = [p for p in built if ".staff." in p.name]  # no budget: nothing gives way
     assert len(PdfReader(staff).pages) == 9
+
+
+IMPERATIVE_MEETING = """\
+meeting: {title: Readout words, date: 2025-03-12, classification: INTERNAL}
+purpose: Press for a funded plan.
+key_points:
+  - text: Press for a single, funded clearance plan.
+    classification: PUBLIC
+  - text: Ask Greece to host the hub.
+  - title: Solidarity
+    text: Thanks to both ministers. Stress our support for the plan.
+    classification: PUBLIC
+outcomes:
+  - text: Joint statement published. Avoid commitments on insurance.
+    classification: PUBLIC
+"""
+
+
+def test_lint_flags_instructions_to_staff_only_where_the_public_reads_them() -> None:
+    from briefgen.lint import lint_text
+
+    found = [
+        (str(w.location), w.message.split(" \u2026")[0])
+        for w in lint_text(IMPERATIVE_MEETING, "m.yaml")
+        if w.code == "public-imperative"
+    ]
+    # The purpose (never in the readout) and the INTERNAL item ("Ask") are not flagged;
+    # "Thanks to" opens no instruction.
+    assert found == [
+        ("m.yaml:4:11", "'Press"),
+        ("m.yaml:8:37", "'Stress"),
+        ("m.yaml:11:38", "'Avoid"),
+    ]
+
+
+def test_a_public_meeting_makes_its_unmarked_items_public_for_the_rule() -> None:
+    from briefgen.lint import lint_text
+
+    text = (
+        "meeting: {title: T, date: 2025-03-12, classification: PUBLIC}\n"
+        "key_points:\n  - Urge calm.\n"
+    )
+    (warning,) = [w for w in lint_text(text, "m.yaml") if w.code == "public-imperative"]
+    assert str(warning.location) == "m.yaml:3:5"
+    assert "PUBLIC and prints in the public readout" in warning.message

@@ -16,6 +16,7 @@ from typing import Any
 
 from briefgen.errors import Location
 from briefgen.lint.prose import Prose, analyse
+from briefgen.lint.public import staff_imperatives
 from briefgen.lint.rules import (
     SAFE_CODES,
     Finding,
@@ -153,12 +154,13 @@ def safe_fix(text: str, markdown: bool = False) -> str:
 def _findings(
     text: str, name: str, words: Iterable[str], levels: Sequence[str] = ()
 ) -> tuple[list[TextValue], list[Finding]]:
-    from briefgen.model import Meeting
+    from briefgen.model import DEFAULT_LEVELS, Meeting
     from briefgen.schema import meeting_schema
     from briefgen.validation import validate
 
     # Lint reads valid files only; markings are checked against the project's levels.
-    meeting = validate(Meeting, load_yaml_text(text, name), context={"levels": tuple(levels)})
+    loaded = load_yaml_text(text, name)
+    meeting = validate(Meeting, loaded, context={"levels": tuple(levels)})
     english = meeting.meeting.language.lower().startswith("en")
     values = collect_text_values(text, meeting_schema())
     names = collect_names(values, words)
@@ -177,6 +179,7 @@ def _findings(
     findings.extend(proper_noun_case(pairs, names))
     if english:
         findings.extend(mixed_spelling(pairs, names))
+        findings.extend(staff_imperatives(values, loaded.data, levels or DEFAULT_LEVELS))
     return values, findings
 
 
