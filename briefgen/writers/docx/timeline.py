@@ -125,12 +125,15 @@ def band(plan: tl.Plan, row: d.TimelineRow, size: float, marker: dt.date | None)
 
 
 def _name_lines(text: str, width: float, size: float) -> int:
-    """Lines a name wraps to, words measured as the labels are (a little generously), so its
-    row is tall enough for it in Word too."""
+    """Lines a name wraps to, words measured with the wider of the sans and serif metrics
+    (those of the Liberation fonts), so its row is tall enough for it in Word too."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     lines, current = 1, ""
     for word in text.split():
         candidate = f"{current} {word}" if current else word
-        if current and tl.estimate_width(candidate, size) > width:
+        wide = max(stringWidth(candidate, face, size) for face in ("Helvetica", "Times-Roman"))
+        if current and wide + 1 > width:
             lines, current = lines + 1, word
         else:
             current = candidate
