@@ -91,6 +91,14 @@ def resolve(root: etree._Element, accept: bool) -> etree._Element:
     return root
 
 
+_CHART_STYLES = {"TimelineText", "TimelineAxis", "TimelineChart"}
+
+
+def _owner(element: etree._Element) -> etree._Element | None:
+    """The paragraph an element's text belongs to: its nearest w:p."""
+    return next((a for a in element.iterancestors(f"{W}p")), None)
+
+
 def paragraphs(
     root: etree._Element, after_title: bool = False, timeline: bool = False
 ) -> list[str]:
@@ -103,11 +111,14 @@ def paragraphs(
         name = style.get(f"{W}val") if style is not None else ""
         if name == "Title":
             started = True
-        if not started or (name == "TimelineText" and not timeline):
+        if not started or (name in _CHART_STYLES and not timeline):
             continue
+        # A paragraph's own text: a text box inside it (a chart label) is a paragraph of its
+        # own, read next, as the PDF draws it.
         text = "".join(
             t.text or "" if t.tag != f"{W}tab" else "\t"
             for t in p.iter(f"{W}t", f"{W}delText", f"{W}tab")
+            if _owner(t) is p
         )
         out.append(text)
     return out

@@ -22,11 +22,22 @@ from tests.conftest import INPUTS, Briefs, builtin_audiences
 MM = 72 / 25.4
 # Normalisations, the only ones: list markers are drawn as text in the PDF but are numbering
 # properties in the DOCX, so standalone bullets and list numbers are dropped on both sides; a
-# timeline's milestone and open-end markers are drawings in the PDF but symbols in the DOCX.
+# the legend's milestone symbol. Text drawn in a DOCX drawing (a timeline band's labels in text
+# boxes) is read where the drawing stands, as the PDF's text is read where it is drawn.
 MARKER = re.compile("^(?:[\u2022\u2013\u25e6\u25aa\u2023\u00b7-]|\\d+[.)]|[\u2666\u2190\u2192]+)$")
 # The second: a table split across pages repeats its header row on each new page in the PDF;
 # the DOCX marks the row to repeat (w:tblHeader) and holds it once.
-TBL_HEADER = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TBL_HEADER = f"{W}tblHeader"
+
+
+def drawn_text(p: object) -> list[str]:
+    """The paragraphs of the text boxes in a paragraph's drawings, in document order."""
+    return [
+        "".join(t.text or "" for t in box_p.iter(f"{W}t"))
+        for box in p._p.iter(f"{W}txbxContent")  # type: ignore[attr-defined]
+        for box_p in box.iter(f"{W}p")
+    ]
 
 
 def words(text: str) -> list[str]:
@@ -55,6 +66,8 @@ def docx_body_words(path: Path) -> tuple[list[str], list[list[str]]]:
                         headers.append(out[start:])
             else:
                 out.extend(words(item.text))
+                for text in drawn_text(item):
+                    out.extend(words(text))
 
     visit(docx.Document(str(path)))
     return out, headers

@@ -78,18 +78,45 @@ def test_pdf_draws_the_old_extent_and_names_it(tmp_path: Path) -> None:
     assert _dashed_rects(Path(same.stdout.splitlines()[0])) == 0
 
 
-def test_docx_frames_the_old_extent_cells(tmp_path: Path) -> None:
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
+
+
+def _x_extent(shape: object) -> tuple[int, int]:
+    off = shape.find(f"{WPS}spPr/{A}xfrm/{A}off")  # type: ignore[attr-defined]
+    ext = shape.find(f"{WPS}spPr/{A}xfrm/{A}ext")  # type: ignore[attr-defined]
+    return int(off.get("x")), int(off.get("x")) + int(ext.get("cx"))
+
+
+def test_docx_draws_the_old_extent_dashed_in_the_deletion_colour(tmp_path: Path) -> None:
     (docx_path,) = redline(tmp_path, "-f", "docx")
     root = document_xml(docx_path)
     colour = DELETED[1:].upper()
-    framed = [
-        b
-        for b in root.iter(f"{W}top")
-        if b.getparent().tag == f"{W}tcBorders" and b.get(f"{W}color", "").upper() == colour
+    dashed = [
+        shape
+        for shape in root.iter(f"{WPS}wsp")
+        if (ln := shape.find(f"{WPS}spPr/{A}ln")) is not None
+        and ln.find(f"{A}prstDash") is not None
+        and ln.find(f"{A}solidFill/{A}srgbClr").get("val").upper() == colour
     ]
-    assert framed, "no cell framed in the deletion colour"
-    rows = {b.getparent().getparent().getparent().getparent() for b in framed}
-    assert len(rows) == 1  # all on the moved initiative's row
+    assert len(dashed) == 1  # one bar moved: one old extent, as in the PDF
+    [old] = dashed
+    assert old.find(f"{WPS}spPr/{A}prstGeom").get("prst") == "rect"
+    assert old.find(f"{WPS}spPr/{A}noFill") is not None  # an outline over the bar
+    row = next(a for a in old.iterancestors() if a.tag == f"{W}tr")
+    assert "".join(row.find(f"{W}tc").itertext()) == "Grain corridor mine clearance"
+    # Same start as the new bar (the rounded one), ending earlier: 15 Dec 2025, not Mar 2026.
+    [bar] = [
+        s
+        for s in row.iter(f"{WPS}wsp")
+        if (g := s.find(f"{WPS}spPr/{A}prstGeom")) is not None and g.get("prst") == "roundRect"
+    ]
+    (old_start, old_end), (bar_start, bar_end) = _x_extent(old), _x_extent(bar)
+    assert old_start == bar_start and old_end < bar_end
+    descr = next(
+        row.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")
+    ).get("descr")
+    assert "previously 1 April 2025 to 15 December 2025" in descr
     texts = "".join(t.text or "" for t in root.iter(f"{W}t"))
     assert "\u25a1 Deleted" in texts  # the legend entry
 

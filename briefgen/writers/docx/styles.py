@@ -197,6 +197,7 @@ def _restyle(doc: WordDocument, theme: Theme, text_width: int) -> None:
     )
     _defaults(doc, theme)
     _add_character_and_table_styles(doc, theme)
+    _timeline_styles(doc, theme)
     _bullets(doc, theme)
 
 
@@ -273,6 +274,29 @@ def _add_character_and_table_styles(doc: WordDocument, theme: Theme) -> None:
             "<w:rPr><w:b/><w:bCs/><w:i/><w:iCs/></w:rPr></w:style>"
         )
     )
+
+
+def _timeline_styles(doc: WordDocument, theme: Theme) -> None:
+    """The chart's axis text (Timeline Text in the header's colour) and the paragraph holding a
+    band's drawing: one-point type, so no line height pads the drawing and rows abut."""
+    header = theme.colours.table_header_text[1:]
+    for style_id, name, rpr, ppr in (
+        ("TimelineAxis", "Timeline Axis", f'<w:color w:val="{header}"/>', ""),
+        (
+            "TimelineChart",
+            "Timeline Chart",
+            '<w:sz w:val="2"/><w:szCs w:val="2"/>',
+            '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>',
+        ),
+    ):
+        doc.styles.element.append(
+            parse_xml(
+                f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" '
+                f'w:styleId="{style_id}"><w:name w:val="{name}"/>'
+                f'<w:basedOn w:val="TimelineText"/><w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr>'
+                "</w:style>"
+            )
+        )
 
 
 def _bullets(doc: WordDocument, theme: Theme) -> None:

@@ -18,7 +18,7 @@ from briefgen.errors import ThemeError
 from briefgen.theme import Theme
 
 _STRIPE = "F2F2F2"  # a striped table's band when the theme sets no table_stripe (as the PDF)
-_HEADER_DOCPR_ID = 1024  # docPr ids must be unique across the body and the header
+HEADER_DOCPR_ID = 1024  # docPr ids must be unique across the body and the header
 _ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "left"}
 
 
@@ -140,7 +140,7 @@ def write_header(story: BaseOxmlElement, part: StoryPart, marking: str, theme: T
     p = _paragraph(story, "Header")
     placement = theme.logo.placement if theme.logo else ""
     if placement == "header-left":
-        _logo_run(p, part, theme, _HEADER_DOCPR_ID)
+        _logo_run(p, part, theme, HEADER_DOCPR_ID)
         if theme.header_text:
             _text_run(p, " ")
     if theme.header_text:
@@ -152,7 +152,7 @@ def write_header(story: BaseOxmlElement, part: StoryPart, marking: str, theme: T
         _tab(p)
         if not marking:
             _tab(p)
-        _logo_run(p, part, theme, _HEADER_DOCPR_ID)
+        _logo_run(p, part, theme, HEADER_DOCPR_ID)
 
 
 def write_footer_marking(story: BaseOxmlElement, marking: str, theme: Theme) -> None:

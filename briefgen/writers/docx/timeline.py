@@ -1,15 +1,20 @@
-"""The timeline in DOCX: an editable table, one shaded cell per time unit where a bar runs.
+"""The timeline in DOCX: a table for structure, each initiative's band a DrawingML drawing.
 
-Columns and axis labels come from briefgen.timeline, as in the PDF. Each initiative is a row
-(its name, cells shaded over its bar, ♦ where a milestone falls) and, below it, rows whose
-merged cells carry the milestones' labels. The meeting's date is a dashed rule down its column.
-The header rows repeat on every page; a wide timeline gets a landscape section of its own.
+Columns, axis labels, bars, milestones, labels and the meeting line all come from the plan the
+PDF draws (briefgen.timeline, briefgen.timeline_labels), in points, so both formats put them in
+the same places: a bar starts on its day, not on the column its day falls in. The table keeps
+what a table does well in Word: the axis is real text in header rows that repeat on every page,
+one row per initiative never splits, and the initiative's name is real text in its first cell.
+The rest of the row is one inline drawing (bars, ♦ milestones, leaders, labels in text boxes,
+the meeting line, a redline's old extent) whose alt text says what it shows. A wide timeline
+gets a landscape section of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from itertools import pairwise
+from dataclasses import dataclass
+from itertools import count, pairwise
 
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -17,16 +22,23 @@ from lxml.etree import SubElement
 
 from briefgen import document as d
 from briefgen import timeline as tl
+from briefgen import timeline_labels as tlabels
 from briefgen.tagging import timeline_alt
 from briefgen.theme import Theme
-from briefgen.timeline_labels import Box, cells, place
 from briefgen.writers.docx.accessibility import describe_table, outline_level
 from briefgen.writers.docx.blocks import cell, grid, paragraph, run
+from briefgen.writers.docx.drawing import Group
 from briefgen.writers.docx.sections import break_section
+from briefgen.writers.docx.theme import HEADER_DOCPR_ID
 
-STYLE = "TimelineText"
-_DIAMOND, _OPEN_END, _OPEN_START = "\u2666", "\u2192", "\u2190"
-_PAD = 40  # twips left and right in a cell: narrow columns still fit "Jan" or "Q4"
+STYLE, AXIS, CHART = "TimelineText", "TimelineAxis", "TimelineChart"
+_DIAMOND = "\u2666"
+_PAD = 40  # twips left and right in an axis cell: narrow columns still fit "Jan" or "Q4"
+# A band's geometry in points, as the PDF's (writers/pdf/timeline.py): padding above and
+# below, the bar's line, each lane of labels, a name's line height.
+_ROW_PAD, _NAME_PAD = 3.0, 5.0
+_ASCENT = 1.04  # baseline below a text box's top, in ems: Liberation's ascent plus the extra
+# leading Word and LibreOffice put above a line of "at least" 1.25 em
 
 
 def _w(tag: str) -> str:
@@ -36,16 +48,17 @@ def _w(tag: str) -> str:
 def write_timeline(
     block: d.Timeline, out: BaseOxmlElement, theme: Theme, text_width: int, level: int = 0
 ) -> None:
-    """Append caption, chart table, legend and undated initiatives; `text_width` in twips.
+    """Append caption, chart table, legend and undated initiatives.
+
     The caption is a heading at outline `level` (the PDF's H tag); the table says what the
-    chart shows as its description (Word's alt text for a table)."""
+    chart shows as its description (Word's alt text for a table), each band's drawing what it
+    shows of its initiative. `text_width` (twips) is the page's; the chart takes the plan's."""
     size = tl.text_size(theme.role("timeline").size)
     portrait, landscape = tl.text_widths(theme.page)
     plan = tl.plan(block, portrait, landscape, size)
     colours = tl.palette(theme.colours)
     if plan is not None and plan.landscape:
         break_section(out, landscape=False)
-        text_width = round(text_width * landscape / portrait)
     if block.title:
         caption = paragraph(out, "FieldLabel")
         SubElement(caption.find(_w("pPr")), _w("keepNext"))
@@ -54,7 +67,7 @@ def write_timeline(
         if level:
             outline_level(caption, level)
     if plan is not None:
-        _Table(plan, colours, size, text_width).write(out, block)
+        _Table(plan, colours, size, _ids(out)).write(out, block)
         legend = paragraph(out, STYLE)
         _coloured(legend, _DIAMOND, colours["milestone"])
         run(legend, f" {block.milestone_label}")
@@ -75,6 +88,13 @@ def write_timeline(
         break_section(out, landscape=True)
 
 
+def _ids(out: BaseOxmlElement) -> count[int]:
+    """Drawing ids after every one in the document so far (a logo, an earlier chart): the
+    same document gives the same ids, and none is used twice."""
+    taken = [int(e.get("id", "0")) for e in out.getroottree().iter(qn("wp:docPr"))]
+    return count(max(taken, default=0) + 1)
+
+
 def _coloured(p: BaseOxmlElement, text: str, colour: str) -> None:
     r = run(p, text)
     rpr = r.makeelement(_w("rPr"), {})
@@ -82,19 +102,57 @@ def _coloured(p: BaseOxmlElement, text: str, colour: str) -> None:
     r.insert(0, rpr)
 
 
+@dataclass(frozen=True)
+class Band:
+    """An initiative's row laid out, in points from the band's top-left (y down)."""
+
+    height: float
+    centre: float  # the bar's middle
+    bar: float  # the bar's height
+    boxes: tuple[tlabels.Box, ...]
+    baselines: tuple[float, ...]  # per box
+
+
+def band(plan: tl.Plan, row: d.TimelineRow, size: float, marker: dt.date | None) -> Band:
+    """Where a row's parts go, as the PDF lays them out: the bar line, then a line per lane."""
+    boxes = tuple(tlabels.place(plan, row, size, marker))
+    lanes = max((box.lane + 1 for box in boxes), default=0)
+    line, lane = size * 1.3, size * 1.2
+    name = _name_lines(row.label, plan.name_width - 2 * _NAME_PAD, size) * size * 1.25
+    height = 2 * _ROW_PAD + max(name, line + lanes * lane)
+    baselines = tuple(_ROW_PAD + line + (box.lane + 1) * lane - size * 0.25 for box in boxes)
+    return Band(height, _ROW_PAD + line / 2, size * 0.95, boxes, baselines)
+
+
+def _name_lines(text: str, width: float, size: float) -> int:
+    """Lines a name wraps to, words measured with the wider of the sans and serif metrics
+    (those of the Liberation fonts), so its row is tall enough for it in Word too."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines, current = 1, ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        wide = max(stringWidth(candidate, face, size) for face in ("Helvetica", "Times-Roman"))
+        if current and wide + 1 > width:
+            lines, current = lines + 1, word
+        else:
+            current = candidate
+    return lines
+
+
 class _Table:
-    def __init__(self, plan: tl.Plan, colours: dict[str, str], size: float, total: int) -> None:
-        self.plan, self.colours, self.size = plan, colours, size
-        self.name = round(total * plan.name_width / plan.width)
-        count = len(plan.ticks)
-        share = (total - self.name) / count
-        edges = [round(share * i) for i in range(count + 1)]
+    def __init__(
+        self, plan: tl.Plan, colours: dict[str, str], size: float, ids: count[int]
+    ) -> None:
+        self.plan, self.colours, self.size, self.ids = plan, colours, size, ids
+        # Column edges in twips from the plan's points: the axis cells and the drawings agree.
+        width = plan.column_width
+        edges = [round((plan.name_width + i * width) * 20) for i in range(len(plan.ticks) + 1)]
+        self.name = edges[0]
         self.columns = [b - a for a, b in pairwise(edges)]
-        self.marker_column, self.marker_side = -1, "left"
-        self.marker: dt.date | None = None  # labels keep clear of the meeting line
+        self.marker: dt.date | None = None
 
     def write(self, out: BaseOxmlElement, block: d.Timeline) -> None:
-        plan = self.plan
         self.marker = block.marker
         tbl = grid(out, "BriefTable", [self.name, *self.columns], 0)
         dated = [r for r in block.rows if r.dated]
@@ -117,11 +175,10 @@ class _Table:
         for side, width in (("top", 10), ("left", _PAD), ("bottom", 10), ("right", _PAD)):
             SubElement(margins, _w(side), {_w("w"): str(width), _w("type"): "dxa"})
         tbl_pr.find(_w("tblLook")).addprevious(margins)
-        # Rules down every column whatever the theme's table look, so the axis reads; white
-        # ones across, so the bars of two initiatives one above the other stay apart.
+        # Rules down every axis column whatever the theme's table look, so the axis reads; in
+        # the bands the drawing draws them. White ones across keep two bands apart.
         borders = tbl_pr.makeelement(_w("tblBorders"), {})
         for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            across = side == "insideH"
             SubElement(
                 borders,
                 _w(side),
@@ -129,109 +186,127 @@ class _Table:
                     _w("val"): "single",
                     _w("sz"): "2" if side == "insideV" else "6",
                     _w("space"): "0",
-                    _w("color"): "FFFFFF" if across else self.colours["grid"][1:],
+                    _w("color"): "FFFFFF" if side == "insideH" else self.colours["grid"][1:],
                 },
             )
         tbl_pr.find(_w("tblLayout")).addprevious(borders)
-        if block.marker and plan.ticks[0].start <= block.marker < plan.ticks[-1].end:
-            # The rule goes on the nearer edge of the date's column, drawn as a left border where
-            # it can be: LibreOffice lets the next cell's plain left border win over a right one.
-            column = plan.column(block.marker)
-            if plan.x(block.marker) - column >= 0.5:
-                column += 1
-            if column < len(plan.ticks):
-                self.marker_column, self.marker_side = column, "left"
-            else:
-                self.marker_column, self.marker_side = column - 1, "right"
         self.header(tbl, block.name_header)
-        rows = [row for row in block.rows if row.dated]
-        for index, row in enumerate(rows):
+        for index, row in enumerate(dated):
             self.initiative(tbl, row, self.colours["stripe"] if index % 2 else None)
 
     # Header --------------------------------------------------------------------------------
     def header(self, tbl: BaseOxmlElement, name: str) -> None:
-        plan, header = self.plan, self.colours["header"]
+        plan, fill = self.plan, self.colours["header"]
         two = any(g.label for g in plan.groups)
         if two:
             tr = self.row(tbl, header=True)
-            self.text(
-                self.cell(tr, self.name, fill=header, merge="restart"),
-                name,
-                bold=True,
-                colour=self.colours["header_text"],
-            )
+            self.text(self.cell(tr, self.name, fill, merge="restart"), name, bold=True)
             for group in plan.groups:
                 width = sum(self.columns[group.first : group.first + group.count])
-                tc = self.cell(tr, width, fill=header, span=group.count)
-                self.text(
-                    tc, group.label, bold=True, colour=self.colours["header_text"], align="center"
-                )
+                tc = self.cell(tr, width, fill, span=group.count)
+                self.text(tc, group.label, bold=True, align="center")
         tr = self.row(tbl, header=True)
-        tc = self.cell(tr, self.name, fill=header, merge="continue" if two else None)
-        self.text(tc, "" if two else name, bold=True, colour=self.colours["header_text"])
+        tc = self.cell(tr, self.name, fill, merge="continue" if two else None)
+        self.text(tc, "" if two else name, bold=True)
         for index, tick in enumerate(plan.ticks):
-            tc = self.cell(tr, self.columns[index], fill=header, column=index)
-            self.text(tc, tick.label, colour=self.colours["header_text"], align="center")
+            self.text(self.cell(tr, self.columns[index], fill), tick.label, align="center")
 
     # Body ----------------------------------------------------------------------------------
     def initiative(self, tbl: BaseOxmlElement, row: d.TimelineRow, stripe: str | None) -> None:
-        plan = self.plan
-        lanes = self.label_lanes(row)
+        laid = band(self.plan, row, self.size, self.marker)
         tr = self.row(tbl)
-        self.text(
-            self.cell(tr, self.name, fill=stripe, merge="restart" if lanes else None),
-            row.label,
-            keep=bool(lanes),
+        SubElement(
+            tr.find(_w("trPr")),
+            _w("trHeight"),
+            {_w("val"): str(round(laid.height * 20)), _w("hRule"): "atLeast"},
         )
-        span, was = plan.span(row), plan.previous_span(row)
-        marks = [plan.column(m.date) for m in row.milestones]
-        for index in range(len(plan.ticks)):
-            covered = span is not None and span[0] < index + 1 and span[1] > index
-            # A redline's old extent: its cells framed top and bottom in the deletion colour.
-            before = was is not None and was[0] < index + 1 and was[1] > index
-            text = _DIAMOND * marks.count(index)
-            if covered and span is not None:
-                if row.end is None and index == len(plan.ticks) - 1:
-                    text += _OPEN_END
-                if row.start is None and index == 0:
-                    text = _OPEN_START + text
-            tc = self.cell(
-                tr,
-                self.columns[index],
-                column=index,
-                fill=self.colours["bar"] if covered else stripe,
-                previous=before,
-            )
-            self.text(tc, text, colour=self.colours["milestone"], align="center", keep=bool(lanes))
-        for number, lane in enumerate(lanes):
-            tr = self.row(tbl)
-            self.cell(tr, self.name, fill=stripe, merge="continue")
-            column = 0
-            for label in cells(plan, lane):
-                left, count = label.first, label.count
-                for index in range(column, left):
-                    self.cell(tr, self.columns[index], fill=stripe, column=index)
-                width = sum(self.columns[left : left + count])
-                tc = self.cell(
-                    tr, width, fill=stripe, span=count, column=left if count == 1 else -1
-                )
-                self.text(tc, label.text, align=label.align, keep=number < len(lanes) - 1)
-                column = left + count
-            for index in range(column, len(plan.ticks)):
-                self.cell(tr, self.columns[index], fill=stripe, column=index)
+        name = self.cell(tr, self.name, stripe)
+        margins = SubElement(name.find(_w("tcPr")), _w("tcMar"))
+        for side, width in (("top", _ROW_PAD), ("left", _NAME_PAD), ("right", _NAME_PAD)):
+            SubElement(margins, _w(side), {_w("w"): str(round(width * 20)), _w("type"): "dxa"})
+        self.text(name, row.label, style=STYLE)
+        chart = self.cell(tr, sum(self.columns), stripe, span=len(self.columns))
+        margins = SubElement(chart.find(_w("tcPr")), _w("tcMar"))
+        for side in ("top", "left", "bottom", "right"):
+            SubElement(margins, _w(side), {_w("w"): "0", _w("type"): "dxa"})
+        p = paragraph(chart, CHART)
+        group = self.drawing(row, laid)
+        number = next(self.ids)
+        if number == HEADER_DOCPR_ID:  # the header logo's
+            number = next(self.ids)
+        group.inline(p, number, f"Timeline {row.label}"[:255], band_alt(row))
 
-    def label_lanes(self, row: d.TimelineRow) -> list[list[Box]]:
-        """The row's milestone labels (see timeline_labels.place), lane by lane."""
-        lanes: list[list[Box]] = []
-        for box in place(self.plan, row, self.size, self.marker):
-            while len(lanes) <= box.lane:
-                lanes.append([])
-            lanes[box.lane].append(box)
-        return lanes
+    def drawing(self, row: d.TimelineRow, laid: Band) -> Group:
+        plan, colours, size = self.plan, self.colours, self.size
+        column, width = plan.column_width, plan.width - plan.name_width
+        group = Group(width, laid.height)
+        starts = {g.first for g in plan.groups}
+        for index in range(1, len(plan.ticks)):  # the axis' rules through the band
+            rule = 0.7 if index in starts else 0.25
+            group.line(index * column, 0, index * column, laid.height, colours["grid"], rule)
+        centre, bar = laid.centre, laid.bar
+        span = plan.span(row)
+        if span is not None:
+            # An open end is an arrowhead inside the axis: the initiative runs on past it.
+            tip = bar * 0.8
+            start = span[0] * column + (tip if row.start is None else 0)
+            end = max(span[1] * column - (tip if row.end is None else 0), start + 2)
+            group.rect(
+                start,
+                centre - bar / 2,
+                end - start,
+                bar,
+                fill=colours["bar"],
+                line=colours["bar_edge"],
+                line_width=0.6,
+                rounded=bar / 4,
+            )
+            for open_end, x, way in ((row.end is None, end, 1), (row.start is None, start, -1)):
+                if open_end:
+                    group.polygon(
+                        [(x, centre - tip), (x + way * tip, centre), (x, centre + tip)],
+                        colours["bar_edge"],
+                    )
+        was = plan.previous_span(row)
+        if was is not None:  # a redline's old extent: dashed, in the deletion colour
+            start, end = was[0] * column, max(was[1] * column, was[0] * column + 2)
+            group.rect(
+                start,
+                centre - bar / 2 - 1,
+                end - start,
+                bar + 2,
+                line=colours["previous"],
+                line_width=0.9,
+                dash="dash",
+            )
+        for box, baseline in zip(laid.boxes, laid.baselines, strict=True):
+            group.line(box.tick, centre, box.tick, baseline + size * 0.2, colours["milestone"], 0.4)
+            group.text(
+                box.x0,
+                baseline - _ASCENT * size,
+                box.x1 - box.x0,
+                size * 1.2,
+                box.text,
+                STYLE,
+                box.align,
+                size,
+            )
+        half = bar * 0.7
+        for milestone in row.milestones:
+            x = tlabels.tick(plan, milestone.date)
+            group.polygon(
+                [(x, centre - half), (x + half, centre), (x, centre + half), (x - half, centre)],
+                colours["milestone"],
+                "#FFFFFF",
+            )
+        line = tlabels.marker_x(plan, self.marker)
+        if line is not None:
+            group.line(line, 0, line, laid.height, colours["marker"], 1.1, dash="dash")
+        return group
 
     # Cells ---------------------------------------------------------------------------------
     def row(self, tbl: BaseOxmlElement, header: bool = False) -> BaseOxmlElement:
-        """A row that never splits; an initiative's rows stay together by keepNext (text())."""
+        """A row that never splits; the header rows repeat on every page."""
         tr: BaseOxmlElement = SubElement(tbl, _w("tr"))
         tr_pr = SubElement(tr, _w("trPr"))
         SubElement(tr_pr, _w("cantSplit"))
@@ -243,12 +318,10 @@ class _Table:
         self,
         tr: BaseOxmlElement,
         width: int,
+        fill: str | None,
         *,
-        fill: str | None = None,
         span: int = 1,
         merge: str | None = None,
-        column: int = -1,
-        previous: bool = False,
     ) -> BaseOxmlElement:
         tc = cell(tr, width)
         tc_pr = tc.find(_w("tcPr"))
@@ -256,32 +329,10 @@ class _Table:
             SubElement(tc_pr, _w("gridSpan"), {_w("val"): str(span)})
         if merge:
             SubElement(tc_pr, _w("vMerge"), {_w("val"): merge})
-        rules: dict[str, tuple[str, str]] = {}  # side: (width, colour)
-        if previous:  # a redline's old extent: framed top and bottom in the deletion colour
-            rules["top"] = rules["bottom"] = ("8", self.colours["previous"])
-        if column >= 0 and column == self.marker_column:
-            rules[self.marker_side] = ("12", self.colours["marker"])
-        if rules:
-            borders = SubElement(tc_pr, _w("tcBorders"))
-            # Schema order; solid: LibreOffice lets the grid's single rule win over a dashed one.
-            for side in ("top", "left", "bottom", "right"):
-                if side in rules:
-                    size, colour = rules[side]
-                    SubElement(
-                        borders,
-                        _w(side),
-                        {
-                            _w("val"): "single",
-                            _w("sz"): size,
-                            _w("space"): "0",
-                            _w("color"): colour[1:],
-                        },
-                    )
         if fill:
             SubElement(
                 tc_pr, _w("shd"), {_w("val"): "clear", _w("color"): "auto", _w("fill"): fill[1:]}
             )
-        paragraph(tc, STYLE)  # every cell, even empty: Normal's line height would widen rows
         return tc
 
     def text(
@@ -290,21 +341,34 @@ class _Table:
         text: str,
         *,
         bold: bool = False,
-        colour: str | None = None,
         align: str = "left",
-        keep: bool = False,
+        style: str = AXIS,
     ) -> None:
-        p = tc.find(_w("p"))
-        ppr = p.find(_w("pPr"))
-        if keep:
-            SubElement(ppr, _w("keepNext"))
+        p = paragraph(tc, style)
         if align != "left":
-            SubElement(ppr, _w("jc"), {_w("val"): "center" if align == "center" else "right"})
+            SubElement(p.find(_w("pPr")), _w("jc"), {_w("val"): align})
         if text:
-            r = run(p, text, bold=bold)
-            if colour:
-                rpr = r.find(_w("rPr"))
-                if rpr is None:
-                    rpr = r.makeelement(_w("rPr"), {})
-                    r.insert(0, rpr)
-                SubElement(rpr, _w("color"), {_w("val"): colour[1:]})
+            run(p, text, bold=bold)
+
+
+def band_alt(row: d.TimelineRow) -> str:
+    """A band's alternative text: the initiative's dates, milestones and old extent in words."""
+    text = f"{row.label}: "
+    if row.start and row.end:
+        text += f"from {_day(row.start)} to {_day(row.end)}"
+    elif row.start:
+        text += f"from {_day(row.start)}, open-ended"
+    elif row.end:
+        text += f"until {_day(row.end)}"
+    else:
+        text += "no dates"
+    if row.milestones:
+        text += "; milestones: " + ", ".join(f"{m.label} on {_day(m.date)}" for m in row.milestones)
+    if row.previous is not None:
+        first, last = (_day(day) if day else "open" for day in row.previous)
+        text += f"; previously {first} to {last}"
+    return text + "."
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B} {day.year}"
