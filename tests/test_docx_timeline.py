@@ -5,6 +5,7 @@ formatting beyond the style's, drawing ids unique, alt text on every band."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -227,3 +228,13 @@ def test_drawing_ids_are_unique_every_band_has_alt_text_and_python_docx_reads_it
         assert doc_pr.get("descr").startswith(f"{row.label}: ")
     read = docx.Document(str(file))
     assert len(read.inline_shapes) >= len(bands)
+
+
+def test_drawingml_keeps_its_usual_prefixes(built_briefs: Briefs) -> None:
+    # lxml invents "ns0"-style prefixes for a namespace nobody declared; Word writes a:graphic
+    # with its own xmlns:a, and so do we (readers should not care, but some validators do).
+    source = next(p for p in INPUTS if p.name.startswith("black-sea"))
+    with zipfile.ZipFile(built_briefs[(source.name, "staff")]["docx"]) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    assert "<a:graphic " in xml
+    assert not re.search(r"<ns\d+:", xml)

@@ -22,6 +22,7 @@ EMU_PER_POINT = 12_700
 # document's root declares both (wpg, wps), so the elements take those prefixes.
 _WPG = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
 _WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+_A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 
 def emu(points: float) -> str:
@@ -193,7 +194,9 @@ class Group:
         # Screen readers read descr; Word shows it as the drawing's alt text.
         SubElement(inline, qn("wp:docPr"), {"id": str(number), "name": name, "descr": alt})
         SubElement(inline, qn("wp:cNvGraphicFramePr"))
-        data = SubElement(SubElement(inline, _a("graphic")), _a("graphicData"), {"uri": _WPG})
+        # a:graphic declares its prefix, as Word writes it (else lxml invents one, "ns16").
+        graphic = SubElement(inline, _a("graphic"), nsmap={"a": _A_NS})
+        data = SubElement(graphic, _a("graphicData"), {"uri": _WPG})
         data.append(self.element)
 
 
