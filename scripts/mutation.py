@@ -492,22 +492,37 @@ def measure(
                 skipped += 1
                 continue
             path.write_text(text, encoding="utf-8")
-            if _run(folder, own, timeout) == "survived":
+            outcome = _run(folder, own, timeout)
+            if outcome == "survived":
                 survivors.append((mutant, text))
             else:
                 killed += 1
+                _note_timeout(module, mutant, outcome)
             print(f"\r{module}: {mutant.number}/{len(found)}", end="", file=sys.stderr, flush=True)
         print(file=sys.stderr)
         remaining = []
         for mutant, text in survivors:  # the whole subset, only for what survived
             path.write_text(text, encoding="utf-8")
-            if _run(folder, subset, max(timeout, 900.0)) == "survived":
+            outcome = _run(folder, subset, max(timeout, 900.0))
+            if outcome == "survived":
                 remaining.append(mutant)
             else:
                 killed += 1
+                _note_timeout(module, mutant, outcome)
     finally:
         path.write_text(original, encoding="utf-8")
     return len(found), killed, skipped, remaining
+
+
+def _note_timeout(module: str, mutant: Mutant, outcome: str) -> None:
+    # A timeout counts as killed (the tests noticed), but on a busy machine it may be load
+    # alone: named, so that such a kill can be checked with --only.
+    if outcome == "timeout":
+        print(
+            f"\ntimeout, counted as killed: briefgen/{module}.py:{mutant.line}: "
+            f"#{mutant.number} {mutant.description}: {mutant.source_line}",
+            flush=True,
+        )
 
 
 def main() -> None:
