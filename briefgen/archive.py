@@ -70,8 +70,6 @@ __all__ = [  # the manifest's names stay importable from here, where they used t
 ]
 
 DEFAULT_AUDIENCE = "archive"
-LOCK_TIMEOUT = 300.0  # seconds; archiving one brief takes well under one
-PDFA_LABEL = "PDF/A-3a + PDF/UA-1"  # the default level: PDF/A-3, as the brief carries its source
 # What makes two archive requests the same brief: equal inputs give equal output.
 IDENTITY = ("audience", "source_sha256", "templates_sha256", "config_sha256")
 

@@ -6,9 +6,10 @@
 
 Each mutant (one small change to one module: a comparison flipped, `and` for `or`, a number
 plus one, `break` for `continue`, a returned value dropped…) is written into a private copy of
-the project and the module's own test files are run against it (stop at the first failure).
-Mutants that survive are run again against the module's whole subset; what still survives is
-listed, and the score per module is killed / (mutants - equivalent ones set aside).
+the project and the module's own test files are run against it (stop at the first failure;
+the few slow tests in SLOW are left out of this pass). Mutants that survive are run again
+against the module's whole subset, slow tests included; what still survives is listed, and the
+score per module is killed / (mutants - equivalent ones set aside).
 
 Why not mutmut: mutmut 3 mutates only code inside functions (module-level tables such as the
 YAML tag list or the character policy would never be mutated) and picks the tests to run from
@@ -72,8 +73,9 @@ TABLE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
     "archive": (
-        ("tests/test_archive.py", "tests/test_archive_source.py"),
+        ("tests/test_archive_writer.py", "tests/test_archive.py", "tests/test_archive_source.py"),
         (
+            "tests/test_archive_writer.py",
             "tests/test_archive.py",
             "tests/test_archive_source.py",
             "tests/test_manifest_chain.py",
@@ -82,8 +84,9 @@ TABLE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
     "verify": (
-        ("tests/test_verify.py", "tests/test_manifest_chain.py"),
+        ("tests/test_verify_fields.py", "tests/test_verify.py", "tests/test_manifest_chain.py"),
         (
+            "tests/test_verify_fields.py",
             "tests/test_verify.py",
             "tests/test_manifest_chain.py",
             "tests/test_archive_source.py",
@@ -91,6 +94,15 @@ TABLE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
 }
+
+# Left out of the first pass, whose only job is to find the mutants the own tests kill: each
+# takes seconds (processes racing, subprocesses, the external validator on every file) and
+# kills nothing the faster tests do not. Survivors still meet them in the whole-subset run.
+SLOW = (
+    "tests/test_archive.py::test_parallel_archive_commands_lose_nothing",
+    "tests/test_archive.py::test_rebuilding_gives_the_same_bytes_across_processes_zones_and_locales",
+    "tests/test_archive_source.py::test_every_archived_pdf_validates_as_pdfa_3a_and_pdfua_1",
+)
 
 # Mutants that behave exactly like the original, by module: `description @ source line` → why.
 EQUIVALENT: dict[str, dict[str, str]] = {
@@ -152,6 +164,31 @@ EQUIVALENT: dict[str, dict[str, str]] = {
             (
                 'And -> Or @ if code[0] in "xuU" and len(code) > 1:',
                 "every other escape is one character long, so `or` decides the same",
+            ),
+        ]
+    ),
+    "archive": dict(
+        [
+            (
+                "True -> False @ @dataclass(frozen=True)",
+                "no code assigns to an Archived's fields, so freezing them changes nothing",
+            ),
+        ]
+    ),
+    "verify": dict(
+        [
+            (
+                "sealed_seen = None @ sealed_seen = False",
+                "only ever tested for truth, and None is as false as False",
+            ),
+            (
+                "previous = None @ previous = 0",
+                "read only after the first line, which sets it; before that, None and 0 are "
+                "both false and name the start of the manifest",
+            ),
+            (
+                "True -> False @ @dataclass(frozen=True)",
+                "no code assigns to a Report's fields, so freezing them changes nothing",
             ),
         ]
     ),
@@ -428,6 +465,7 @@ def measure(
 ) -> tuple[int, int, int, list[Mutant]]:
     """(mutants, killed, equivalent, survivors) for one module."""
     own, subset = TABLE[module]
+    own = (*own, *(f"--deselect={test}" for test in SLOW))
     path = folder / "briefgen" / f"{module}.py"
     original = path.read_text(encoding="utf-8")
     found = mutants(original)
@@ -454,22 +492,37 @@ def measure(
                 skipped += 1
                 continue
             path.write_text(text, encoding="utf-8")
-            if _run(folder, own, timeout) == "survived":
+            outcome = _run(folder, own, timeout)
+            if outcome == "survived":
                 survivors.append((mutant, text))
             else:
                 killed += 1
+                _note_timeout(module, mutant, outcome)
             print(f"\r{module}: {mutant.number}/{len(found)}", end="", file=sys.stderr, flush=True)
         print(file=sys.stderr)
         remaining = []
         for mutant, text in survivors:  # the whole subset, only for what survived
             path.write_text(text, encoding="utf-8")
-            if _run(folder, subset, max(timeout, 900.0)) == "survived":
+            outcome = _run(folder, subset, max(timeout, 900.0))
+            if outcome == "survived":
                 remaining.append(mutant)
             else:
                 killed += 1
+                _note_timeout(module, mutant, outcome)
     finally:
         path.write_text(original, encoding="utf-8")
     return len(found), killed, skipped, remaining
+
+
+def _note_timeout(module: str, mutant: Mutant, outcome: str) -> None:
+    # A timeout counts as killed (the tests noticed), but on a busy machine it may be load
+    # alone: named, so that such a kill can be checked with --only.
+    if outcome == "timeout":
+        print(
+            f"\ntimeout, counted as killed: briefgen/{module}.py:{mutant.line}: "
+            f"#{mutant.number} {mutant.description}: {mutant.source_line}",
+            flush=True,
+        )
 
 
 def main() -> None:
@@ -507,12 +560,6 @@ def main() -> None:
                 )
     if args.list:
         return
-    for module, (_, _, _, survivors) in results.items():
-        for mutant in survivors[:0]:
-            print(
-                f"survived: briefgen/{module}.py:{mutant.line}: {mutant.description}: "
-                f"{mutant.source_line}"
-            )
     print(f"{'module':<12} {'mutants':>8} {'equivalent':>10} {'killed':>7} {'score':>7}")
     for module, (total, killed, skipped, _) in results.items():
         counted = total - skipped
