@@ -215,10 +215,12 @@ class _Table:
     def initiative(self, tbl: BaseOxmlElement, row: d.TimelineRow, stripe: str | None) -> None:
         laid = band(self.plan, row, self.size, self.marker)
         tr = self.row(tbl)
+        # Exactly the PDF's band (which counts the name's lines): LibreOffice sets an inline
+        # drawing a few points below a cell's top and would grow every row, and page breaks.
         SubElement(
             tr.find(_w("trPr")),
             _w("trHeight"),
-            {_w("val"): str(round(laid.height * 20)), _w("hRule"): "atLeast"},
+            {_w("val"): str(round(laid.height * 20)), _w("hRule"): "exact"},
         )
         name = self.cell(tr, self.name, stripe)
         margins = SubElement(name.find(_w("tcPr")), _w("tcMar"))
