@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from briefgen.document import Document
 from briefgen.errors import Diagnostic, Location
-from briefgen.writers import Written
+
+if TYPE_CHECKING:
+    # Annotations only: briefgen.config reads REDUCTIONS, and `briefgen validate` should not
+    # import the document model and the writers' registry for it.
+    from briefgen.document import Document
+    from briefgen.writers import Written
 
 # What each reduction does, as the warning says it ("initiatives table moved to the staff brief").
 REDUCTIONS: dict[str, str] = {

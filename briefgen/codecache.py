@@ -18,13 +18,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.util
-import os
-import stat
 import sys
 from pathlib import Path
 
 import jinja2
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
+
+from briefgen.cachedir import cache_root, private_folder
+
+__all__ = ["cache_root", "code_key", "template_code_cache"]
 
 
 class _TemplateCodeCache(FileSystemBytecodeCache):
@@ -39,15 +41,6 @@ class _TemplateCodeCache(FileSystemBytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         with contextlib.suppress(OSError):  # full disk, removed folder: compile next time
             super().dump_bytecode(bucket)
-
-
-def cache_root() -> Path | None:
-    """Where briefgen keeps what it can rebuild; None when switched off."""
-    configured = os.environ.get("BRIEFGEN_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured.strip() else None
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "briefgen"
 
 
 # The modules that define the Jinja environment (its options, filters, sandbox and limits);
@@ -70,17 +63,7 @@ def code_key() -> str:
 
 def template_code_cache() -> jinja2.BytecodeCache | None:
     """The bytecode cache for templates, or None when there is no private folder for it."""
-    root = cache_root()
-    if root is None:
-        return None
-    folder = root / f"templates-{code_key()}"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.stat()
-    except (OSError, RuntimeError):  # RuntimeError: no home folder to expand
-        return None
-    # Someone else's folder, or one others may write to, could hand us code to run.
-    shared = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    if not stat.S_ISDIR(info.st_mode) or shared or info.st_uid != os.getuid():
+    folder = private_folder(f"templates-{code_key()}")
+    if folder is None:
         return None
     return _TemplateCodeCache(str(folder))

@@ -29,7 +29,8 @@ Reduction = Literal["initiatives", "milestones", "background", "participants"]  
 class AudienceSettings(BaseModel):
     """An audience as written in briefgen.yaml; absent fields keep the built-in's values."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built at first use: without a briefgen.yaml nothing is validated against it.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     description: PlainText | None = None
     template: str | None = Field(None, description="Template file, e.g. principal.md.j2.")
@@ -69,7 +70,10 @@ class AudienceSettings(BaseModel):
 
 class ProjectConfig(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", frozen=True, title="briefgen project configuration (briefgen.yaml)"
+        extra="forbid",
+        frozen=True,
+        title="briefgen project configuration (briefgen.yaml)",
+        defer_build=True,  # see AudienceSettings
     )
 
     levels: list[str] = Field(
@@ -190,7 +194,10 @@ def load_config(path: Path | None, extra_template_dirs: Sequence[Path] = ()) -> 
     templates and themes the audiences name exist.
     """
     if path is None:
-        return ProjectConfig()
+        # The defaults need no validating (pydantic validates no defaults): constructing them
+        # skips building the models' validators, which a project without briefgen.yaml
+        # never uses.
+        return ProjectConfig.model_construct()
     loaded = load_yaml_file(path, str(path))
     config = validate(ProjectConfig, loaded)
     config = config.model_copy(update={"base_dir": str(path.parent.resolve())})

@@ -45,9 +45,9 @@ def font_characters(path: Path) -> frozenset[int]:
     key = str(path)
     with _LOCK:
         if key not in _CMAPS:
-            from reportlab.pdfbase.ttfonts import TTFontFile
+            from briefgen.cmapcache import font_cmap
 
-            _CMAPS[key] = frozenset(TTFontFile(key).charToGlyph)
+            _CMAPS[key] = font_cmap(path)
         return _CMAPS[key]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.cache import Cache, cached, stamp
 from briefgen.confine import confine
@@ -12,9 +13,13 @@ from briefgen.errors import ThemeError
 from briefgen.fonts import FONT_DIR
 from briefgen.loader import KeyPath, LoadedYaml, load_yaml_file
 from briefgen.locales import builtin_templates_dir
-from briefgen.theme import Theme
 from briefgen.themefiles import check_font, check_logo, check_reference
 from briefgen.validation import validate
+
+if TYPE_CHECKING:
+    # Imported where a theme is read: briefgen.config needs the folders only, and `briefgen
+    # validate` builds no theme models.
+    from briefgen.theme import Theme
 
 __all__ = ["builtin_templates_dir", "load_labels", "load_theme", "template_folders"]
 
@@ -51,6 +56,8 @@ def load_theme(
 
 
 def _read_theme(name: str, path: Path, folders: tuple[Path, ...], input_dir: Path | None) -> Theme:
+    from briefgen.theme import Theme
+
     loaded = load_yaml_file(path)
     theme: Theme = validate(Theme, loaded)
     roots = tuple(str(f) for f in (*folders, *([input_dir] if input_dir else [])))

@@ -60,6 +60,11 @@ def test_validate_loads_no_template_reader_or_writer(tmp_path: Path) -> None:
         "briefgen.templating",
         "briefgen.reader",
         "briefgen.lint",
+        # briefgen.checking, not the pipeline: no document model, no theme models
+        "briefgen.pipeline",
+        "briefgen.document",
+        "briefgen.theme",
+        "briefgen.writers",
     ):
         assert heavy not in loaded, heavy
 
@@ -94,3 +99,25 @@ def test_a_right_to_left_comment_still_gets_the_full_check_and_no_warning(
     path = tmp_path / "m.yaml"
     path.write_text("# שלום\nmeeting:\n  title: Komšić\n  date: 2025-03-12\n", encoding="utf-8")
     assert build(path, BuildOptions(out_dir=tmp_path / "out")).warnings == []  # type: ignore[attr-defined]
+
+
+def test_without_briefgen_yaml_the_config_models_are_not_built(tmp_path: Path) -> None:
+    probe = (
+        "from briefgen.config import ProjectConfig, AudienceSettings, load_config\n"
+        "config = load_config(None)\n"
+        "print(ProjectConfig.__pydantic_complete__, AudienceSettings.__pydantic_complete__)\n"
+        "assert config == ProjectConfig.model_validate({}), config  # the same defaults\n"
+        "print(ProjectConfig.__pydantic_complete__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert result.returncode == 0, result.stderr
+    # Not built for the defaults; built when a briefgen.yaml is validated.
+    assert result.stdout.split() == ["False", "False", "True"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,42 @@ if TYPE_CHECKING:
     from briefgen.errors import Diagnostic
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# The module (beside this one) that defines each command. A command's module is imported when
+# the command is looked up (to run it, or for `--help` to list it), so `briefgen build` does
+# not load the archive's, the preview's or the authoring commands (click's documented
+# lazy-loading pattern); tests/test_cli.py checks this map against the commands the modules
+# define.
+COMMAND_MODULES = {
+    **dict.fromkeys(("build", "pack", "validate", "dump", "audiences"), "building"),
+    **dict.fromkeys(("lint", "schema", "new", "import", "templates"), "authoring"),
+    **dict.fromkeys(("archive", "verify"), "archiving"),
+    **dict.fromkeys(("redline", "preview"), "review"),
+}
+
+
+class LazyGroup(click.Group):
+    """The `briefgen` group: its commands' modules imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            # An unknown name loads every command, so click's "Did you mean …?" sees them all.
+            modules = (
+                [COMMAND_MODULES[cmd_name]]
+                if cmd_name in COMMAND_MODULES
+                else COMMAND_MODULES.values()
+            )
+            for module in sorted(set(modules)):
+                import_module(f"briefgen.cli.{module}")  # registers its commands on main
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, "-V", "--version", prog_name="briefgen")
 def main() -> None:
     """Build briefing documents (DOCX and PDF) from YAML meeting files."""

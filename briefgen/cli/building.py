@@ -147,12 +147,10 @@ def pack(
 @CONFIG
 def validate(inputs: tuple[str, ...], config: str | None) -> None:
     """Check meeting files and report every problem; prints nothing when all are valid."""
-    from briefgen.pipeline import BuildOptions, Project
+    from briefgen.checking import check_file
 
     def action(input_path: str) -> None:
-        options = BuildOptions(config=Path(config) if config else None)
-        project = Project.for_input(Path(input_path), options)
-        project.load_meeting(Path(input_path), input_path)
+        check_file(Path(input_path), input_path, Path(config) if config else None)
 
     sys.exit(run_each(inputs, action))
 

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from briefgen.lint.dictionary import knows, spellchecker
 from briefgen.lint.prose import WORD_RE, word_set
 
 if TYPE_CHECKING:
-    from spellchecker import SpellChecker
-
     from briefgen.lint.source import TextValue
 
 # Briefing vocabulary the general dictionary lacks.
@@ -57,13 +56,6 @@ _PHRASE_SPLIT = re.compile(r"\s*(?:[,;()/]|\s[-\u2013\u2014]\s|\bof\b)\s*")
 
 
 @functools.cache
-def _spellchecker() -> SpellChecker:
-    from spellchecker import SpellChecker
-
-    return SpellChecker(language="en", distance=2)
-
-
-@functools.cache
 def _inflect_engine():  # type: ignore[no-untyped-def]
     # inflect wraps its methods in typeguard's @typechecked, which recompiles them at import:
     # 2.4 s measured, more than all of lint. We pass it plain strings only, so import it with
@@ -95,12 +87,12 @@ def normalise(word: str) -> str:
 
 def dictionary_knows(word: str) -> bool:
     lower = normalise(word).lower()
-    if lower in EXTRA_WORDS or lower in _spellchecker():
+    if lower in EXTRA_WORDS or knows(lower):
         return True
     from breame.spelling import BRITISH_ENGLISH_SPELLINGS
 
     american = BRITISH_ENGLISH_SPELLINGS.get(lower) or _ize_form(lower)
-    return american is not None and (american in EXTRA_WORDS or american in _spellchecker())
+    return american is not None and (american in EXTRA_WORDS or knows(american))
 
 
 def _ize_form(word: str) -> str | None:
@@ -114,7 +106,7 @@ _ISE = re.compile(r"is(?=(?:e|es|ed|ing|ation|ations|er|ers)$)")
 
 def suggest(word: str) -> str | None:
     """The dictionary's most likely correction, in the word's case, or None."""
-    checker = _spellchecker()
+    checker = spellchecker()
     lower = normalise(word).lower()
     candidates = checker.known(checker.edit_distance_1(lower))
     if not candidates and len(lower) <= 8:  # two edits of a long word take a second to list

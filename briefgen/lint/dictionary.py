@@ -1,0 +1,105 @@
+"""The English dictionary lint spells against: pyspellchecker's word list, its words kept on disk.
+
+Building pyspellchecker's `SpellChecker` unpacks and parses its 650 KB word list (gzip, JSON,
+then every word lower-cased and counted): ~0.9 G instructions, a third of a cold `briefgen lint`.
+Whether a word is in the dictionary needs only the set of its words, so that set is kept in the
+private cache (briefgen.cachedir) as marshal data, named by a hash of the word list's bytes, of
+pyspellchecker's code that reads it and of the interpreter; reading it costs a fifth as much.
+The set is the checker's own (`word_frequency.keys()`), so lint's findings are the same with or
+without the cache. Suggestions (edit distances, frequencies) still use the `SpellChecker`, built
+only when a word is not known.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import importlib.util
+import marshal
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefgen.cachedir import private_folder
+
+if TYPE_CHECKING:
+    from spellchecker import SpellChecker
+
+LANGUAGE = "en"
+_FORMAT = b"briefgen-words-1"  # bump when what is stored changes
+
+
+@functools.cache
+def spellchecker() -> SpellChecker:
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language=LANGUAGE, distance=2)
+
+
+def knows(word: str) -> bool:
+    """Whether the dictionary has the word, as `word in spellchecker()` answers (any case)."""
+    return word.lower() in known_words()
+
+
+@functools.cache
+def known_words() -> frozenset[str]:
+    """Every word of the dictionary, lower case: from the cache, else from the checker."""
+    path = _cache_file()
+    if path is not None:
+        with contextlib.suppress(Exception):  # missing, unreadable or damaged: rebuild it
+            words = marshal.loads(path.read_bytes())
+            if isinstance(words, frozenset):
+                return words
+    words = frozenset(spellchecker().word_frequency.keys())
+    if path is not None:
+        _store(path, words)
+    return words
+
+
+def sources() -> list[Path]:
+    """The files the word set is made from: pyspellchecker's word list and its reading code."""
+    spec = importlib.util.find_spec("spellchecker")
+    if spec is None or spec.origin is None:
+        return []
+    package = Path(spec.origin).parent
+    return [package / "resources" / f"{LANGUAGE}.json.gz", package / "spellchecker.py"]
+
+
+def cache_key() -> str | None:
+    """A hash of everything the word set depends on; None when its sources cannot be read."""
+    digest = hashlib.sha256(_FORMAT)
+    digest.update(sys.implementation.cache_tag.encode())
+    digest.update(str(marshal.version).encode())
+    files = sources()
+    if not files:
+        return None
+    for file in files:
+        try:
+            digest.update(file.read_bytes())
+        except OSError:
+            return None
+    return digest.hexdigest()[:16]
+
+
+def _cache_file() -> Path | None:
+    key = cache_key()
+    if key is None:
+        return None
+    folder = private_folder(f"words-{key}")
+    return None if folder is None else folder / f"{LANGUAGE}.marshal"
+
+
+def _store(path: Path, words: frozenset[str]) -> None:
+    """Write the set atomically (a reader never sees half a file); a failing disk is skipped."""
+    with contextlib.suppress(OSError):
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(marshal.dumps(words))
+            os.replace(temporary, path)
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)
+            raise
