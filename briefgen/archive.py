@@ -134,7 +134,9 @@ def archive(
     chosen_standard = archival(parse_standard(pdf_standard(options, chosen, project)))
     level = (3, chosen_standard.pdfa[1] if chosen_standard.pdfa else "A")
     standard = PdfStandard(level)
-    plain = write_format(document, theme, "pdf", options=project.writer_options()).data
+    plain = write_format(
+        document, theme, "pdf", options=project.writer_options(audience=chosen)
+    ).data
     data = to_pdfa(plain, level, source)
     stem = f"{meeting.file_stem}_{_name_part(chosen.name)}"
     try:

@@ -34,6 +34,7 @@ from briefgen.pipeline import (
     read_rendered,
 )
 from briefgen.templating import format_date, to_context
+from briefgen.typography import typeset_info
 from briefgen.validation import validate
 from briefgen.writers import write_format
 
@@ -139,7 +140,7 @@ def build_pack(
                 fmt,
                 pdfa=options.pdfa,
                 standard=options.pdf_standard,
-                options=project.writer_options(layout),
+                options=project.writer_options(layout, project.audience(name)),
             )
             layout = layout or (written.layout if written.layout.contents_pages else None)
             outputs.append((options.out_dir / f"{stem}.{fmt}", written.data))
@@ -205,19 +206,21 @@ def compose(
         key=lambda level: levels.index(level) if level in levels else -1,
         default="",
     )
-    info = DocumentInfo(
-        title=pack.pack.title,
-        author=pack.pack.organiser or "",
-        subject=", ".join(filter(None, (pack.pack.subtitle, _dates(pack, parts, language)))),
-        keywords=tuple(p.title for p in parts),
-        language=language,
-        marking=marking,
-        # Without SOURCE_DATE_EPOCH a pack is dated by its first meeting, like a single brief.
-        created=created
-        if created is not None
-        else min((p.document.info.created for p in parts), default=0),
-        dated=created is not None,
-        page_label=page_label(labels),
+    info = typeset_info(
+        DocumentInfo(
+            title=pack.pack.title,
+            author=pack.pack.organiser or "",
+            subject=", ".join(filter(None, (pack.pack.subtitle, _dates(pack, parts, language)))),
+            keywords=tuple(p.title for p in parts),
+            language=language,
+            marking=marking,
+            # Without SOURCE_DATE_EPOCH a pack is dated by its first meeting, like a single brief.
+            created=created
+            if created is not None
+            else min((p.document.info.created for p in parts), default=0),
+            dated=created is not None,
+            page_label=page_label(labels),
+        )
     )
     context: dict[str, Any] = {
         "pack": to_context(pack.pack),

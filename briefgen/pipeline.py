@@ -122,8 +122,13 @@ class Project:
     def labels(self, language: str) -> dict[str, str]:
         return load_labels(language, self.folders, self.cache)
 
-    def writer_options(self, layout: Layout | None = None) -> WriterOptions:
-        return WriterOptions(layout=layout, cache=self.cache)
+    def writer_options(
+        self, layout: Layout | None = None, audience: Audience | None = None
+    ) -> WriterOptions:
+        # An audience with a page budget is laid out at its theme's spacing: the DOCX, which
+        # Word paginates at that spacing, then fits the same budget as the PDF.
+        pull_back = audience is None or audience.pages is None
+        return WriterOptions(layout=layout, cache=self.cache, pull_back_runts=pull_back)
 
     @classmethod
     def for_input(cls, input_path: Path, options: BuildOptions) -> Project:
@@ -330,22 +335,18 @@ def build(
                 fmt,
                 pdfa=options.pdfa or audience.pdfa,
                 standard=pdf_standard(options, audience, project),
-                options=project.writer_options(layout),
+                options=project.writer_options(layout, audience),
             )
 
         fitted = fit_brief(
             meeting, audience, project, created, partial(write, fmt="pdf"), str(input_path)
         )
         warnings.extend(fitted.warnings)
-        # The PDF laid out to fit the budget is the one written; the DOCX gets its Document
-        # and, where a PDF was laid out, the spacing it found (a runt last page pulled back).
-        pdf = fitted.pdf or (write(fitted.document, "pdf") if "pdf" in options.formats else None)
         for fmt in options.formats:
-            written = (
-                pdf
-                if fmt == "pdf" and pdf
-                else write(fitted.document, fmt, pdf.layout if pdf else None)
-            )
+            # The PDF laid out to fit the budget is the one written; the DOCX gets its Document
+            # (and nothing of the PDF's layout: its bytes do not depend on the formats asked).
+            laid_out = fitted.pdf if fmt == "pdf" else None
+            written = laid_out or write(fitted.document, fmt)
             outputs.append((output_path(meeting, audience, fmt, options.out_dir), written.data))
     write_set(outputs)  # all of this input's files, or none
     return Built([target for target, _ in outputs], warnings)

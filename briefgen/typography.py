@@ -16,6 +16,7 @@ from typing import Any
 from briefgen.document import (
     Deletion,
     Document,
+    DocumentInfo,
     Emphasis,
     Inline,
     Insertion,
@@ -158,17 +159,20 @@ def typeset(document: Document) -> Document:
     unless it is an address)."""
     language = document.info.language
     blocks = tuple(_node(block, language) for block in document.blocks)
-    # The title is printed in the footer and the file's properties, subject and keywords in the
-    # properties: the same characters as the brief's text.
-    info = document.info
-    info = dataclasses.replace(
+    return dataclasses.replace(document, info=typeset_info(document.info), blocks=blocks)
+
+
+def typeset_info(info: DocumentInfo) -> DocumentInfo:
+    """The title is printed in the footer and the file's properties, subject and keywords in the
+    properties: the same characters as the document's text."""
+    language = info.language
+    return dataclasses.replace(
         info,
         title=smarten(info.title, language),
         author=smarten(info.author, language),
         subject=smarten(info.subject, language),
         keywords=tuple(smarten(keyword, language) for keyword in info.keywords),
     )
-    return dataclasses.replace(document, info=info, blocks=blocks)
 
 
 # Plain-string fields that are printed prose (a chart's labels and legend), typeset like Text.

@@ -175,3 +175,73 @@ def test_a_public_meeting_makes_its_unmarked_items_public_for_the_rule() -> None
     (warning,) = [w for w in lint_text(text, "m.yaml") if w.code == "public-imperative"]
     assert str(warning.location) == "m.yaml:3:5"
     assert "PUBLIC and prints in the public readout" in warning.message
+
+
+def test_the_imperative_rule_reads_through_emphasis_and_not_into_nouns_or_titles() -> None:
+    from briefgen.lint import lint_text
+
+    text = (
+        "meeting: {title: T, date: 2025-03-12, classification: PUBLIC}\n"
+        "summary: State Secretary Novak opened. Press freedom came up. Offer of help welcomed.\n"
+        'key_points:\n  - "**Ask** Greece to host the hub."\n'
+    )
+    found = [
+        w.message.split(" ")[0] for w in lint_text(text, "m.yaml") if w.code == "public-imperative"
+    ]
+    assert found == ["'Ask"]
+
+
+def test_the_imperative_rule_compares_markings_without_case() -> None:
+    from briefgen.lint import lint_text
+
+    text = (
+        "meeting: {title: T, date: 2025-03-12, classification: Public}\n"
+        "key_points:\n  - Urge calm.\n"
+    )
+    levels = ("Public", "Internal", "Confidential")
+    codes = [w.code for w in lint_text(text, "m.yaml", levels=levels)]
+    assert codes.count("public-imperative") == 1
+
+
+def test_a_packs_title_is_typeset_in_its_properties_as_on_its_cover(tmp_path: Path) -> None:
+    import shutil
+
+    inputs = Path(__file__).parent.parent / "inputs"
+    shutil.copytree(inputs / "packs", tmp_path / "inputs" / "packs")
+    shutil.copy(inputs / "black-sea-maritime-security-2025-03-12.yaml", tmp_path / "inputs")
+    pack = tmp_path / "inputs" / "packs" / "ministerial-week" / "pack.yaml"
+    pack.write_text(
+        pack.read_text(encoding="utf-8").replace(
+            "title: Ministerial Week, Brussels", "title: Minister's Week -- Brussels"
+        ),
+        encoding="utf-8",
+    )
+    options = BuildOptions(out_dir=tmp_path / "out", audiences=("staff",))
+    paths = build_pack(pack, options, audiences=("staff",), jobs=1)
+    [pdf] = [p for p in paths if p.suffix == ".pdf"]
+    [docx] = [p for p in paths if p.suffix == ".docx"]
+    with pikepdf.open(pdf) as opened:
+        assert str(opened.docinfo["/Title"]) == "Minister\u2019s Week \u2013 Brussels"
+    assert "<dc:title>Minister\u2019s Week \u2013 Brussels<" in _docx_xml(docx, "docProps/core.xml")
+
+
+def test_a_docx_keeps_its_last_section_with_the_paragraph_before_it(
+    write_yaml: WriteYaml, tmp_path: Path
+) -> None:
+    path = write_yaml(
+        """
+        meeting: {title: Ends, date: 2025-03-12}
+        purpose: Review.
+        sections:
+          - heading: First
+            body: One paragraph.
+          - heading: Closing remarks
+            body: The end.
+        """
+    )
+    (written,) = build(path, BuildOptions(formats=("docx",), out_dir=tmp_path / "out"))
+    body = etree.fromstring(_docx_xml(written, "word/document.xml").encode())
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    texts = {"".join(p.itertext()): p for p in body.iter(f"{w}p")}
+    assert texts["One paragraph."].find(f"{w}pPr/{w}keepNext") is not None
+    assert texts["Review."].find(f"{w}pPr/{w}keepNext") is None

@@ -26,7 +26,15 @@ IMPERATIVES = frozenset(
     signal state stress suggest tell thank underline urge warn
     """.split()  # noqa: SIM905 - a word list reads better as words
 )
-_SENTENCE_START = re.compile(r"(?:^|(?<=[.!?:;])\s+|\n\s*(?:[-*+]|\d+[.)])?\s*)([A-Za-z][\w']*)")
+# A sentence's first word: at the start, after a full stop, or opening a Markdown list item,
+# through any emphasis (`**Ask** Greece`).
+_SENTENCE_START = re.compile(
+    r"(?:^|(?<=[.!?:;])\s+|\n\s*(?:[-*+]|\d+[.)])?\s*)[*_]*([A-Za-z][\w']*)[*_]*(?:\s+(\S+))?"
+)
+# A verb read as a noun: "State Secretary Novak", "Press freedom", "Offer of support".
+_NOUN_AFTER = frozenset({"of", "freedom", "release", "releases", "conference", "coverage"})
+_TITLES = frozenset({"State", "Press"})  # before a capital: "State Secretary", "Press Office"
+
 # Fields that are not sentences a template prints as prose.
 _NOT_PROSE = frozenset({"classification", "id", "date", "time", "start", "end", "ref", "language"})
 # The brief's aim and asks: written as instructions by convention, never in the readout.
@@ -39,7 +47,7 @@ def staff_imperatives(
     """Sentences that open with an imperative in text the lowest level (the public) may see."""
     if not levels or not isinstance(data, dict):
         return
-    lowest = levels[0]
+    lowest = levels[0].upper()  # markings compare without case, as the clearance filter does
     meeting = data.get("meeting")
     default = meeting.get("classification") if isinstance(meeting, dict) else None
     for value in values:
@@ -48,8 +56,10 @@ def staff_imperatives(
         if _level(data, value.path, default or lowest) != lowest:
             continue
         for match in _SENTENCE_START.finditer(value.text):
-            word = match.group(1)
+            word, after = match.group(1), (match.group(2) or "").strip("*_,.;:")
             if word.lower() not in IMPERATIVES or not word[0].isupper():
+                continue
+            if after.lower() in _NOUN_AFTER or (word in _TITLES and after[:1].isupper()):
                 continue
             yield Finding(
                 "public-imperative",

@@ -122,7 +122,11 @@ def render(job: Job, audience_name: str, fmt: str) -> Rendered:
 
         def lay_out(document: Any) -> Any:  # the PDF, whose pages the budget counts
             return write_format(
-                document, theme, "pdf", pdfa=audience.pdfa, options=project.writer_options()
+                document,
+                theme,
+                "pdf",
+                pdfa=audience.pdfa,
+                options=project.writer_options(audience=audience),
             )
 
         # The brief within its page budget, as `build` writes it, in either format.
@@ -132,7 +136,11 @@ def render(job: Job, audience_name: str, fmt: str) -> Rendered:
         data = (
             laid_out
             or write_format(
-                document, theme, fmt, pdfa=audience.pdfa, options=project.writer_options()
+                document,
+                theme,
+                fmt,
+                pdfa=audience.pdfa,
+                options=project.writer_options(audience=audience),
             )
         ).data
     except BriefgenError as exc:

@@ -78,7 +78,9 @@ def _as_built(
     theme = project.theme(audience)
 
     def lay_out(document: Document) -> Written:
-        return write_format(document, theme, "pdf", options=project.writer_options())
+        return write_format(
+            document, theme, "pdf", options=project.writer_options(audience=audience)
+        )
 
     return fit_brief(meeting, audience, project, created, lay_out).document
 
@@ -190,7 +192,9 @@ def build_redline(
         redlines.append(result)
         theme = project.theme(audience)
         for fmt in options.formats:
-            data = write_format(result.document, theme, fmt, options=project.writer_options()).data
+            data = write_format(
+                result.document, theme, fmt, options=project.writer_options(audience=audience)
+            ).data
             outputs.append((redline_path(new, audience, fmt, options.out_dir), data))
     from briefgen.pipeline import write_atomic
 

@@ -25,8 +25,9 @@ class Layout:
     contents_pages: tuple[tuple[int, ...], ...] = ()
     # How many pages the document took (0 where a writer does not paginate, as DOCX: Word does).
     pages: int = 0
-    # The share of the theme's spacing above and below blocks the layout used: below 1 where a
-    # last page holding a few lines was pulled back (Theme.tightened); a DOCX uses the same.
+    # The share of the theme's spacing above and below blocks the PDF's layout used: below 1
+    # where a last page holding a few lines was pulled back (Theme.tightened). The DOCX keeps
+    # the theme's spacing: Word paginates it, and its bytes never depend on the PDF's.
     spacing: float = 1.0
 
 

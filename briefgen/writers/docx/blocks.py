@@ -37,6 +37,18 @@ def keep_with_next(elements: list[BaseOxmlElement]) -> None:
             properties.insert(1, properties.makeelement(w("keepNext"), {}))
 
 
+def keep_end_with_previous(body: BaseOxmlElement) -> None:
+    """The paragraph before the last heading keeps with it, as the PDF keeps a brief's last
+    section with the block before it: a last page never holds a heading and a line or two."""
+    children = list(body)
+    for index in range(len(children) - 1, 0, -1):
+        element = children[index]
+        style = element.find(f"{PPR}/{PSTYLE}") if element.tag == P else None
+        if style is not None and str(style.get(VAL, "")).startswith("Heading"):
+            keep_with_next(children[index - 1 : index])  # a paragraph; a table is left alone
+            return
+
+
 def run(
     parent: BaseOxmlElement, text: str, rstyle: str = "", bold: bool = False, italic: bool = False
 ) -> BaseOxmlElement:

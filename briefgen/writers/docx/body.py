@@ -57,6 +57,7 @@ from briefgen.writers.docx.blocks import (
     cell,
     column_widths,
     grid,
+    keep_end_with_previous,
     keep_with_next,
     paragraph,
     run,
@@ -82,8 +83,6 @@ def write_docx(document: Document, theme: Theme, options: WriterOptions | None =
     """
     options = options or WriterOptions()
     layout = options.layout
-    if layout and layout.spacing != 1.0:  # the spacing the PDF of this document used
-        theme = theme.tightened(layout.spacing)
     ref = reference(theme, options.cache)
     word = docx.Document(io.BytesIO(ref.blob))
     info = document.info
@@ -93,6 +92,7 @@ def write_docx(document: Document, theme: Theme, options: WriterOptions | None =
     title_logo(body, word.part, theme)
     writer = _Writer(word, ref, theme, Revisions(info))
     writer.blocks(document.blocks, body, 0)
+    keep_end_with_previous(body)
     body.append(section)
     if writer.contents:  # needs every heading written, to list and bookmark them
         fill_contents(

@@ -215,12 +215,14 @@ class _Table:
     def initiative(self, tbl: BaseOxmlElement, row: d.TimelineRow, stripe: str | None) -> None:
         laid = band(self.plan, row, self.size, self.marker)
         tr = self.row(tbl)
-        # Exactly the PDF's band (which counts the name's lines): LibreOffice sets an inline
-        # drawing a few points below a cell's top and would grow every row, and page breaks.
+        # At least the PDF's band, never exactly: a name in another font, or one long word, may
+        # take more lines in Word than the PDF's metrics say, and an exact row would clip it.
+        # (LibreOffice sets an inline drawing a few points below a cell's top, so its rows
+        # come out a little taller than the PDF's.)
         SubElement(
             tr.find(_w("trPr")),
             _w("trHeight"),
-            {_w("val"): str(round(laid.height * 20)), _w("hRule"): "exact"},
+            {_w("val"): str(round(laid.height * 20)), _w("hRule"): "atLeast"},
         )
         name = self.cell(tr, self.name, stripe)
         margins = SubElement(name.find(_w("tcPr")), _w("tcMar"))

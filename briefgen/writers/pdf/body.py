@@ -294,6 +294,7 @@ class FlowableWriter:
                 start=block.start,
                 bulletFormat="%s.",
                 leftIndent=indent,
+                nested=depth > 0,
                 **common,
             )
         return TaggedList(
@@ -302,6 +303,7 @@ class FlowableWriter:
             bulletType="bullet",
             leftIndent=size * 1.5,
             start=_BULLETS[depth % len(_BULLETS)],
+            nested=depth > 0,
             **common,
         )
 

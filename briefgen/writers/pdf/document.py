@@ -37,11 +37,12 @@ def _is_heading(flowable: rl.Flowable) -> bool:
     return isinstance(flowable, rl.Paragraph) and bool(flowable.getKeepWithNext())
 
 
-# A last page filled to less than this share of its frame is a runt: the layout is tried again
-# with the spacing between blocks cut to each of SPACINGS in turn (loosest first), and the first
-# that saves the page is kept.
+# A last page filled to less than this share of its frame is a runt: the layout is tried once
+# more with the space above and below every block cut to TIGHT of the theme's, and kept when
+# that saves the page. One level, not a search for the loosest that works: every pulled-back
+# brief looks alike, and a runt costs one extra layout, not three.
 RUNT = 0.25
-SPACINGS = (0.8, 0.7, 0.6)
+TIGHT = 0.6
 
 
 def write_pdf(document: d.Document, theme: Theme, options: WriterOptions | None = None) -> Written:
@@ -55,18 +56,10 @@ def write_pdf(document: d.Document, theme: Theme, options: WriterOptions | None 
     written, filled = _write(document, theme, options)
     if written.layout.pages < 2 or filled >= RUNT or not options.pull_back_runts:
         return written
-    tightest = _write(document, theme.tightened(SPACINGS[-1]), options)[0]
-    if tightest.layout.pages >= written.layout.pages:
+    tighter = _write(document, theme.tightened(TIGHT), options)[0]
+    if tighter.layout.pages >= written.layout.pages:
         return written
-    for share in SPACINGS[:-1]:
-        tighter = _write(document, theme.tightened(share), options)[0]
-        if tighter.layout.pages < written.layout.pages:
-            return _with_spacing(tighter, share)
-    return _with_spacing(tightest, SPACINGS[-1])
-
-
-def _with_spacing(written: Written, share: float) -> Written:
-    return Written(written.data, dataclasses.replace(written.layout, spacing=share))
+    return Written(tighter.data, dataclasses.replace(tighter.layout, spacing=TIGHT))
 
 
 def _write(document: d.Document, theme: Theme, options: WriterOptions) -> tuple[Written, float]:

@@ -37,8 +37,16 @@ class TaggedList(rl.ListFlowable):  # type: ignore[misc]
     kept together, so a single item never opens a page by itself.
     """
 
-    def __init__(self, labels: list[Element], items: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, labels: list[Element], items: list[Any], nested: bool = False, **kwargs: Any
+    ) -> None:
         self._briefgen_labels = list(labels)
+        # reportlab hands on one indented piece per flowable of an item: how many each has.
+        self._pieces = [
+            len(item._flowables) if isinstance(item, rl.ListItem) else 1 for item in items
+        ]
+        # A list inside an item is split by its item's indenter, which cannot carry a kept group.
+        self._keeps_last_two = not nested
         super().__init__(items, **kwargs)
 
     def _makeBullet(self, value: Any, params: Any = None) -> Any:
@@ -51,13 +59,15 @@ class TaggedList(rl.ListFlowable):  # type: ignore[misc]
 
     def split(self, aW: float, aH: float) -> list[rl.Flowable]:
         content: list[rl.Flowable] = list(self._content)
-        if len(content) < 2:
+        if not self._keeps_last_two or len(self._pieces) < 2:
             return content
-        pair = content[-2:]
-        height = sum(f.wrap(aW, aH)[1] for f in pair) + pair[0].getSpaceAfter()
+        # The last item whole, with the last piece of the item before it.
+        kept = self._pieces[-1] + 1
+        group = content[-kept:]
+        height = sum(f.wrap(aW, aH)[1] + f.getSpaceAfter() for f in group)
         if height > KEEP_LAST_TWO:
             return content
-        if len(content) == 2:  # the whole list: here, or on the next page (reportlab's [])
+        if kept == len(content):  # the whole list: here, or on the next page (reportlab's [])
             return [] if height > aH else content
         # The first piece is an item indenter, which reportlab places without a fit check.
-        return [*content[:-2], rl.KeepTogether(pair)]
+        return [*content[:-kept], rl.KeepTogether(group)]
