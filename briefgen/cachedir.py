@@ -9,9 +9,16 @@ code. A cache that cannot be made or read is skipped, never an error.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import marshal
 import os
 import stat
+import sys
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 
 def cache_root() -> Path | None:
@@ -38,3 +45,40 @@ def private_folder(name: str) -> Path | None:
     if not stat.S_ISDIR(info.st_mode) or shared or info.st_uid != os.getuid():
         return None
     return folder
+
+
+def content_key(format_tag: bytes, sources: Sequence[Path]) -> str | None:
+    """A hash of what a stored set depends on: its format, the interpreter, marshal's version and
+    the bytes of the files that produce it; None when one cannot be read (no cache, never a
+    stale one)."""
+    digest = hashlib.sha256(format_tag)
+    digest.update(sys.implementation.cache_tag.encode())
+    digest.update(str(marshal.version).encode())
+    for source in sources:
+        try:
+            digest.update(source.read_bytes())
+        except OSError:
+            return None
+    return digest.hexdigest()[:16]
+
+
+def load_set(path: Path) -> frozenset[Any] | None:
+    """A set kept by `store_set`; None when missing, unreadable or damaged (rebuild it)."""
+    with contextlib.suppress(Exception):
+        stored = marshal.loads(path.read_bytes())
+        if isinstance(stored, frozenset):
+            return stored
+    return None
+
+
+def store_set(path: Path, value: frozenset[Any]) -> None:
+    """Keep a set atomically (a reader never sees half an entry); a failing disk is skipped."""
+    with contextlib.suppress(OSError):
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(marshal.dumps(value))
+            os.replace(temporary, path)
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)
+            raise

@@ -9,16 +9,11 @@ entry. The set is what reading the font gives, so warnings never depend on the c
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
-import marshal
-import os
-import sys
-import tempfile
 from pathlib import Path
 
-from briefgen.cachedir import private_folder
+from briefgen.cachedir import content_key, load_set, private_folder, store_set
 
 _FORMAT = b"briefgen-cmap-1"  # bump when what is stored changes
 READER = "reportlab.pdfbase.ttfonts"
@@ -33,17 +28,13 @@ def read_cmap(font: Path) -> frozenset[int]:
 
 def reader_key() -> str | None:
     """A hash of the code that reads a cmap and of the interpreter; None if it cannot be read."""
-    digest = hashlib.sha256(_FORMAT)
-    digest.update(sys.implementation.cache_tag.encode())
-    digest.update(str(marshal.version).encode())
     try:
         spec = importlib.util.find_spec(READER)
-        if spec is None or spec.origin is None:
-            return None
-        digest.update(Path(spec.origin).read_bytes())
-    except (ImportError, OSError):
+    except ImportError:
         return None
-    return digest.hexdigest()[:16]
+    if spec is None or spec.origin is None:
+        return None
+    return content_key(_FORMAT, [Path(spec.origin)])
 
 
 def font_cmap(font: Path) -> frozenset[int]:
@@ -57,23 +48,9 @@ def font_cmap(font: Path) -> frozenset[int]:
     if folder is None:
         return read_cmap(font)
     entry = folder / f"{hashlib.sha256(data).hexdigest()}.marshal"
-    with contextlib.suppress(Exception):  # missing, unreadable or damaged: read the font
-        stored = marshal.loads(entry.read_bytes())
-        if isinstance(stored, frozenset):
-            return stored
+    stored = load_set(entry)
+    if stored is not None:
+        return stored
     characters = read_cmap(font)
-    _store(entry, characters)
+    store_set(entry, characters)
     return characters
-
-
-def _store(path: Path, characters: frozenset[int]) -> None:
-    """Write atomically (a reader never sees half an entry); a failing disk is skipped."""
-    with contextlib.suppress(OSError):
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(marshal.dumps(characters))
-            os.replace(temporary, path)
-        except OSError:
-            Path(temporary).unlink(missing_ok=True)
-            raise

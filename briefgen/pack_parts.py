@@ -20,7 +20,6 @@ from briefgen.writers import Written, write_format
 if TYPE_CHECKING:
     from briefgen.audience import Audience
     from briefgen.model import Meeting
-    from briefgen.theme import Theme
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,7 +76,7 @@ def render_meeting(job: MeetingJob, project: Project | None = None) -> list[Part
             audience.pages,
             audience.reductions,
             partial(_render_part, meeting, audience, project, job.created),
-            partial(_lay_out, theme=project.theme(audience), project=project),
+            partial(_lay_out, audience=audience, project=project),
             Location(job.display),
         )
         prepared = prepare(meeting, audience, project, job.created, fitted.reduced)
@@ -120,11 +119,11 @@ def _render_part(
     return read_rendered(markup, prepared.info, audience.template, project)
 
 
-def _lay_out(document: Document, theme: Theme, project: Project) -> Written:
+def _lay_out(document: Document, audience: Audience, project: Project) -> Written:
     # A meeting starts the pack on a new page with the same page set-up: its pages there are
-    # the pages it takes alone.
-    options = dataclasses.replace(project.writer_options(), pull_back_runts=False)
-    return write_format(document, theme, "pdf", options=options)
+    # the pages it takes alone, at its budget's spacing (Project.writer_options).
+    options = project.writer_options(audience=audience)
+    return write_format(document, project.theme(audience), "pdf", options=options)
 
 
 def _as_in_directory(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -75,3 +78,17 @@ def built_pack(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     pack = REPO / "inputs" / "packs" / "ministerial-week" / "pack.yaml"
     paths = build_pack(pack, BuildOptions(out_dir=out), jobs=1)
     return {p.name.split(".", 1)[1]: p for p in paths}
+
+
+def fresh_python(probe: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run `probe` in a new interpreter (nothing imported yet) with this checkout importable:
+    for tests of what a cold command loads."""
+    return subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )

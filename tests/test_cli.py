@@ -20,7 +20,7 @@ import briefgen
 from briefgen.cli import main
 from briefgen.errors import UsageError
 from briefgen.pipeline import write_atomic
-from tests.conftest import EXAMPLE, INPUTS, MINIMAL, REPO
+from tests.conftest import EXAMPLE, INPUTS, MINIMAL, REPO, fresh_python
 
 WriteYaml = Callable[..., Path]
 EXAMPLE_STEM = "2024-12-18_nato-sg-bih-presidency"
@@ -272,15 +272,7 @@ def test_help_does_not_import_the_pipeline(tmp_path: Path, args: list[str]) -> N
         "heavy = ('reportlab', 'docx', 'yaml', 'jinja2', 'pydantic', 'markdown_it', 'lxml')\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)), file=sys.stderr)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
+    result = fresh_python(probe, tmp_path, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip().splitlines()[-1] == "[]"
     assert "Usage:" in result.stdout or "version" in result.stdout

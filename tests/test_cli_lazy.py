@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import importlib
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from briefgen.cli import main
 from briefgen.cli.base import COMMAND_MODULES
-from tests.conftest import EXAMPLE, REPO
+from tests.conftest import EXAMPLE, fresh_python
 
 MODULES = ("building", "authoring", "archiving", "review")
 
@@ -39,15 +36,7 @@ def command_modules_after(args: list[str], cwd: Path) -> set[str]:
         "loaded = [m for m in sys.modules if m.startswith('briefgen.cli.')]\n"
         "print(' '.join(loaded), file=sys.stderr)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
+    result = fresh_python(probe, cwd)
     return set(result.stderr.strip().splitlines()[-1].split())
 
 

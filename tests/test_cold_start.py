@@ -6,14 +6,11 @@ main cost (see BENCHMARKS.md), and a stray top-level import anywhere would bring
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from briefgen.fonts import __file__ as fonts_init
 from briefgen.glyphs import shows_all
-from tests.conftest import EXAMPLE, REPO
+from tests.conftest import EXAMPLE, fresh_python
 
 REGULAR = Path(fonts_init).parent / "LiberationSans-Regular.ttf"
 
@@ -31,15 +28,7 @@ def imported_after(args: list[str], cwd: Path) -> set[str]:
         "print(' '.join(sorted(m for m in sys.modules if m.startswith('briefgen.')\n"
         "    or m.startswith('concurrent.futures') or m == 'multiprocessing')), file=sys.stderr)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
+    result = fresh_python(probe, cwd)
     assert result.returncode == 0, result.stderr
     packages, modules = result.stderr.strip().splitlines()[-2:]
     return set(packages.split()) | set(modules.split())
@@ -109,15 +98,7 @@ def test_without_briefgen_yaml_the_config_models_are_not_built(tmp_path: Path) -
         "assert config == ProjectConfig.model_validate({}), config  # the same defaults\n"
         "print(ProjectConfig.__pydantic_complete__)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
+    result = fresh_python(probe, tmp_path)
     assert result.returncode == 0, result.stderr
     # Not built for the defaults; built when a briefgen.yaml is validated.
     assert result.stdout.split() == ["False", "False", "True"]

@@ -12,18 +12,12 @@ only when a word is not known.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
 import importlib.util
-import marshal
-import os
-import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.cachedir import private_folder
+from briefgen.cachedir import content_key, load_set, private_folder, store_set
 
 if TYPE_CHECKING:
     from spellchecker import SpellChecker
@@ -48,14 +42,12 @@ def knows(word: str) -> bool:
 def known_words() -> frozenset[str]:
     """Every word of the dictionary, lower case: from the cache, else from the checker."""
     path = _cache_file()
-    if path is not None:
-        with contextlib.suppress(Exception):  # missing, unreadable or damaged: rebuild it
-            words = marshal.loads(path.read_bytes())
-            if isinstance(words, frozenset):
-                return words
+    stored = load_set(path) if path is not None else None
+    if stored is not None:
+        return stored
     words = frozenset(spellchecker().word_frequency.keys())
     if path is not None:
-        _store(path, words)
+        store_set(path, words)
     return words
 
 
@@ -70,18 +62,8 @@ def sources() -> list[Path]:
 
 def cache_key() -> str | None:
     """A hash of everything the word set depends on; None when its sources cannot be read."""
-    digest = hashlib.sha256(_FORMAT)
-    digest.update(sys.implementation.cache_tag.encode())
-    digest.update(str(marshal.version).encode())
     files = sources()
-    if not files:
-        return None
-    for file in files:
-        try:
-            digest.update(file.read_bytes())
-        except OSError:
-            return None
-    return digest.hexdigest()[:16]
+    return content_key(_FORMAT, files) if files else None
 
 
 def _cache_file() -> Path | None:
@@ -90,16 +72,3 @@ def _cache_file() -> Path | None:
         return None
     folder = private_folder(f"words-{key}")
     return None if folder is None else folder / f"{LANGUAGE}.marshal"
-
-
-def _store(path: Path, words: frozenset[str]) -> None:
-    """Write the set atomically (a reader never sees half a file); a failing disk is skipped."""
-    with contextlib.suppress(OSError):
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(marshal.dumps(words))
-            os.replace(temporary, path)
-        except OSError:
-            Path(temporary).unlink(missing_ok=True)
-            raise
