@@ -1,5 +1,5 @@
 """`python -m briefgen`: the same command line as the `briefgen` script."""
 
-from briefgen.cli import main
+from briefgen.launcher import main
 
 main(prog_name="briefgen")

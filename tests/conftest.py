@@ -11,6 +11,11 @@ from pathlib import Path
 
 import pytest
 
+# Commands run by the tests run themselves: a build server the developer left running would
+# otherwise serve them (with the same results, but the tests would not test this checkout's
+# start-up). tests/test_build_server.py starts its own servers and turns this back on.
+os.environ["BRIEFGEN_SERVER"] = "off"
+
 REPO = Path(__file__).resolve().parent.parent
 INPUTS = sorted((REPO / "inputs").glob("*.yaml"))
 EXAMPLE = REPO / "inputs" / "nato-sg-bih-presidency-2024-12-18.yaml"

@@ -32,6 +32,7 @@ COMMAND_MODULES = {
     **dict.fromkeys(("lint", "schema", "new", "import", "templates"), "authoring"),
     **dict.fromkeys(("archive", "verify"), "archiving"),
     **dict.fromkeys(("redline", "preview"), "review"),
+    "server": "serving",
 }
 
 

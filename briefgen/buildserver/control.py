@@ -1,0 +1,216 @@
+"""`briefgen server start|stop|status`: run a build server in the background, one per
+interpreter and briefgen (see address.py), and stop it.
+
+The server holds an exclusive lock on its lock file (with its process id in it) for as long as it
+runs, so two starts never give two servers and a stale socket is told from a live one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import signal
+import socket
+import sys
+import time
+from dataclasses import dataclass
+
+from briefgen.buildserver.address import (
+    MAX_SOCKET_PATH,
+    SUPPORTED,
+    identity,
+    server_folder,
+    server_paths,
+)
+from briefgen.errors import UsageError
+
+STOP_WAIT = 30.0  # seconds `stop` waits for running commands to finish
+
+
+@dataclass(frozen=True)
+class Status:
+    running: bool
+    pid: int | None
+    socket: str
+    served: int = 0  # commands run since the server started
+
+
+def _paths() -> tuple[str, str]:
+    if not SUPPORTED:
+        raise UsageError("the build server needs Linux; commands run without it elsewhere")
+    folder = server_folder(create=True)
+    if folder is None:
+        raise UsageError(
+            "no private cache folder for the build server's socket",
+            hint="set BRIEFGEN_CACHE_DIR to a folder only you can read (mode 0700)",
+        )
+    sock, lock = server_paths(folder)
+    if len(os.fsencode(sock)) > MAX_SOCKET_PATH:
+        raise UsageError(
+            f"the socket path {sock} is too long for a Unix socket",
+            hint="set BRIEFGEN_CACHE_DIR to a shorter folder",
+        )
+    return sock, lock
+
+
+def status() -> Status:
+    sock, lock = _paths()
+    pid, served = _holder(lock)
+    return Status(pid is not None, pid, sock, served)
+
+
+def _holder(lock: str) -> tuple[int | None, int]:
+    """The running server's process id (None when no server holds the lock) and how many
+    commands it has run, as it writes them in its lock file."""
+    try:
+        handle = os.open(lock, os.O_RDONLY)
+    except OSError:
+        return None, 0
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:  # held: a server runs
+        with contextlib.suppress(ValueError, OSError):
+            pid, served = os.pread(handle, 64, 0).decode().split()
+            return int(pid), int(served)
+        return -1, 0  # one is starting and has not written its id yet
+    else:
+        return None, 0
+    finally:
+        os.close(handle)
+
+
+def _write_state(lock_fd: int, served: int) -> None:
+    # Padded to one length, so a reader never sees the end of a longer earlier line.
+    os.pwrite(lock_fd, f"{os.getpid()} {served}".ljust(40).encode(), 0)
+
+
+def start(idle_minutes: float) -> Status:
+    """Start a server in the background and return when it serves (or one already does)."""
+    sock, lock = _paths()
+    if _holder(lock)[0] is not None:
+        return _once_started(lock)
+    ready_read, ready_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the first child: a new session, then the server's own process
+        os.close(ready_read)
+        os.setsid()
+        if os.fork() != 0:
+            os._exit(0)
+        _run_daemon(sock, lock, idle_minutes * 60, ready_write)
+    os.close(ready_write)
+    os.waitpid(pid, 0)
+    with os.fdopen(ready_read, "rb") as ready:
+        answer = ready.read().decode(errors="replace")
+    if not answer.startswith("ready"):
+        if _holder(lock)[0] is not None:  # another start won the race
+            return _once_started(lock)
+        raise UsageError(f"the build server did not start: {answer.strip() or 'no answer'}")
+    return status()
+
+
+def _once_started(lock: str) -> Status:
+    """The status once a server another command started serves (it warms up first)."""
+    deadline = time.monotonic() + STOP_WAIT
+    while _holder(lock)[0] == -1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return status()
+
+
+def _run_daemon(sock: str, lock: str, idle_seconds: float, ready: int) -> None:
+    """In the server's process: lock, warm up, listen, tell `start`, serve; never returns."""
+    code = 0
+    try:
+        folder = os.path.dirname(sock)
+        null = os.open(os.devnull, os.O_RDWR)
+        log_fd = os.open(
+            os.path.join(folder, "server.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
+        )
+        for fd, target in ((null, 0), (null, 1), (log_fd, 2)):
+            os.dup2(fd, target)
+        os.close(null)
+        os.close(log_fd)
+        logging.basicConfig(
+            stream=sys.stderr, level=logging.INFO, format=f"%(asctime)s [{os.getpid()}] %(message)s"
+        )
+        lock_fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises when another server runs
+        os.ftruncate(lock_fd, 0)  # an earlier server's id: "starting" until ours is written
+        from briefgen.buildserver.warmup import threads, warm
+
+        warm()
+        if threads() != 1:  # a child forked now could wait forever on a lock of a lost thread
+            raise RuntimeError(f"the warm-up left {threads()} threads; forking is unsafe")
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(sock)  # a dead server's: the lock says none is running
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old_mask = os.umask(0o177)
+        try:
+            listener.bind(sock)
+        finally:
+            os.umask(old_mask)
+        listener.listen(64)
+        _write_state(lock_fd, 0)
+        os.write(ready, f"ready {os.getpid()}".encode())
+        os.close(ready)
+        logging.getLogger("briefgen.server").info("serving on %s", sock)
+        from briefgen.buildserver.daemon import Server
+
+        bound = os.stat(sock).st_ino
+        server = Server(
+            listener,
+            identity(),
+            idle_seconds,
+            _code_signature,
+            private_fds=[lock_fd],
+            record=lambda served: _write_state(lock_fd, served),
+        )
+        try:
+            server.serve()
+        finally:
+            with contextlib.suppress(OSError):
+                if os.stat(sock).st_ino == bound:  # never remove a newer server's socket
+                    os.unlink(sock)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.write(ready, f"{type(error).__name__}: {error}".encode())
+        logging.getLogger("briefgen.server").exception("the server stopped on an error")
+        code = 1
+    os._exit(code)
+
+
+def stop() -> Status:
+    """Ask the server to stop and wait (up to STOP_WAIT) until its running commands are done."""
+    _sock, lock = _paths()
+    pid, _ = _holder(lock)
+    if pid is not None and pid > 0:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_WAIT
+        while _holder(lock)[0] is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    return status()
+
+
+def _code_signature() -> tuple[tuple[str, int, int], ...]:
+    """briefgen's own files and the folders of the import path, with sizes and times: an edit
+    of briefgen, or a package installed, upgraded or removed (which changes its folder), means
+    code the warm server does not have. (Another Python is another server: address.identity.)"""
+    import briefgen
+    from briefgen.locales import builtin_templates_dir
+
+    paths = [p for p in sys.path if p and os.path.isdir(p)]
+    for root in (os.path.dirname(briefgen.__file__ or ""), str(builtin_templates_dir())):
+        for folder, folders, files in os.walk(root):
+            folders[:] = [f for f in folders if f != "__pycache__"]
+            paths.extend(os.path.join(folder, name) for name in files)
+    signature = []
+    for path in sorted(paths):
+        try:
+            info = os.stat(path)
+        except OSError:
+            signature.append((path, -1, -1))
+        else:
+            signature.append((path, info.st_mtime_ns, info.st_size))
+    return tuple(signature)

@@ -1,0 +1,127 @@
+"""One command line in a forked child of the build server: take on the client's terminal,
+folder, environment and umask, run the command as `briefgen` would, and exit with its status.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+
+@dataclass(frozen=True)
+class Request:
+    key: str
+    argv: list[str]
+    prog: str | None
+    cwd: str
+    env: dict[str, str]
+    umask: int
+    streams: list[tuple[str, str]]  # (encoding, errors) of stdin, stdout, stderr
+    fds: list[int]  # the client's stdin, stdout and stderr, received over the socket
+
+
+def parse_request(body: Any, fds: list[int]) -> Request:
+    """The request a client sent; ValueError when it is not one."""
+    if not isinstance(body, dict):
+        raise ValueError("not a request")
+    argv, env, streams = body["argv"], body["env"], body["streams"]
+    prog, umask = body["prog"], body["umask"]
+    if not (isinstance(argv, list) and argv and all(isinstance(a, str) for a in argv)):
+        raise ValueError("argv")
+    if not (isinstance(env, dict) and all(isinstance(v, str) for v in env.values())):
+        raise ValueError("env")
+    if not (isinstance(streams, list) and len(streams) == 3):
+        raise ValueError("streams")
+    pairs = [(str(s[0]), str(s[1])) for s in streams]
+    if not (isinstance(umask, int) and 0 <= umask <= 0o777) or not (
+        prog is None or isinstance(prog, str)
+    ):
+        raise ValueError("umask or prog")
+    return Request(
+        key=str(body["key"]),
+        argv=argv,
+        prog=prog,
+        cwd=str(body["cwd"]),
+        env={str(k): v for k, v in env.items()},
+        umask=umask,
+        streams=pairs,
+        fds=list(fds),
+    )
+
+
+def run_request(request: Request, close: list[int]) -> NoReturn:
+    """In the forked child: run the command; never returns."""
+    status = 1
+    try:
+        os.setpgid(0, 0)
+        _restore_signals()
+        for fd in close:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        for target, fd in enumerate(request.fds):
+            os.dup2(fd, target)
+        for fd in request.fds:
+            if fd > 2:
+                os.close(fd)
+        _open_streams(request.streams)
+        os.chdir(request.cwd)
+        os.umask(request.umask)
+        os.environ.clear()
+        os.environ.update(request.env)
+        time.tzset()  # TZ is read when set, not when used
+        sys.argv = list(request.argv)
+        status = _run_command(request)
+    except BaseException:  # a fault of the server itself: say so where the user looks
+        try:
+            traceback.print_exc()
+        finally:
+            os._exit(1)
+    _flush()
+    os._exit(status)
+
+
+def _restore_signals() -> None:
+    # As a fresh interpreter has them: Ctrl-C raises KeyboardInterrupt, the rest their default.
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(signum, signal.SIG_DFL)
+
+
+def _open_streams(streams: list[tuple[str, str]]) -> None:
+    (in_enc, in_err), (out_enc, out_err), (err_enc, err_err) = streams
+    sys.stdin = open(0, encoding=in_enc, errors=in_err, closefd=False)  # noqa: SIM115
+    # Line buffered on a terminal, else in blocks; stderr always by line (as Python does).
+    sys.stdout = open(  # noqa: SIM115
+        1, "w", encoding=out_enc, errors=out_err, closefd=False, buffering=1 if os.isatty(1) else -1
+    )
+    sys.stderr = open(2, "w", encoding=err_enc, errors=err_err, closefd=False, buffering=1)  # noqa: SIM115
+
+
+def _run_command(request: Request) -> int:
+    from briefgen.cli import main
+
+    prog = request.prog or os.path.basename(request.argv[0])
+    try:
+        main(args=request.argv[1:], prog_name=prog)
+    except SystemExit as stop:
+        code = stop.code
+        if code is None:
+            return 0
+        if isinstance(code, int):
+            return code
+        print(code, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()

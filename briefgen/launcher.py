@@ -1,0 +1,18 @@
+"""The `briefgen` command: handed to a warm build server when one runs, else run here."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(prog_name: str | None = None) -> None:
+    """Run the command line; `prog_name` as click would show it (None: from argv[0])."""
+    if sys.argv[1:2] != ["server"]:  # starting or stopping a server is always done here
+        from briefgen.buildserver.client import run_on_server
+
+        status = run_on_server(sys.argv, prog_name)
+        if status is not None:
+            sys.exit(status)
+    from briefgen.cli import main as run_here
+
+    run_here(prog_name=prog_name)

@@ -1,0 +1,350 @@
+"""The build server (`briefgen server start`): a command it runs is the command run here — same
+files byte for byte, same output, same exit status, same terminal — and it serves only its
+owner, only with its own code, and never leaves a command running without its client."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE, INPUTS, REPO
+
+BAD = "meeting:\n  title: Broken\n  date: 2025-13-01\n  tittle: typo\n"
+
+
+@dataclass
+class Served:
+    env: dict[str, str]
+    cache: Path
+
+    def status(self) -> subprocess.CompletedProcess[str]:
+        return briefgen(["server", "status"], self.env)
+
+    def count(self) -> int:
+        """Commands the server has run; -1 when none runs."""
+        found = re.search(r"(\d+) commands run", self.status().stdout)
+        return int(found.group(1)) if found else -1
+
+    def pid(self) -> int:
+        found = re.search(r"process (\d+)", self.status().stdout)
+        assert found, self.status().stdout
+        return int(found.group(1))
+
+
+def briefgen(
+    args: list[str], env: dict[str, str], cwd: Path = REPO, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def server_env(cache: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "BRIEFGEN_CACHE_DIR": str(cache), **extra}
+    env.pop("BRIEFGEN_SERVER", None)  # tests/conftest.py turns servers off for other tests
+    return env
+
+
+def local(env: dict[str, str]) -> dict[str, str]:
+    return {**env, "BRIEFGEN_SERVER": "off"}
+
+
+def start(env: dict[str, str], idle: str = "10") -> None:
+    started = briefgen(["server", "start", "--idle", idle], env)
+    assert started.returncode == 0, started.stderr
+    assert "build server running" in started.stdout
+
+
+@pytest.fixture
+def cache() -> Iterator[Path]:
+    # In /tmp, not pytest's deeper folders: a Unix socket's path holds at most 107 bytes.
+    folder = Path(tempfile.mkdtemp(prefix="bgs-", dir="/tmp"))
+    yield folder
+    briefgen(["server", "stop"], server_env(folder))
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Served]:
+    folder = Path(tempfile.mkdtemp(prefix="bgs-", dir="/tmp"))
+    env = server_env(folder)
+    start(env)
+    yield Served(env, folder)
+    stopped = briefgen(["server", "stop"], env)
+    assert "not running" in stopped.stdout
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_every_example_builds_to_the_same_bytes_as_without_a_server(
+    served: Served, tmp_path: Path
+) -> None:
+    env = {**served.env, "SOURCE_DATE_EPOCH": "1700000000"}
+    before = served.count()
+    args = ["-a", "principal", "-a", "staff", "-a", "public", "-a", "archive", "-j", "1"]
+    runs = {}
+    for name, run_env in (("server", env), ("local", local(env))):
+        runs[name] = briefgen(["build", *map(str, INPUTS), *args, "-o", name], run_env, tmp_path)
+        assert runs[name].returncode == 0, runs[name].stderr
+    assert served.count() == before + 1  # the first ran on the server, the second here
+    assert runs["server"].stdout == runs["local"].stdout.replace("local/", "server/")
+    files = sorted(p.name for p in (tmp_path / "local").iterdir())
+    assert len(files) == len(INPUTS) * 4 * 2
+    assert files == sorted(p.name for p in (tmp_path / "server").iterdir())
+    for name in files:
+        assert (tmp_path / "server" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+
+
+def test_a_batch_on_two_processes_and_the_environment_of_the_client(
+    served: Served, tmp_path: Path
+) -> None:
+    # The client's folder (relative paths), environment (the epoch) and umask are the child's.
+    for epoch in ("1700000000", "1800000000"):
+        env = {**served.env, "SOURCE_DATE_EPOCH": epoch}
+        for name, run_env in (("server", env), ("local", local(env))):
+            out = f"{name}-{epoch}"
+            done = briefgen(["build", *map(str, INPUTS), "-j", "2", "-o", out], run_env, tmp_path)
+            assert done.returncode == 0, done.stderr
+        for path in (tmp_path / f"local-{epoch}").iterdir():
+            assert (tmp_path / f"server-{epoch}" / path.name).read_bytes() == path.read_bytes()
+    pdf = "2024-12-18_nato-sg-bih-presidency.staff.pdf"
+    early, late = (
+        (tmp_path / f"server-{epoch}" / pdf).read_bytes() for epoch in ("1700000000", "1800000000")
+    )
+    assert early != late  # the epoch reached the child
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "bad.yaml"],
+        ["build", "bad.yaml", "good.yaml", "-o", "out"],
+        ["build", "--no-such-option"],
+        ["biuld", "good.yaml"],
+        ["--help"],
+        ["build", "--help"],
+        ["--version"],
+        ["lint", "good.yaml"],
+    ],
+)
+def test_output_and_exit_status_are_those_of_a_command_run_here(
+    served: Served, tmp_path: Path, args: list[str]
+) -> None:
+    (tmp_path / "bad.yaml").write_text(BAD, encoding="utf-8")
+    shutil.copy(EXAMPLE, tmp_path / "good.yaml")
+    before = served.count()
+    there = briefgen(args, served.env, tmp_path)
+    assert served.count() == before + 1
+    shutil.rmtree(tmp_path / "out", ignore_errors=True)
+    here = briefgen(args, local(served.env), tmp_path)
+    assert (there.returncode, there.stdout, there.stderr) == (
+        here.returncode,
+        here.stdout,
+        here.stderr,
+    )
+
+
+def in_terminal(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, bytes]:
+    """Run briefgen on a pseudo-terminal: (exit status, everything it showed)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child becomes briefgen
+        os.chdir(cwd)
+        os.execve(sys.executable, [sys.executable, "-m", "briefgen", *args], env)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: the terminal's other end is closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), shown
+
+
+def test_the_child_writes_to_the_clients_terminal(served: Served, tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text(BAD, encoding="utf-8")
+    before = served.count()
+    there = in_terminal(["validate", "bad.yaml"], served.env, tmp_path)
+    assert served.count() == before + 1
+    here = in_terminal(["validate", "bad.yaml"], local(served.env), tmp_path)
+    assert there == here
+    assert there[0] == 1
+    assert b"\x1b[31m" in there[1]  # coloured: the child saw a terminal, as a local run does
+
+
+def test_ctrl_c_reaches_the_command_and_a_killed_client_takes_its_command_along(
+    served: Served, tmp_path: Path
+) -> None:
+    shutil.copy(EXAMPLE, tmp_path / "good.yaml")
+    args = [sys.executable, "-m", "briefgen", "preview", "good.yaml", "--port", "0", "--no-open"]
+
+    def preview(env: dict[str, str]) -> subprocess.Popen[str]:
+        process = subprocess.Popen(
+            args, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert process.stdout is not None
+        found = re.search(r"http://127\.0\.0\.1:(\d+)", process.stdout.readline())
+        assert found
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # until it answers (and so handles Ctrl-C)
+            try:
+                socket.create_connection(("127.0.0.1", int(found.group(1))), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        return process
+
+    outcomes = []
+    for env in (served.env, local(served.env)):
+        process = preview(env)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+        outcomes.append((process.returncode, "briefgen preview: stopped" in err))
+    assert outcomes[0] == outcomes[1] == (0, True)
+
+    process = preview(served.env)
+    children = Path(f"/proc/{served.pid()}/task/{served.pid()}/children")
+    assert children.read_text().split()  # the preview runs in a child of the server
+    process.kill()
+    process.communicate(timeout=10)
+    deadline = time.monotonic() + 20
+    while children.read_text().split() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not children.read_text().split()
+
+
+def test_the_server_is_private_and_single_threaded(served: Served) -> None:
+    folder = served.cache / "server"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    (sock,) = folder.glob("*.sock")
+    assert stat.S_ISSOCK(sock.stat().st_mode)
+    assert stat.S_IMODE(sock.stat().st_mode) == 0o600
+    # Forking a process with other threads can leave a child waiting on a lock forever.
+    assert len(list(Path(f"/proc/{served.pid()}/task").iterdir())) == 1
+
+
+def test_garbage_on_the_socket_does_not_stop_the_server(served: Served, tmp_path: Path) -> None:
+    (sock,) = (served.cache / "server").glob("*.sock")
+    for garbage in (b"", b"\x00\x00\x00\x05hello", b"\xff" * 8, b"\x00\x00\x00\x02[]"):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            probe.connect(str(sock))
+            probe.sendall(garbage)
+            probe.shutdown(socket.SHUT_WR)
+            probe.settimeout(10)
+            assert probe.recv(16) == b""  # refused: no command ran
+    before = served.count()
+    done = briefgen(["validate", str(EXAMPLE)], served.env, tmp_path)
+    assert done.returncode == 0
+    assert served.count() == before + 1
+
+
+def test_a_different_interpreter_setup_runs_here(served: Served, tmp_path: Path) -> None:
+    before = served.count()
+    # -X options, warnings filters, import-time environment: part of what a server must share.
+    for extra in ({"PYTHONWARNINGS": "ignore"}, {"RL_invariant": "1"}):
+        done = briefgen(["validate", str(EXAMPLE)], {**served.env, **extra}, tmp_path)
+        assert done.returncode == 0, done.stderr
+    assert served.count() == before
+
+
+def test_a_folder_others_can_write_to_is_not_used(cache: Path, tmp_path: Path) -> None:
+    env = server_env(cache)
+    start(env)
+    folder = cache / "server"
+    try:
+        folder.chmod(0o770)
+        assert briefgen(["validate", str(EXAMPLE)], env, tmp_path).returncode == 0
+        refused = briefgen(["server", "start"], env)
+        assert refused.returncode == 2
+        assert "private" in refused.stderr and "Traceback" not in refused.stderr
+    finally:
+        folder.chmod(0o700)
+    assert Served(env, cache).count() == 0  # the validate ran here
+
+
+def test_updated_code_is_never_served(cache: Path, tmp_path: Path) -> None:
+    # A folder on the import path changes when a package is installed or removed there.
+    site = tmp_path / "site"
+    site.mkdir()
+    env = server_env(cache, PYTHONPATH=f"{REPO}{os.pathsep}{site}")
+    start(env)
+    served = Served(env, cache)
+    assert briefgen(["validate", str(EXAMPLE)], env, tmp_path).returncode == 0
+    assert served.count() == 1
+    (site / "newly_installed.py").write_text("", encoding="utf-8")
+    done = briefgen(["validate", str(EXAMPLE)], env, tmp_path)
+    assert done.returncode == 0, done.stderr  # run here instead
+    deadline = time.monotonic() + 20
+    while served.count() != -1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert served.count() == -1  # and the out-of-date server stopped
+
+
+def test_idle_stop_kill_and_restart(cache: Path, tmp_path: Path) -> None:
+    env = server_env(cache)
+    start(env, idle="0.05")  # three seconds
+    served = Served(env, cache)
+    first = served.pid()
+    assert briefgen(["server", "start"], env).stdout == served.status().stdout  # one server
+    deadline = time.monotonic() + 30
+    while served.count() != -1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert served.count() == -1
+    assert not list((cache / "server").glob("*.sock"))
+
+    start(env)
+    os.kill(served.pid(), signal.SIGKILL)  # its socket stays behind, with no one listening
+    deadline = time.monotonic() + 10
+    while served.count() != -1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list((cache / "server").glob("*.sock"))
+    done = briefgen(["validate", str(EXAMPLE)], env, tmp_path)
+    assert done.returncode == 0 and not done.stderr
+    start(env)
+    assert served.pid() != first
+    assert briefgen(["validate", str(EXAMPLE)], env, tmp_path).returncode == 0
+    assert served.count() == 1
+
+
+def test_two_starts_at_once_give_one_server(cache: Path) -> None:
+    env = server_env(cache)
+    start(env)
+    earlier = Served(env, cache).pid()
+    briefgen(["server", "stop"], env)  # its id stays in the lock file
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-m", "briefgen", "server", "start"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [p.communicate(timeout=120) for p in starts]
+    assert [p.returncode for p in starts] == [0, 0, 0], outputs
+    pids = {re.search(r"process (-?\d+)", out).group(1) for out, _ in outputs}  # type: ignore[union-attr]
+    assert pids == {str(Served(env, cache).pid())}
+    assert str(earlier) not in pids
