@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,12 +206,13 @@ def test_ctrl_c_reaches_the_command_and_a_killed_client_takes_its_command_along(
             args, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         assert process.stdout is not None
-        found = re.search(r"http://127\.0\.0\.1:(\d+)", process.stdout.readline())
+        found = re.search(r"http://127\.0\.0\.1:\S+", process.stdout.readline())
         assert found
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:  # until it answers (and so handles Ctrl-C)
+        while time.monotonic() < deadline:  # until its page comes (its Ctrl-C handler is set)
             try:
-                socket.create_connection(("127.0.0.1", int(found.group(1))), timeout=1).close()
+                with urllib.request.urlopen(found.group(0), timeout=5) as page:
+                    assert page.status == 200
                 break
             except OSError:
                 time.sleep(0.05)
