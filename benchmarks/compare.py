@@ -7,7 +7,9 @@ Every measurement alternates briefgen and the floor (and the other commands) wit
 repetition, so a burst of load from other work hits both sides alike; the table gives the
 minimum (the least disturbed run) and the median of each, and the ratio of the minimums.
 - cold: whole processes as a user starts them (`briefgen build` of the example, both formats,
-  against `python benchmarks/floor.py`), and `briefgen validate`, `lint`, `--help`.
+  against `python benchmarks/floor.py`), and `briefgen validate`, `lint`, `--help`; each twice:
+  run by itself (BRIEFGEN_SERVER=off), and handed to a build server (`briefgen server start`,
+  started for the run in a cache folder of its own), timing the whole client process.
 - in-process: `briefgen.build()` with one Project reused (as a service does) on distinct
   copies of the example (each its own id and title), against the floor's functions on the
   seed brief; both formats, PDF alone (tagged PDF/UA-1) and DOCX alone. Both sides write
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
 import copy
 import json
 import os
@@ -36,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +55,7 @@ import floor  # noqa: E402  (the floor lives next to this script)
 
 def briefgen_command() -> list[str]:
     script = Path(sys.executable).with_name("briefgen")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "briefgen.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "briefgen"]
 
 
 def interleave(actions: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
@@ -68,13 +71,38 @@ def interleave(actions: dict[str, Callable[[], object]], repeat: int) -> dict[st
     return times
 
 
-def run(args: list[str]) -> Callable[[], object]:
+# Cold commands run themselves (a build server the user has running must not serve them); the
+# "served" ones go to the server this script starts, in a cache folder of its own.
+HERE_ONLY = {**os.environ, "BRIEFGEN_SERVER": "off"}
+
+
+def run(args: list[str], env: dict[str, str] = HERE_ONLY) -> Callable[[], object]:
     def action() -> None:
         subprocess.run(
-            args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO
+            args,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=REPO,
+            env=env,
         )
 
     return action
+
+
+@contextlib.contextmanager
+def build_server() -> Iterator[dict[str, str]]:
+    """A build server for the run (`briefgen server start`); yields the environment that uses it."""
+    cache = tempfile.mkdtemp(prefix="bgc-", dir="/tmp")  # short: a socket path has <= 107 bytes
+    env = {k: v for k, v in os.environ.items() if k != "BRIEFGEN_SERVER"}
+    env["BRIEFGEN_CACHE_DIR"] = cache
+    exe = briefgen_command()
+    subprocess.run([*exe, "server", "start"], check=True, env=env, stdout=subprocess.DEVNULL)
+    try:
+        yield env
+    finally:
+        subprocess.run([*exe, "server", "stop"], check=True, env=env, stdout=subprocess.DEVNULL)
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def copies(folder: Path, count: int) -> list[Path]:
@@ -93,14 +121,19 @@ def copies(folder: Path, count: int) -> list[Path]:
 
 def cold(repeat: int, out: Path) -> dict[str, list[float]]:
     exe = briefgen_command()
-    actions = {
-        "briefgen build": run([*exe, "build", str(EXAMPLE), "-o", str(out / "cold")]),
-        "floor": run([sys.executable, str(FLOOR), str(SEED), str(out / "floor")]),
-        "briefgen validate": run([*exe, "validate", str(EXAMPLE)]),
-        "briefgen lint": run([*exe, "lint", str(EXAMPLE)]),
-        "briefgen --help": run([*exe, "--help"]),
+    commands = {
+        "build": ["build", str(EXAMPLE), "-o", str(out / "cold")],
+        "validate": ["validate", str(EXAMPLE)],
+        "lint": ["lint", str(EXAMPLE)],
+        "--help": ["--help"],
     }
-    return interleave(actions, repeat)
+    with build_server() as served:
+        actions = {
+            "floor": run([sys.executable, str(FLOOR), str(SEED), str(out / "floor")]),
+            **{f"briefgen {name}": run([*exe, *args]) for name, args in commands.items()},
+            **{f"served {name}": run([*exe, *args], served) for name, args in commands.items()},
+        }
+        return interleave(actions, repeat)
 
 
 def warm(repeat: int, out: Path) -> dict[str, list[float]]:
@@ -214,6 +247,23 @@ def table(cold_times: dict[str, list[float]], warm_times: dict[str, list[float]]
         row("cold `briefgen validate`", c["briefgen validate"], None, "0.15 s", 0.15),
         row("cold `briefgen lint`", c["briefgen lint"], None, "0.3 s", 0.3),
         row("cold `briefgen --help`", c["briefgen --help"], None, "60 ms", 0.060, unit=0.001),
+        row(
+            "cold `briefgen build`, both formats, with `briefgen server` running",
+            c["served build"],
+            c["floor"],
+            "1.0x",
+            1.0,
+        ),
+        row("cold `briefgen validate`, server running", c["served validate"], None, "0.15 s", 0.15),
+        row("cold `briefgen lint`, server running", c["served lint"], None, "0.3 s", 0.3),
+        row(
+            "cold `briefgen --help`, server running",
+            c["served --help"],
+            None,
+            "60 ms",
+            0.060,
+            unit=0.001,
+        ),
     ]
     return "\n".join(lines)
 
@@ -338,6 +388,7 @@ def instructions(out: Path) -> str:
             capture_output=True,
             text=True,
             cwd=REPO,
+            env=HERE_ONLY,
         )
         found = re.search(r"Collected : (\d+)", done.stderr)
         count = f"{int(found.group(1)) / 1e9:.2f} G" if found else "?"

@@ -89,8 +89,24 @@ def _write_state(lock_fd: int, served: int) -> None:
 def start(idle_minutes: float) -> Status:
     """Start a server in the background and return when it serves (or one already does)."""
     sock, lock = _paths()
-    if _holder(lock)[0] is not None:
-        return _once_started(lock)
+    answer = ""
+    # A second try covers a lost race: another start's server, or one still stopping, held the
+    # lock when ours tried to take it.
+    for _ in range(2):
+        state = _settled(lock)
+        if state.running:
+            return state
+        answer = _spawn(sock, lock, idle_minutes)
+        if answer.startswith("ready"):
+            return status()
+    state = _settled(lock)
+    if state.running:
+        return state
+    raise UsageError(f"the build server did not start: {answer.strip() or 'no answer'}")
+
+
+def _spawn(sock: str, lock: str, idle_minutes: float) -> str:
+    """Fork the server (detached: its own session, not our child); what it answered."""
     ready_read, ready_write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the first child: a new session, then the server's own process
@@ -102,16 +118,11 @@ def start(idle_minutes: float) -> Status:
     os.close(ready_write)
     os.waitpid(pid, 0)
     with os.fdopen(ready_read, "rb") as ready:
-        answer = ready.read().decode(errors="replace")
-    if not answer.startswith("ready"):
-        if _holder(lock)[0] is not None:  # another start won the race
-            return _once_started(lock)
-        raise UsageError(f"the build server did not start: {answer.strip() or 'no answer'}")
-    return status()
+        return ready.read().decode(errors="replace")
 
 
-def _once_started(lock: str) -> Status:
-    """The status once a server another command started serves (it warms up first)."""
+def _settled(lock: str) -> Status:
+    """The status once a server that is starting (warming up) serves, or has given up."""
     deadline = time.monotonic() + STOP_WAIT
     while _holder(lock)[0] == -1 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -182,8 +193,8 @@ def _run_daemon(sock: str, lock: str, idle_seconds: float, ready: int) -> None:
 
 def stop() -> Status:
     """Ask the server to stop and wait (up to STOP_WAIT) until its running commands are done."""
-    _sock, lock = _paths()
-    pid, _ = _holder(lock)
+    _, lock = _paths()
+    pid = _settled(lock).pid  # one warming up is stopped once it serves
     if pid is not None and pid > 0:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)

@@ -35,6 +35,7 @@ log = logging.getLogger("briefgen.server")
 class Child:
     pid: int
     pidfd: int
+    report: int  # the pipe on which the child writes its exit status
     connection: socket.socket
 
 
@@ -153,19 +154,24 @@ class Server:
     def _start(self, request: Request, connection: socket.socket) -> None:
         inherited = [connection, *(k.fileobj for k in self.selector.get_map().values())]
         close = [f if isinstance(f, int) else f.fileno() for f in inherited] + self.private_fds
+        # The child writes its exit status here as its last act, so the client is answered
+        # without waiting for the kernel to take a large process apart.
+        report_read, report_write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns
-            run_request(request, close=close)
+            os.close(report_read)
+            run_request(request, close=close, report=report_write)
+        os.close(report_write)
         _close_fds(request.fds)
         with contextlib.suppress(OSError):  # the child does it too: whichever runs first
             os.setpgid(pid, pid)
-        pidfd = os.pidfd_open(pid)
-        child = Child(pid, pidfd, connection)
+        child = Child(pid, os.pidfd_open(pid), report_read, connection)
         self.children[pid] = child
         connection.sendall(ACCEPTED)
         self.served += 1
         self.record(self.served)
-        self.selector.register(pidfd, selectors.EVENT_READ, lambda _: self._finished(child))
+        self.selector.register(child.pidfd, selectors.EVENT_READ, lambda _: self._finished(child))
+        self.selector.register(report_read, selectors.EVENT_READ, lambda _: self._reported(child))
         self.selector.register(connection, selectors.EVENT_READ, lambda _: self._message(child))
 
     def _message(self, child: Child) -> None:
@@ -175,22 +181,41 @@ class Server:
             data = b""
         if not data:  # the client is gone: so is its command, as if it had run there
             _kill_group(child.pid, signal.SIGKILL)
-            self.selector.unregister(child.connection)
+            self._answer(child, None)
             return
         for index in range(0, len(data) - 1, 2):
             if data[index : index + 1] == SIGNAL and data[index + 1] in FORWARDED_SIGNALS:
                 _kill_group(child.pid, data[index + 1])
 
+    def _reported(self, child: Child) -> None:
+        data = os.read(child.report, 4)
+        self.selector.unregister(child.report)
+        os.close(child.report)
+        if len(data) == 4:
+            self._answer(child, struct.unpack(">i", data)[0])
+
     def _finished(self, child: Child) -> None:
         _, status = os.waitpid(child.pid, 0)
         self.selector.unregister(child.pidfd)
         os.close(child.pidfd)
-        if child.connection in {k.fileobj for k in self.selector.get_map().values()}:
-            self.selector.unregister(child.connection)
-        with contextlib.suppress(OSError):
-            child.connection.sendall(EXITED + struct.pack(">i", os.waitstatus_to_exitcode(status)))
-        child.connection.close()
+        if child.report in self._registered():
+            self.selector.unregister(child.report)
+            os.close(child.report)
+        self._answer(child, os.waitstatus_to_exitcode(status))  # when it had not reported
         del self.children[child.pid]
+
+    def _answer(self, child: Child, status: int | None) -> None:
+        """Tell the client how its command ended (once), and stop listening to it."""
+        if child.connection not in self._registered():
+            return
+        self.selector.unregister(child.connection)
+        if status is not None:
+            with contextlib.suppress(OSError):
+                child.connection.sendall(EXITED + struct.pack(">i", status))
+        child.connection.close()
+
+    def _registered(self) -> set[Any]:
+        return {key.fileobj for key in self.selector.get_map().values()}
 
 
 def _kill_group(pid: int, signum: int) -> None:

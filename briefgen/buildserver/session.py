@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import struct
 import sys
 import time
 import traceback
@@ -55,8 +56,8 @@ def parse_request(body: Any, fds: list[int]) -> Request:
     )
 
 
-def run_request(request: Request, close: list[int]) -> NoReturn:
-    """In the forked child: run the command; never returns."""
+def run_request(request: Request, close: list[int], report: int) -> NoReturn:
+    """In the forked child: run the command, write its status to `report`; never returns."""
     status = 1
     try:
         os.setpgid(0, 0)
@@ -78,11 +79,12 @@ def run_request(request: Request, close: list[int]) -> NoReturn:
         sys.argv = list(request.argv)
         status = _run_command(request)
     except BaseException:  # a fault of the server itself: say so where the user looks
-        try:
+        with contextlib.suppress(BaseException):
             traceback.print_exc()
-        finally:
-            os._exit(1)
+        status = 1
     _flush()
+    with contextlib.suppress(OSError):
+        os.write(report, struct.pack(">i", status))
     os._exit(status)
 
 
