@@ -8,7 +8,12 @@ Python API::
 
 from __future__ import annotations
 
-from typing import Any
+# Not `from typing import ...`: every command imports this package first, and typing (with re
+# and collections) is a third of what a command handed to the build server imports. Type
+# checkers read TYPE_CHECKING as true whatever it is assigned.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 __all__ = ["BuildOptions", "__version__", "build", "render_document"]

@@ -350,3 +350,16 @@ def test_two_starts_at_once_give_one_server(cache: Path) -> None:
     pids = {re.search(r"process (-?\d+)", out).group(1) for out, _ in outputs}  # type: ignore[union-attr]
     assert pids == {str(Served(env, cache).pid())}
     assert str(earlier) not in pids
+
+
+def test_a_request_reads_back_as_written_and_garbage_is_refused() -> None:
+    from briefgen.buildserver.wire import SCALARS, decode, encode
+
+    scalars = {name: f"{name} value" for name in SCALARS}
+    scalars["prog"] = ""
+    argv = ["briefgen", "build", "caf\udce9.yaml", "", "a=b"]  # a Latin-1 byte, an empty arg
+    env = {"A": "1=2", "EMPTY": "", "BYTES": "\udcff"}
+    assert decode(encode(scalars, argv, env)) == (scalars, argv, env)
+    for garbage in (b"", b"hello", encode(scalars, argv, env).replace(b"\x005\x00", b"\x009\x00")):
+        with pytest.raises(ValueError):
+            decode(garbage)

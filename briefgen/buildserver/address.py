@@ -45,7 +45,7 @@ def identity() -> str:
         repr(sorted(sys._xoptions.items())),  # -X options: part of how the interpreter runs
         *imported,
     ]
-    return "\0".join(parts)
+    return repr(parts)  # unambiguous, and free of the NUL that separates a request's fields
 
 
 def cache_root() -> str | None:

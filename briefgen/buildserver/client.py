@@ -4,18 +4,19 @@ The command's terminal goes with it: its standard input, output and error are pa
 socket as open files, so the server's child writes where this process would have written, sees
 the same terminal and prompts on it. Signals this process receives (Ctrl-C, hang-up, TERM) are
 passed on to the child; the child's exit status becomes this process's. Standard library only.
+
+It uses the C modules under `socket` and `signal`: the Python wrappers build enums (and
+`socket` imports `selectors`) for names this module does not need, a fifth of what a command
+handed to the server imports.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
+import _signal
+import _socket
 import os
-import signal
-import socket
 import struct
 import sys
-from types import FrameType
 
 from briefgen.buildserver.address import (
     MAX_SOCKET_PATH,
@@ -24,11 +25,16 @@ from briefgen.buildserver.address import (
     server_folder,
     server_paths,
 )
+from briefgen.buildserver.wire import encode
 
-# One request: 4-byte big-endian length, then JSON. Answers: b"A" accepted, b"N" not served
-# (stale or stopping: run here), then b"X" + 4-byte signed exit status when the command ends.
+TYPE_CHECKING = False  # not from typing: see briefgen/__init__.py
+if TYPE_CHECKING:
+    from types import FrameType
+
+# One request: 4-byte big-endian length, then wire.encode's fields. Answers: b"A" accepted,
+# b"N" not served (stale or stopping: run here), then b"X" + 4-byte signed exit status.
 ACCEPTED, DECLINED, EXITED, SIGNAL = b"A", b"N", b"X", b"S"
-FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+FORWARDED_SIGNALS = (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP, _signal.SIGQUIT)
 LOST = "briefgen: error: the build server stopped before the command finished"
 
 
@@ -47,7 +53,7 @@ def run_on_server(argv: list[str], prog_name: str | None) -> int | None:
         request = _request(argv, prog_name, key)
     except (OSError, ValueError):  # a closed standard stream, a deleted working folder
         return None
-    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         connection.connect(path)
         # The server must be ours too: a socket of another user's could record what we send.
@@ -68,37 +74,31 @@ def _request(argv: list[str], prog_name: str | None, key: str) -> bytes:
         os.fstat(fd)  # raises for a closed stream: the child needs all three
     mask = os.umask(0o077)
     os.umask(mask)
-    streams = [
-        [getattr(s, "encoding", None) or "utf-8", getattr(s, "errors", None) or "strict"]
-        for s in (sys.stdin, sys.stdout, sys.stderr)
-    ]
-    body = {
-        "key": key,
-        "argv": list(argv),
-        "prog": prog_name,
-        "cwd": os.getcwd(),
-        "env": dict(os.environ),
-        "umask": mask,
-        "streams": streams,
-    }
-    data = json.dumps(body).encode("ascii")
+    scalars = {"key": key, "prog": prog_name or "", "cwd": os.getcwd(), "umask": str(mask)}
+    for name in ("stdin", "stdout", "stderr"):
+        stream = getattr(sys, name)
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        scalars[name] = f"{encoding} {getattr(stream, 'errors', None) or 'strict'}"
+    data = encode(scalars, list(argv), dict(os.environ))
     return struct.pack(">I", len(data)) + data
 
 
-def _peer_uid(connection: socket.socket) -> int:
+def _peer_uid(connection: _socket.socket) -> int:
     credentials = connection.getsockopt(
-        socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")
+        _socket.SOL_SOCKET, _socket.SO_PEERCRED, struct.calcsize("3i")
     )
     return int(struct.unpack("3i", credentials)[1])
 
 
-def _send(connection: socket.socket, request: bytes) -> None:
-    sent = socket.send_fds(connection, [request], [0, 1, 2])
+def _send(connection: _socket.socket, request: bytes) -> None:
+    # What socket.send_fds does: the three descriptors as SCM_RIGHTS ancillary data.
+    rights = (_socket.SOL_SOCKET, _socket.SCM_RIGHTS, struct.pack("3i", 0, 1, 2))
+    sent = connection.sendmsg([request], [rights])
     if sent < len(request):
         connection.sendall(request[sent:])
 
 
-def _read(connection: socket.socket, size: int) -> bytes:
+def _read(connection: _socket.socket, size: int) -> bytes:
     data = b""
     while len(data) < size:
         chunk = connection.recv(size - len(data))
@@ -108,13 +108,15 @@ def _read(connection: socket.socket, size: int) -> bytes:
     return data
 
 
-def _wait(connection: socket.socket) -> int:
+def _wait(connection: _socket.socket) -> int:
     def forward(signum: int, frame: FrameType | None) -> None:
-        with contextlib.suppress(OSError):
+        try:  # noqa: SIM105 (contextlib's import would cost more than this whole module)
             connection.sendall(SIGNAL + bytes([signum]))
+        except OSError:
+            pass
 
     for signum in FORWARDED_SIGNALS:
-        signal.signal(signum, forward)
+        _signal.signal(signum, forward)
     try:
         answer = _read(connection, 5)
     except OSError:

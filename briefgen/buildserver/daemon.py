@@ -9,7 +9,6 @@ that disappears (killed, its terminal closed) takes the child and anything it st
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import selectors
@@ -145,10 +144,10 @@ class Server:
             body += chunk
         connection.settimeout(None)
         try:
-            return parse_request(json.loads(body), fds)
-        except (ValueError, TypeError, KeyError):
+            return parse_request(body, fds)
+        except (ValueError, KeyError) as error:
             _close_fds(fds)
-            log.warning("refused a malformed request")
+            log.warning("refused a malformed request: %s", error)
             return None
 
     def _start(self, request: Request, connection: socket.socket) -> None:

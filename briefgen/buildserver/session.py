@@ -12,7 +12,9 @@ import sys
 import time
 import traceback
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import NoReturn
+
+from briefgen.buildserver.wire import decode
 
 
 @dataclass(frozen=True)
@@ -27,31 +29,24 @@ class Request:
     fds: list[int]  # the client's stdin, stdout and stderr, received over the socket
 
 
-def parse_request(body: Any, fds: list[int]) -> Request:
-    """The request a client sent; ValueError when it is not one."""
-    if not isinstance(body, dict):
-        raise ValueError("not a request")
-    argv, env, streams = body["argv"], body["env"], body["streams"]
-    prog, umask = body["prog"], body["umask"]
-    if not (isinstance(argv, list) and argv and all(isinstance(a, str) for a in argv)):
-        raise ValueError("argv")
-    if not (isinstance(env, dict) and all(isinstance(v, str) for v in env.values())):
-        raise ValueError("env")
-    if not (isinstance(streams, list) and len(streams) == 3):
-        raise ValueError("streams")
-    pairs = [(str(s[0]), str(s[1])) for s in streams]
-    if not (isinstance(umask, int) and 0 <= umask <= 0o777) or not (
-        prog is None or isinstance(prog, str)
-    ):
-        raise ValueError("umask or prog")
+def parse_request(data: bytes, fds: list[int]) -> Request:
+    """The request a client sent (wire.encode); ValueError when it is not one."""
+    scalars, argv, env = decode(data)
+    umask = int(scalars["umask"])
+    if not 0 <= umask <= 0o777:
+        raise ValueError("umask")
+    streams = []
+    for name in ("stdin", "stdout", "stderr"):
+        encoding, _, errors = scalars[name].partition(" ")
+        streams.append((encoding, errors or "strict"))
     return Request(
-        key=str(body["key"]),
+        key=scalars["key"],
         argv=argv,
-        prog=prog,
-        cwd=str(body["cwd"]),
-        env={str(k): v for k, v in env.items()},
+        prog=scalars["prog"] or None,
+        cwd=scalars["cwd"],
+        env=env,
         umask=umask,
-        streams=pairs,
+        streams=streams,
         fds=list(fds),
     )
 
