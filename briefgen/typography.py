@@ -51,6 +51,7 @@ _SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")
 # Quote characters that open: at the start, after a space, an opening bracket or a dash.
 _OPENS_AFTER = set(" \t\n\u00a0([{\u2013\u2014/-") | {""}
 _OPENING_QUOTES = set("\u201c\u201e\u201a\u2018\u00ab")
+_QUOTE_CHARS = re.compile("[\"']")
 
 
 def language_base(language: str) -> str:
@@ -100,28 +101,31 @@ def _dashes(text: str) -> str:
 
 
 def _quotes(text: str, language: str, before: str) -> str:
+    # Only the quote characters change, each decided by the (already replaced) character before
+    # it and the typed one after: visit those alone (most text has none, or a few apostrophes).
+    if '"' not in text and "'" not in text:
+        return text
     open_double, close_double, open_single, close_single = quotes_for(language)
-    out: list[str] = []
-    previous = before[-1:] if before else ""
+    out = list(text)
+    previous_at = before[-1:] if before else ""
     single_open = False
-    for index, char in enumerate(text):
+    for match in _QUOTE_CHARS.finditer(text):
+        index = match.start()
+        previous = out[index - 1] if index else previous_at
         following = text[index + 1 : index + 2]
         opens = previous in _OPENS_AFTER or previous in _OPENING_QUOTES
-        if char == '"':
-            char = open_double if opens else close_double
-        elif char == "'":
-            if previous.isalnum() and following.isalpha():
-                char = APOSTROPHE  # don't, it's, Zieliński's
-            elif opens and following.isdigit():
-                char = APOSTROPHE  # the '90s
-            elif opens:
-                char, single_open = open_single, True
-            elif single_open:
-                char, single_open = close_single, False
-            else:
-                char = APOSTROPHE  # the ministers' statement
-        out.append(char)
-        previous = char
+        if text[index] == '"':
+            out[index] = open_double if opens else close_double
+        elif previous.isalnum() and following.isalpha():
+            out[index] = APOSTROPHE  # don't, it's, Zieliński's
+        elif opens and following.isdigit():
+            out[index] = APOSTROPHE  # the '90s
+        elif opens:
+            out[index], single_open = open_single, True
+        elif single_open:
+            out[index], single_open = close_single, False
+        else:
+            out[index] = APOSTROPHE  # the ministers' statement
     return "".join(out)
 
 
