@@ -363,3 +363,40 @@ def test_a_request_reads_back_as_written_and_garbage_is_refused() -> None:
     for garbage in (b"", b"hello", encode(scalars, argv, env).replace(b"\x005\x00", b"\x009\x00")):
         with pytest.raises(ValueError):
             decode(garbage)
+
+
+def test_a_server_killed_mid_command_fails_the_command_and_ends_it(
+    cache: Path, tmp_path: Path
+) -> None:
+    env = server_env(cache)
+    start(env)
+    served = Served(env, cache)
+    server = served.pid()
+    shutil.copy(EXAMPLE, tmp_path / "good.yaml")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "preview", "good.yaml", "--port", "0", "--no-open"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert "http://127.0.0.1:" in process.stdout.readline()
+    (child,) = Path(f"/proc/{server}/task/{server}/children").read_text().split()
+    os.kill(server, signal.SIGKILL)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 1
+    assert "the build server stopped before the command finished" in err
+    deadline = time.monotonic() + 10
+    while alive(int(child)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(int(child))  # the preview is gone with its server
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting to be reaped does not)."""
+    try:
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False

@@ -31,8 +31,9 @@ TYPE_CHECKING = False  # not from typing: see briefgen/__init__.py
 if TYPE_CHECKING:
     from types import FrameType
 
-# One request: 4-byte big-endian length, then wire.encode's fields. Answers: b"A" accepted,
-# b"N" not served (stale or stopping: run here), then b"X" + 4-byte signed exit status.
+# One request: 4-byte big-endian length, then wire.encode's fields. Answers: b"A" + the child's
+# process id (4 bytes), or b"N" not served (stale or stopping: run here); then b"X" + the
+# 4-byte signed exit status. Integers big-endian.
 ACCEPTED, DECLINED, EXITED, SIGNAL = b"A", b"N", b"X", b"S"
 FORWARDED_SIGNALS = (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP, _signal.SIGQUIT)
 LOST = "briefgen: error: the build server stopped before the command finished"
@@ -60,13 +61,14 @@ def run_on_server(argv: list[str], prog_name: str | None) -> int | None:
         accepted = _peer_uid(connection) == os.getuid()
         if accepted:
             _send(connection, request)
-            accepted = _read(connection, 1) == ACCEPTED
+            answer = _read(connection, 5)  # ACCEPTED and the child's process id
+            accepted = len(answer) == 5 and answer[:1] == ACCEPTED
     except OSError:
         accepted = False
     if not accepted:
         connection.close()
         return None
-    return _wait(connection)
+    return _wait(connection, int(struct.unpack(">i", answer[1:])[0]))
 
 
 def _request(argv: list[str], prog_name: str | None, key: str) -> bytes:
@@ -108,7 +110,7 @@ def _read(connection: _socket.socket, size: int) -> bytes:
     return data
 
 
-def _wait(connection: _socket.socket) -> int:
+def _wait(connection: _socket.socket, child: int) -> int:
     def forward(signum: int, frame: FrameType | None) -> None:
         try:  # noqa: SIM105 (contextlib's import would cost more than this whole module)
             connection.sendall(SIGNAL + bytes([signum]))
@@ -124,6 +126,11 @@ def _wait(connection: _socket.socket) -> int:
     finally:
         connection.close()
     if len(answer) != 5 or answer[:1] != EXITED:
+        # Nobody is left to stop the command if it still runs: it has failed, so it ends here.
+        try:  # noqa: SIM105
+            os.killpg(child, _signal.SIGKILL)
+        except OSError:
+            pass
         print(LOST, file=sys.stderr)
         return 1
     status = int(struct.unpack(">i", answer[1:])[0])

@@ -166,7 +166,7 @@ class Server:
             os.setpgid(pid, pid)
         child = Child(pid, os.pidfd_open(pid), report_read, connection)
         self.children[pid] = child
-        connection.sendall(ACCEPTED)
+        connection.sendall(ACCEPTED + struct.pack(">i", pid))
         self.served += 1
         self.record(self.served)
         self.selector.register(child.pidfd, selectors.EVENT_READ, lambda _: self._finished(child))
