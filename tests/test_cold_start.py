@@ -102,3 +102,26 @@ def test_without_briefgen_yaml_the_config_models_are_not_built(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     # Not built for the defaults; built when a briefgen.yaml is validated.
     assert result.stdout.split() == ["False", "False", "True"]
+
+
+def test_the_build_server_client_imports_almost_nothing(tmp_path: Path) -> None:
+    # Every `briefgen` command imports it first, server or not (briefgen.launcher).
+    probe = (
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        "import briefgen.buildserver.client\n"
+        "print(' '.join(sorted(set(sys.modules) - before)))\n"
+    )
+    result = fresh_python(probe, tmp_path)
+    assert result.returncode == 0, result.stderr
+    added = set(result.stdout.split())
+    briefgen_modules = {m for m in added if m.startswith("briefgen")}
+    assert briefgen_modules == {
+        "briefgen",
+        "briefgen.buildserver",
+        "briefgen.buildserver.address",
+        "briefgen.buildserver.client",
+        "briefgen.buildserver.wire",
+    }
+    # C modules and the few pure-Python ones the interpreter starts with, nothing else.
+    assert added - briefgen_modules <= {"_signal", "_socket", "_struct", "struct", "zlib"}

@@ -25,7 +25,7 @@ from briefgen.buildserver.client import ACCEPTED, DECLINED, EXITED, FORWARDED_SI
 from briefgen.buildserver.session import Request, parse_request, run_request
 
 MAX_REQUEST = 4 * 1024 * 1024  # bytes: a command line and an environment, with room to spare
-REQUEST_TIMEOUT = 5.0  # seconds for a client to send its request once connected
+REQUEST_TIMEOUT = 2.0  # seconds for a client to send its request once connected (one loop: short)
 
 log = logging.getLogger("briefgen.server")
 
