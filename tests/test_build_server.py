@@ -4,16 +4,18 @@ owner, only with its own code, and never leaves a command running without its cl
 
 from __future__ import annotations
 
+import fcntl
 import os
-import pty
 import re
 import shutil
 import signal
 import socket
 import stat
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -165,23 +167,30 @@ def test_output_and_exit_status_are_those_of_a_command_run_here(
 
 
 def in_terminal(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, bytes]:
-    """Run briefgen on a pseudo-terminal: (exit status, everything it showed)."""
-    pid, fd = pty.fork()
-    if pid == 0:  # pragma: no cover - the child becomes briefgen
-        os.chdir(cwd)
-        os.execve(sys.executable, [sys.executable, "-m", "briefgen", *args], env)
+    """Run briefgen on a pseudo-terminal 132 columns wide: (exit status, what it showed)."""
+    leader, follower = os.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 132, 0, 0))
+    env = {k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", *args],
+        env=env,
+        cwd=cwd,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+    )
+    os.close(follower)
     shown = b""
     while True:
         try:
-            chunk = os.read(fd, 65536)
+            chunk = os.read(leader, 65536)
         except OSError:  # EIO: the terminal's other end is closed
             break
         if not chunk:
             break
         shown += chunk
-    os.close(fd)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), shown
+    os.close(leader)
+    return process.wait(timeout=60), shown
 
 
 def test_the_child_writes_to_the_clients_terminal(served: Served, tmp_path: Path) -> None:
@@ -193,6 +202,9 @@ def test_the_child_writes_to_the_clients_terminal(served: Served, tmp_path: Path
     assert there == here
     assert there[0] == 1
     assert b"\x1b[31m" in there[1]  # coloured: the child saw a terminal, as a local run does
+    wide = in_terminal(["build", "--help"], served.env, tmp_path)
+    assert wide == in_terminal(["build", "--help"], local(served.env), tmp_path)
+    assert max(len(line) for line in wide[1].splitlines()) > 80  # the terminal's width
 
 
 def test_ctrl_c_reaches_the_command_and_a_killed_client_takes_its_command_along(
