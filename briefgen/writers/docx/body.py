@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import re
-import time
-import zipfile
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
-import docx
 from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
@@ -65,6 +61,7 @@ from briefgen.writers.docx.blocks import (
 )
 from briefgen.writers.docx.contents import fill_contents
 from briefgen.writers.docx.hygiene import Tidy, tidy_package
+from briefgen.writers.docx.package import open_reference, package_parts, write_zip
 from briefgen.writers.docx.revisions import Revisions
 from briefgen.writers.docx.sections import ends_section, finish_sections
 from briefgen.writers.docx.styles import CELL_PADDING, LIST_DEPTH, Reference, list_style, reference
@@ -72,7 +69,6 @@ from briefgen.writers.docx.theme import has_header, title_logo, write_footer_mar
 
 _PLACEHOLDER = re.compile(r"\{(page|pages)\}")
 _FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
-_ZIP_MIN, _ZIP_MAX = 315532800, 4354819199  # 1980-01-01 .. 2107-12-31, what zip dates hold
 
 
 def write_docx(document: Document, theme: Theme, options: WriterOptions | None = None) -> Written:
@@ -84,7 +80,7 @@ def write_docx(document: Document, theme: Theme, options: WriterOptions | None =
     options = options or WriterOptions()
     layout = options.layout
     ref = reference(theme, options.cache)
-    word = docx.Document(io.BytesIO(ref.blob))
+    word = open_reference(ref.blob)
     info = document.info
     body = word.element.body
     section = body.sectPr
@@ -101,12 +97,11 @@ def write_docx(document: Document, theme: Theme, options: WriterOptions | None =
     _page_chrome(word, info, theme)
     finish_sections(word)  # landscape pages (wide timelines): set-up and chrome of their own
     _properties(word, info)
-    out = io.BytesIO()
-    word.save(out)
+    parts = package_parts(word.part.package)
     justified = any(theme.role(role).align == "justify" for role in JUSTIFIABLE_ROLES)
     hyphenation = dictionary_for(info.language) is not None
-    package = tidy_package(
-        out.getvalue(),
+    tidy_package(
+        parts,
         Tidy(
             marking=info.marking,
             font=theme.docx_font_name,
@@ -116,7 +111,7 @@ def write_docx(document: Document, theme: Theme, options: WriterOptions | None =
             prune_styles=not theme.reference_docx,
         ),
     )
-    return Written(_normalise_zip(package, info.created), Layout())
+    return Written(write_zip(parts, info.created), Layout())
 
 
 class _Writer:
@@ -382,19 +377,3 @@ def _properties(word: WordDocument, info: DocumentInfo) -> None:
     lang = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
     lang.set(qn("w:val"), language_tag(info.language))
     word.settings.element.find(qn("w:themeFontLang")).set(qn("w:val"), language_tag(info.language))
-
-
-def _normalise_zip(blob: bytes, created: int) -> bytes:
-    """Rewrite the package with fixed dates, order and attributes: zipfile stamps entries
-    with the current time and the host's OS, so two identical documents would differ."""
-    stamp = time.gmtime(min(max(created, _ZIP_MIN), _ZIP_MAX))[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w") as dst:
-        names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
-        for name in names:
-            entry = zipfile.ZipInfo(name, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 0
-            entry.external_attr = 0
-            dst.writestr(entry, src.read(name))
-    return out.getvalue()

@@ -1,6 +1,6 @@
 """The finished DOCX package made tidy: what Word shows about a file rather than in it.
 
-Run on the saved package, part by part, so it depends on no python-docx internals:
+Run on the serialised package, part by part, so it depends on no python-docx internals:
 Word 2013+ compatibility (no "Compatibility Mode" in the title bar), widow and orphan control,
 hyphenation where text is justified, the font table naming each bundled font's metric-compatible
 fallback (Word without Liberation Sans substitutes Arial and keeps the same line breaks), the
@@ -10,8 +10,6 @@ only when the build was given one (SOURCE_DATE_EPOCH): a brief is not created on
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -112,10 +110,9 @@ class Tidy:
     prune_styles: bool  # the built-in reference: its unused styles are leftovers
 
 
-def tidy_package(blob: bytes, tidy: Tidy) -> bytes:
-    """The package with every part rewritten as `Tidy` says; other parts byte for byte."""
-    with zipfile.ZipFile(io.BytesIO(blob)) as src:
-        parts = {name: src.read(name) for name in src.namelist()}
+def tidy_package(parts: dict[str, bytes], tidy: Tidy) -> None:
+    """Rewrite the package's parts (zip member name -> bytes) as `Tidy` says, in place;
+    other parts are left byte for byte."""
     edits: dict[str, Callable[[etree._Element], None]] = {
         "word/settings.xml": lambda root: _settings(root, tidy),
         "word/fontTable.xml": lambda root: _font_table(root, tidy.font),
@@ -132,11 +129,6 @@ def tidy_package(blob: bytes, tidy: Tidy) -> bytes:
         parts["word/styles.xml"] = _serialise(root)
     if tidy.marking:
         _add_custom_properties(parts, {"Classification": tidy.marking})
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name, data in parts.items():
-            dst.writestr(name, data)
-    return out.getvalue()
 
 
 def _serialise(root: etree._Element) -> bytes:

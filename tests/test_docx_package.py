@@ -1,0 +1,131 @@
+"""The DOCX writer's shared state: parsed reference documents reused, parts zipped once.
+
+The writer keeps each reference document parsed and hands every write a copy; these tests
+check that no write can leave a trace in the next one (alternating briefs in one process give
+the bytes each gives alone in a fresh process), that the copies are independent trees, and
+that the parts it serialises are exactly those python-docx's own save writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+
+from briefgen.pipeline import BuildOptions, Project, render_document
+from briefgen.validation import load_meeting
+from briefgen.writers import WriterOptions
+from briefgen.writers.docx import write_docx
+from briefgen.writers.docx.package import open_reference, package_parts, write_zip
+from briefgen.writers.docx.styles import reference
+from tests.conftest import EXAMPLE, INPUTS, REPO, fresh_python
+
+# Two briefs that differ in nearly everything (lists, tables, timeline, marking, language).
+PAIRS = [(EXAMPLE, "staff"), (INPUTS[0], "public"), (INPUTS[1], "principal")]
+
+ALONE = """
+import hashlib
+from pathlib import Path
+from briefgen.pipeline import BuildOptions, Project, render_document
+from briefgen.validation import load_meeting
+from briefgen.writers.docx import write_docx
+path, audience = Path({path!r}), {audience!r}
+project = Project.for_input(path, BuildOptions())
+chosen = project.audience(audience)
+document = render_document(load_meeting(path)[0], chosen, project)
+data = write_docx(document, project.theme(chosen), project.writer_options(None, chosen)).data
+print(hashlib.sha256(data).hexdigest())
+"""
+
+
+def docx_of(project: Project, path: Path, audience: str) -> bytes:
+    chosen = project.audience(audience)
+    document = render_document(load_meeting(path)[0], chosen, project)
+    theme = project.theme(chosen)
+    return write_docx(document, theme, project.writer_options(None, chosen)).data
+
+
+def test_alternate_builds_give_the_bytes_of_each_built_alone_in_a_fresh_process() -> None:
+    project = Project.for_input(EXAMPLE, BuildOptions())
+    alternated: dict[tuple[Path, str], set[str]] = {pair: set() for pair in PAIRS}
+    for _ in range(3):
+        for path, audience in PAIRS:
+            digest = hashlib.sha256(docx_of(project, path, audience)).hexdigest()
+            alternated[(path, audience)].add(digest)
+    for (path, audience), digests in alternated.items():
+        result = fresh_python(ALONE.format(path=str(path), audience=audience), REPO)
+        assert result.returncode == 0, result.stderr
+        assert digests == {result.stdout.strip()}, (path.name, audience)
+
+
+def test_each_opened_reference_is_a_tree_of_its_own() -> None:
+    project = Project.for_input(EXAMPLE, BuildOptions())
+    blob = reference(project.theme(project.audience("staff"))).blob
+    first, second = open_reference(blob), open_reference(blob)
+    first.add_paragraph("only in the first")
+    first.styles.element.remove(first.styles.element[-1])
+    first.core_properties.title = "changed"
+    third = open_reference(blob)
+    for other in (second, third):
+        assert [p.text for p in other.paragraphs] == []
+        assert len(other.styles.element) == len(first.styles.element) + 1
+        assert other.core_properties.title == ""
+    assert first.element is not second.element
+    assert first.part.package is not second.part.package
+
+
+def test_an_opened_reference_is_what_python_docx_opens() -> None:
+    project = Project.for_input(EXAMPLE, BuildOptions())
+    blob = reference(project.theme(project.audience("public"))).blob
+    ours, theirs = open_reference(blob).part.package, docx.Document(io.BytesIO(blob)).part.package
+    assert [(str(p.partname), type(p).__name__) for p in ours.iter_parts()] == [
+        (str(p.partname), type(p).__name__) for p in theirs.iter_parts()
+    ]
+    assert package_parts(ours) == package_parts(theirs)
+
+
+def test_the_parts_are_what_python_docx_saves() -> None:
+    project = Project.for_input(EXAMPLE, BuildOptions())
+    word = open_reference(reference(project.theme(project.audience("staff"))).blob)
+    word.add_paragraph("text").add_run().add_picture(
+        str(REPO / "templates" / "themes" / "formal-logo.png")
+    )
+    saved = io.BytesIO()
+    word.save(saved)
+    with zipfile.ZipFile(saved) as archive:
+        expected = {name: archive.read(name) for name in archive.namelist()}
+    parts = package_parts(word.part.package)
+    assert list(parts) == list(expected)
+    assert parts == expected
+    assert "word/media/image1.png" in parts
+
+
+def test_the_zip_has_fixed_order_stamps_and_attributes() -> None:
+    members = {"word/document.xml": b"<d/>", "[Content_Types].xml": b"<t/>", "_rels/.rels": b""}
+    data = write_zip(members, 1700000000)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        assert [i.filename for i in infos] == [
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "word/document.xml",
+        ]
+        assert {i.date_time for i in infos} == {(2023, 11, 14, 22, 13, 20)}
+        # zipfile's writestr gives an entry without attributes rw------- (0o600 << 16).
+        assert {(i.create_system, i.external_attr, i.compress_type) for i in infos} == {
+            (0, 0o600 << 16, zipfile.ZIP_DEFLATED)
+        }
+        assert archive.read("word/document.xml") == b"<d/>"
+    assert write_zip(dict(reversed(members.items())), 1700000000) == data
+
+
+def test_a_brief_written_without_a_project_cache_is_the_same() -> None:
+    project = Project.for_input(EXAMPLE, BuildOptions())
+    chosen = project.audience("staff")
+    document = render_document(load_meeting(EXAMPLE)[0], chosen, project)
+    theme = project.theme(chosen)
+    cached = write_docx(document, theme, project.writer_options(None, chosen)).data
+    assert write_docx(document, theme, WriterOptions()).data == cached
