@@ -61,7 +61,7 @@ from briefgen.writers.docx.blocks import (
 )
 from briefgen.writers.docx.contents import fill_contents
 from briefgen.writers.docx.hygiene import Tidy, tidy_package
-from briefgen.writers.docx.package import open_reference, package_parts, write_zip
+from briefgen.writers.docx.package import join_package, open_reference, split_package, write_zip
 from briefgen.writers.docx.revisions import Revisions
 from briefgen.writers.docx.sections import ends_section, finish_sections
 from briefgen.writers.docx.styles import CELL_PADDING, LIST_DEPTH, Reference, list_style, reference
@@ -97,10 +97,11 @@ def write_docx(document: Document, theme: Theme, options: WriterOptions | None =
     _page_chrome(word, info, theme)
     finish_sections(word)  # landscape pages (wide timelines): set-up and chrome of their own
     _properties(word, info)
-    parts = package_parts(word.part.package)
+    trees, parts = split_package(word.part.package)
     justified = any(theme.role(role).align == "justify" for role in JUSTIFIABLE_ROLES)
     hyphenation = dictionary_for(info.language) is not None
     tidy_package(
+        trees,
         parts,
         Tidy(
             marking=info.marking,
@@ -111,7 +112,7 @@ def write_docx(document: Document, theme: Theme, options: WriterOptions | None =
             prune_styles=not theme.reference_docx,
         ),
     )
-    return Written(write_zip(parts, info.created), Layout())
+    return Written(write_zip(join_package(trees, parts), info.created), Layout())
 
 
 class _Writer:

@@ -6,8 +6,10 @@ unzipped package and its parsed XML parts, and gives each write deep copies of t
 elements (lxml copies a tree several times faster than it parses one), so no write can change
 what the next one starts from. On the way out, python-docx's own save zipped the package
 only for the hygiene pass to unzip it, rewrite it and the normalising pass to do it again;
-`package_parts` serialises each part as python-docx's save would, into a dict the hygiene
-pass edits, and `write_zip` writes the one zip, in a fixed order with fixed stamps.
+`split_package` gives the parts python-docx's save would write (its XML parts as their trees,
+which the hygiene pass edits in place rather than parsing them again), `join_package`
+serialises them as that save does, and `write_zip` writes the one zip, in a fixed order with
+fixed stamps.
 """
 
 from __future__ import annotations
@@ -88,15 +90,25 @@ def open_reference(blob: bytes) -> WordDocument:
     return document
 
 
-def package_parts(package: OpcPackage) -> dict[str, bytes]:
-    """Every zip member python-docx's save would write, by name, in its order."""
+def split_package(package: OpcPackage) -> tuple[dict[str, BaseOxmlElement], dict[str, bytes]]:
+    """The zip members python-docx's save would write, by name: its XML parts as their trees
+    (still the document's own, so edits to them are saved), the rest as bytes."""
     parts = list(package.iter_parts())
+    trees: dict[str, BaseOxmlElement] = {}
     members = {"[Content_Types].xml": _content_types(parts), "_rels/.rels": package.rels.xml}
     for part in parts:
-        members[part.partname.membername] = part.blob
+        if isinstance(part, XmlPart):
+            trees[part.partname.membername] = part.element
+        else:
+            members[part.partname.membername] = part.blob
         if len(part.rels):
             members[part.partname.rels_uri.membername] = part.rels.xml
-    return members
+    return trees, members
+
+
+def join_package(trees: dict[str, BaseOxmlElement], members: dict[str, bytes]) -> dict[str, bytes]:
+    """Every member as bytes, the trees serialised as python-docx's save serialises them."""
+    return {**members, **{name: serialize_part_xml(tree) for name, tree in trees.items()}}
 
 
 def _content_types(parts: list[Part]) -> bytes:
