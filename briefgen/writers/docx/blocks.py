@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -12,6 +13,7 @@ from lxml.etree import SubElement
 SPECIAL = re.compile("(\t|\r\n|\r|\n)")
 
 
+@cache  # tag names are built in every loop; qn splits and formats each time
 def w(tag: str) -> str:
     return qn(f"w:{tag}")
 

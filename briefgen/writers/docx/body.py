@@ -320,7 +320,8 @@ def _page_chrome(word: WordDocument, info: DocumentInfo, theme: Theme) -> None:
     """Marking at the top; marking, footer text and "Page X of Y" fields at the bottom."""
     section = word.sections[0]
     if info.marking or has_header(theme):
-        write_header(_story(section.header.part), section.header.part, info.marking, theme)
+        header = section.header.part  # python-docx finds (or adds) it anew at each access
+        write_header(_story(header), header, info.marking, theme)
     footer = _story(section.footer.part)
     line = paragraph(footer, "Footer")  # its style has a right tab stop at the margin
     # One design in both formats (briefgen.footer): the text shortened at a word, then the

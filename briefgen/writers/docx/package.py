@@ -112,16 +112,22 @@ def join_package(trees: dict[str, BaseOxmlElement], members: dict[str, bytes]) -
 
 
 def _content_types(parts: list[Part]) -> bytes:
+    return _content_types_for(tuple((str(p.partname), p.content_type) for p in parts))
+
+
+@lru_cache(maxsize=64)  # keyed on every part's name and type: all the item depends on
+def _content_types_for(parts: tuple[tuple[str, str], ...]) -> bytes:
     """[Content_Types].xml as python-docx writes it: a Default per known extension, sorted,
     then an Override per other part, sorted by name."""
     defaults = {"rels": CT.OPC_RELATIONSHIPS, "xml": CT.XML}
     overrides = {}
-    for part in parts:
-        ext = part.partname.ext
-        if (ext.lower(), part.content_type) in default_content_types:
-            defaults[ext.lower()] = part.content_type
+    for name, content_type in parts:
+        partname = PackURI(name)
+        ext = partname.ext
+        if (ext.lower(), content_type) in default_content_types:
+            defaults[ext.lower()] = content_type
         else:
-            overrides[part.partname] = part.content_type
+            overrides[partname] = content_type
     types = CT_Types.new()  # type: ignore[no-untyped-call]
     for ext in sorted(defaults):
         types.add_default(ext, defaults[ext])

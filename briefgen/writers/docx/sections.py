@@ -10,6 +10,7 @@ original header and footer, so page numbers run on and sit at the right margin i
 from __future__ import annotations
 
 import copy
+from functools import cache
 from typing import Any
 
 from docx.document import Document as WordDocument
@@ -38,6 +39,7 @@ _BEFORE_TABS = {
 }
 
 
+@cache  # tag names are built in every loop; qn splits and formats each time
 def _w(tag: str) -> str:
     return qn(f"w:{tag}")
 
