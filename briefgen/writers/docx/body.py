@@ -11,6 +11,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.parts.hdrftr import FooterPart, HeaderPart
+from docx.section import Section
 from lxml.etree import SubElement
 from typing_extensions import assert_never
 
@@ -320,9 +321,9 @@ def _page_chrome(word: WordDocument, info: DocumentInfo, theme: Theme) -> None:
     """Marking at the top; marking, footer text and "Page X of Y" fields at the bottom."""
     section = word.sections[0]
     if info.marking or has_header(theme):
-        header = section.header.part  # python-docx finds (or adds) it anew at each access
+        header = _own_part(section, header=True)
         write_header(_story(header), header, info.marking, theme)
-    footer = _story(section.footer.part)
+    footer = _story(_own_part(section, header=False))
     line = paragraph(footer, "Footer")  # its style has a right tab stop at the margin
     # One design in both formats (briefgen.footer): the text shortened at a word, then the
     # page label, then the marking centred on the line under them.
@@ -342,6 +343,15 @@ def _page_chrome(word: WordDocument, info: DocumentInfo, theme: Theme) -> None:
             run(line, piece)
     if info.marking:
         write_footer_marking(footer, info.marking, theme)
+
+
+def _own_part(first: Section, header: bool) -> HeaderPart | FooterPart:
+    """The first section's header or footer part, added if it has none. Asking `.part` of a
+    story without one searches the whole body for an earlier section to inherit from (an
+    XPath `preceding::` walk); the first section has none, so unlinking it adds the part."""
+    story = first.header if header else first.footer
+    story.is_linked_to_previous = False
+    return story.part
 
 
 def _story(part: HeaderPart | FooterPart) -> BaseOxmlElement:
