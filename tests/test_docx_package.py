@@ -147,3 +147,28 @@ def test_an_emptied_core_property_is_written_short() -> None:
         core = archive.read("docProps/core.xml")
     assert b"<dc:description/>" in core
     assert b"<dc:description>" not in core
+
+
+def test_paragraphs_and_cells_are_fresh_trees_without_a_namespace_of_their_own() -> None:
+    from docx.oxml import OxmlElement
+    from lxml import etree
+
+    from briefgen.writers.docx.blocks import cell, paragraph
+
+    body = OxmlElement("w:body")
+    first = paragraph(body, "Normal")
+    first[0].append(OxmlElement("w:keepNext"))  # a change to one copy...
+    paragraph(body, "Normal")  # ...is not in the next
+    cell(OxmlElement("w:tr"), 1200).append(OxmlElement("w:p"))
+    row = OxmlElement("w:tr")
+    cell(row, 1200)
+    ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    assert etree.tostring(body).decode() == (
+        f'<w:body xmlns:w="{ns}">'
+        '<w:p><w:pPr><w:pStyle w:val="Normal"/><w:keepNext/></w:pPr></w:p>'
+        '<w:p><w:pPr><w:pStyle w:val="Normal"/></w:pPr></w:p></w:body>'
+    )
+    assert etree.tostring(row).decode() == (
+        f'<w:tr xmlns:w="{ns}"><w:tc><w:tcPr><w:tcW w:w="1200" w:type="dxa"/></w:tcPr>'
+        "</w:tc></w:tr>"
+    )
