@@ -50,6 +50,7 @@ from briefgen.writers.docx.blocks import (
     PPR,
     PRESERVE,
     VAL,
+    P,
     R,
     cell,
     column_widths,
@@ -319,7 +320,7 @@ class _Writer:
 
 def _page_chrome(word: WordDocument, info: DocumentInfo, theme: Theme) -> None:
     """Marking at the top; marking, footer text and "Page X of Y" fields at the bottom."""
-    section = word.sections[0]
+    section = _first_section(word)
     if info.marking or has_header(theme):
         header = _own_part(section, header=True)
         write_header(_story(header), header, info.marking, theme)
@@ -343,6 +344,14 @@ def _page_chrome(word: WordDocument, info: DocumentInfo, theme: Theme) -> None:
             run(line, piece)
     if info.marking:
         write_footer_marking(footer, info.marking, theme)
+
+
+def _first_section(word: WordDocument) -> Section:
+    """`word.sections[0]`, found without python-docx's XPath union over the whole body: the
+    first section break's set-up if there is one, else the body's own."""
+    body = word.element.body
+    first = body.find(f"{P}/{PPR}/{w('sectPr')}")
+    return Section(body.sectPr if first is None else first, word.part)
 
 
 def _own_part(first: Section, header: bool) -> HeaderPart | FooterPart:

@@ -77,8 +77,7 @@ def finish_sections(word: WordDocument) -> None:
     """Page set-up for every break, and header and footer fitted to landscape sections."""
     body = word.element.body
     final = body.sectPr
-    breaks = [p.find(f"{_w('pPr')}/{_w('sectPr')}") for p in body.iterchildren(_w("p"))]
-    breaks = [s for s in breaks if s is not None]
+    breaks = body.findall(f"{_w('p')}/{_w('pPr')}/{_w('sectPr')}")  # one per break paragraph
     if not breaks:
         return
     last_child = body[-2] if len(body) > 1 else None
