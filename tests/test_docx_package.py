@@ -1,4 +1,4 @@
-"""The DOCX writer's shared state: parsed reference documents reused, parts zipped once.
+"""The DOCX writer's shared state: parsed reference documents and model elements reused.
 
 The writer keeps each reference document parsed and hands every write a copy; these tests
 check that no write can leave a trace in the next one (alternating briefs in one process give
@@ -171,4 +171,36 @@ def test_paragraphs_and_cells_are_fresh_trees_without_a_namespace_of_their_own()
     assert etree.tostring(row).decode() == (
         f'<w:tr xmlns:w="{ns}"><w:tc><w:tcPr><w:tcW w:w="1200" w:type="dxa"/></w:tcPr>'
         "</w:tc></w:tr>"
+    )
+
+
+def test_runs_from_their_models_are_the_runs_built_in_place() -> None:
+    from docx.oxml import OxmlElement
+    from lxml import etree
+
+    from briefgen.writers.docx.blocks import run
+
+    p = OxmlElement("w:p")
+    run(p, "plain")
+    run(p, " spaced ", bold=True)
+    run(p, "a\tb\nc", italic=True)
+    run(p, "both", bold=True, italic=True)
+    run(p, "link", "Hyperlink", bold=True)
+    run(p, "")
+    run(p, "plain")[0].text = "changed"  # a change to one copy is not in the model
+    run(p, "plain")
+    ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    assert etree.tostring(p).decode() == (
+        f'<w:p xmlns:w="{ns}">'
+        "<w:r><w:t>plain</w:t></w:r>"
+        '<w:r><w:rPr><w:rStyle w:val="Strong"/></w:rPr>'
+        '<w:t xml:space="preserve"> spaced </w:t></w:r>'
+        '<w:r><w:rPr><w:rStyle w:val="Emphasis"/></w:rPr>'
+        "<w:t>a</w:t><w:tab/><w:t>b</w:t><w:br/><w:t>c</w:t></w:r>"
+        '<w:r><w:rPr><w:rStyle w:val="StrongEmphasis"/></w:rPr><w:t>both</w:t></w:r>'
+        '<w:r><w:rPr><w:rStyle w:val="Hyperlink"/><w:b/></w:rPr><w:t>link</w:t></w:r>'
+        "<w:r/>"
+        "<w:r><w:t>changed</w:t></w:r>"
+        "<w:r><w:t>plain</w:t></w:r>"
+        "</w:p>"
     )
