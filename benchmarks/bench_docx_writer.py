@@ -41,6 +41,7 @@ PHASES = (
     ("briefgen.writers.docx.body", "_Writer.blocks", "body blocks"),
     ("briefgen.writers.docx.body", "fill_contents", "table of contents"),
     ("briefgen.writers.docx.body", "_page_chrome", "header and footer"),
+    ("briefgen.writers.docx.body", "page_chrome", "header and footer"),
     ("briefgen.writers.docx.body", "finish_sections", "sections"),
     ("briefgen.writers.docx.body", "_properties", "core properties"),
     ("docx.document", "Document.save", "save (python-docx)"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
@@ -10,8 +9,6 @@ from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.parts.hdrftr import FooterPart, HeaderPart
-from docx.section import Section
 from lxml.etree import SubElement
 from typing_extensions import assert_never
 
@@ -39,18 +36,15 @@ from briefgen.document import (
     change_of,
     plain_text,
 )
-from briefgen.footer import footer_text
 from briefgen.hyphenation import JUSTIFIABLE_ROLES, dictionary_for
 from briefgen.tables import column_groups
 from briefgen.tagging import HeadingLevels, language_tag
-from briefgen.theme import POINTS_PER_MM, Theme, field_label_width
+from briefgen.theme import Theme, field_label_width
 from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.docx.accessibility import describe_table, outline_level
 from briefgen.writers.docx.blocks import (
     PPR,
-    PRESERVE,
     VAL,
-    P,
     R,
     cell,
     column_widths,
@@ -61,16 +55,14 @@ from briefgen.writers.docx.blocks import (
     run,
     w,
 )
+from briefgen.writers.docx.chrome import page_chrome
 from briefgen.writers.docx.contents import fill_contents
 from briefgen.writers.docx.hygiene import Tidy, tidy_package
 from briefgen.writers.docx.package import join_package, open_reference, split_package, write_zip
 from briefgen.writers.docx.revisions import Revisions
 from briefgen.writers.docx.sections import ends_section, finish_sections
 from briefgen.writers.docx.styles import CELL_PADDING, LIST_DEPTH, Reference, list_style, reference
-from briefgen.writers.docx.theme import has_header, title_logo, write_footer_marking, write_header
-
-_PLACEHOLDER = re.compile(r"\{(page|pages)\}")
-_FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
+from briefgen.writers.docx.theme import title_logo
 
 
 def write_docx(document: Document, theme: Theme, options: WriterOptions | None = None) -> Written:
@@ -96,7 +88,7 @@ def write_docx(document: Document, theme: Theme, options: WriterOptions | None =
         fill_contents(
             word, writer.contents, ref.text_width, layout.contents_pages if layout else ()
         )
-    _page_chrome(word, info, theme)
+    page_chrome(word, info, theme)
     finish_sections(word)  # landscape pages (wide timelines): set-up and chrome of their own
     _properties(word, info)
     trees, parts = split_package(word.part.package)
@@ -316,68 +308,6 @@ class _Writer:
             )
             p = paragraph(cell(tr, self.ref.text_width - label), "FieldValue")
             self.inlines(p, item.value, bold=False, italic=False, link=False)
-
-
-def _page_chrome(word: WordDocument, info: DocumentInfo, theme: Theme) -> None:
-    """Marking at the top; marking, footer text and "Page X of Y" fields at the bottom."""
-    section = _first_section(word)
-    if info.marking or has_header(theme):
-        header = _own_part(section, header=True)
-        write_header(_story(header), header, info.marking, theme)
-    footer = _story(_own_part(section, header=False))
-    line = paragraph(footer, "Footer")  # its style has a right tab stop at the margin
-    # One design in both formats (briefgen.footer): the text shortened at a word, then the
-    # page label, then the marking centred on the line under them.
-    page = theme.page
-    text_width = page.size_points[0] - (page.margin_left + page.margin_right) * POINTS_PER_MM
-    run(
-        line,
-        footer_text(
-            theme.footer_text or info.title, info.page_label, text_width, theme.role("footer").size
-        ),
-    )
-    run(line, "\t")
-    for index, piece in enumerate(_PLACEHOLDER.split(info.page_label)):
-        if index % 2:  # the split puts each placeholder's name at odd positions
-            _field(line, _FIELDS[piece])
-        elif piece:
-            run(line, piece)
-    if info.marking:
-        write_footer_marking(footer, info.marking, theme)
-
-
-def _first_section(word: WordDocument) -> Section:
-    """`word.sections[0]`, found without python-docx's XPath union over the whole body: the
-    first section break's set-up if there is one, else the body's own."""
-    body = word.element.body
-    first = body.find(f"{P}/{PPR}/{w('sectPr')}")
-    return Section(body.sectPr if first is None else first, word.part)
-
-
-def _own_part(first: Section, header: bool) -> HeaderPart | FooterPart:
-    """The first section's header or footer part, added if it has none. Asking `.part` of a
-    story without one searches the whole body for an earlier section to inherit from (an
-    XPath `preceding::` walk); the first section has none, so unlinking it adds the part."""
-    story = first.header if header else first.footer
-    story.is_linked_to_previous = False
-    return story.part
-
-
-def _story(part: HeaderPart | FooterPart) -> BaseOxmlElement:
-    """The header or footer element, emptied of the template's blank paragraph."""
-    element: BaseOxmlElement = part.element
-    for child in list(element):
-        element.remove(child)
-    return element
-
-
-def _field(p: BaseOxmlElement, instruction: str) -> None:
-    """A complex field with a cached "1" so the text reads right before Word updates it."""
-    SubElement(SubElement(p, R), w("fldChar"), {w("fldCharType"): "begin"})
-    SubElement(SubElement(p, R), w("instrText"), {PRESERVE: "preserve"}).text = f" {instruction} "
-    SubElement(SubElement(p, R), w("fldChar"), {w("fldCharType"): "separate"})
-    run(p, "1")
-    SubElement(SubElement(p, R), w("fldChar"), {w("fldCharType"): "end"})
 
 
 def _properties(word: WordDocument, info: DocumentInfo) -> None:
