@@ -1,6 +1,7 @@
 """Benchmark: the in-process DOCX writer alone, per phase, against raw python-docx (the floor).
 
 Run: python benchmarks/bench_docx_writer.py [--repeat N] [--audience NAME] [--profile]
+     valgrind --tool=callgrind python benchmarks/bench_docx_writer.py --loop N
 (prints numbers; asserts nothing)
 
 The Document is rendered once (load, validate, render and read are not the writer's), then
@@ -9,7 +10,9 @@ on the seed brief (benchmarks/floor.py), so a burst of load hits both alike. Eac
 timed by wrapping the writer's module-level helpers (whichever of PHASES exist), so the numbers
 add up to less than the total by the glue between them. The minimum is the least disturbed
 run; on this shared machine wall times move 2x with load, so compare runs made side by side.
-`--profile` prints cProfile's top functions of the writer instead.
+`--profile` prints cProfile's top functions of the writer instead; `--loop N` only writes N
+times after the warm-up, silently, for instruction counts (N=20 minus N=0, over 20, is one
+write's: the machine's load does not move it).
 """
 
 from __future__ import annotations
@@ -94,6 +97,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--audience", default="staff")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--loop", type=int, default=None)
     args = parser.parse_args()
 
     from briefgen.pipeline import BuildOptions, Project, render_document
@@ -116,6 +120,10 @@ def main() -> None:
 
     for _ in range(3):  # warm-up: imports, the reference document in the Project's cache
         ours(), theirs()
+    if args.loop is not None:
+        for _ in range(args.loop):
+            ours()
+        return
     if args.profile:
         profile = cProfile.Profile()
         profile.runcall(lambda: [ours() for _ in range(args.repeat)])
