@@ -189,6 +189,8 @@ def row(
     unit: float = 1.0,
 ) -> str:
     """A table row; `limit` is the goal as a ratio (with a floor) or in seconds (without)."""
+    if not ours:  # not measured this run (--cold 0 or --repeat 0)
+        return ""
     scale, suffix = (1000, " ms") if unit < 1 else (1, " s")
     best = min(ours)
     text = f"{best * scale:.{0 if scale == 1000 else 2}f}{suffix}"
@@ -265,7 +267,7 @@ def table(cold_times: dict[str, list[float]], warm_times: dict[str, list[float]]
             unit=0.001,
         ),
     ]
-    return "\n".join(lines)
+    return "\n".join(line for line in lines if line)
 
 
 # ---------------------------------------------------------------------------------------------

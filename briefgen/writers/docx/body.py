@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import io
-import re
-import time
-import zipfile
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
-import docx
 from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.parts.hdrftr import FooterPart, HeaderPart
 from lxml.etree import SubElement
 from typing_extensions import assert_never
 
@@ -42,16 +36,14 @@ from briefgen.document import (
     change_of,
     plain_text,
 )
-from briefgen.footer import footer_text
 from briefgen.hyphenation import JUSTIFIABLE_ROLES, dictionary_for
 from briefgen.tables import column_groups
 from briefgen.tagging import HeadingLevels, language_tag
-from briefgen.theme import POINTS_PER_MM, Theme, field_label_width
+from briefgen.theme import Theme, field_label_width
 from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.docx.accessibility import describe_table, outline_level
 from briefgen.writers.docx.blocks import (
     PPR,
-    PRESERVE,
     VAL,
     R,
     cell,
@@ -63,16 +55,14 @@ from briefgen.writers.docx.blocks import (
     run,
     w,
 )
+from briefgen.writers.docx.chrome import page_chrome
 from briefgen.writers.docx.contents import fill_contents
 from briefgen.writers.docx.hygiene import Tidy, tidy_package
+from briefgen.writers.docx.package import join_package, open_reference, split_package, write_zip
 from briefgen.writers.docx.revisions import Revisions
 from briefgen.writers.docx.sections import ends_section, finish_sections
 from briefgen.writers.docx.styles import CELL_PADDING, LIST_DEPTH, Reference, list_style, reference
-from briefgen.writers.docx.theme import has_header, title_logo, write_footer_marking, write_header
-
-_PLACEHOLDER = re.compile(r"\{(page|pages)\}")
-_FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
-_ZIP_MIN, _ZIP_MAX = 315532800, 4354819199  # 1980-01-01 .. 2107-12-31, what zip dates hold
+from briefgen.writers.docx.theme import title_logo
 
 
 def write_docx(document: Document, theme: Theme, options: WriterOptions | None = None) -> Written:
@@ -84,7 +74,7 @@ def write_docx(document: Document, theme: Theme, options: WriterOptions | None =
     options = options or WriterOptions()
     layout = options.layout
     ref = reference(theme, options.cache)
-    word = docx.Document(io.BytesIO(ref.blob))
+    word = open_reference(ref.blob)
     info = document.info
     body = word.element.body
     section = body.sectPr
@@ -98,15 +88,15 @@ def write_docx(document: Document, theme: Theme, options: WriterOptions | None =
         fill_contents(
             word, writer.contents, ref.text_width, layout.contents_pages if layout else ()
         )
-    _page_chrome(word, info, theme)
+    page_chrome(word, info, theme)
     finish_sections(word)  # landscape pages (wide timelines): set-up and chrome of their own
     _properties(word, info)
-    out = io.BytesIO()
-    word.save(out)
+    trees, parts = split_package(word.part.package)
     justified = any(theme.role(role).align == "justify" for role in JUSTIFIABLE_ROLES)
     hyphenation = dictionary_for(info.language) is not None
-    package = tidy_package(
-        out.getvalue(),
+    tidy_package(
+        trees,
+        parts,
         Tidy(
             marking=info.marking,
             font=theme.docx_font_name,
@@ -116,7 +106,7 @@ def write_docx(document: Document, theme: Theme, options: WriterOptions | None =
             prune_styles=not theme.reference_docx,
         ),
     )
-    return Written(_normalise_zip(package, info.created), Layout())
+    return Written(write_zip(join_package(trees, parts), info.created), Layout())
 
 
 class _Writer:
@@ -320,50 +310,6 @@ class _Writer:
             self.inlines(p, item.value, bold=False, italic=False, link=False)
 
 
-def _page_chrome(word: WordDocument, info: DocumentInfo, theme: Theme) -> None:
-    """Marking at the top; marking, footer text and "Page X of Y" fields at the bottom."""
-    section = word.sections[0]
-    if info.marking or has_header(theme):
-        write_header(_story(section.header.part), section.header.part, info.marking, theme)
-    footer = _story(section.footer.part)
-    line = paragraph(footer, "Footer")  # its style has a right tab stop at the margin
-    # One design in both formats (briefgen.footer): the text shortened at a word, then the
-    # page label, then the marking centred on the line under them.
-    page = theme.page
-    text_width = page.size_points[0] - (page.margin_left + page.margin_right) * POINTS_PER_MM
-    run(
-        line,
-        footer_text(
-            theme.footer_text or info.title, info.page_label, text_width, theme.role("footer").size
-        ),
-    )
-    run(line, "\t")
-    for index, piece in enumerate(_PLACEHOLDER.split(info.page_label)):
-        if index % 2:  # the split puts each placeholder's name at odd positions
-            _field(line, _FIELDS[piece])
-        elif piece:
-            run(line, piece)
-    if info.marking:
-        write_footer_marking(footer, info.marking, theme)
-
-
-def _story(part: HeaderPart | FooterPart) -> BaseOxmlElement:
-    """The header or footer element, emptied of the template's blank paragraph."""
-    element: BaseOxmlElement = part.element
-    for child in list(element):
-        element.remove(child)
-    return element
-
-
-def _field(p: BaseOxmlElement, instruction: str) -> None:
-    """A complex field with a cached "1" so the text reads right before Word updates it."""
-    SubElement(SubElement(p, R), w("fldChar"), {w("fldCharType"): "begin"})
-    SubElement(SubElement(p, R), w("instrText"), {PRESERVE: "preserve"}).text = f" {instruction} "
-    SubElement(SubElement(p, R), w("fldChar"), {w("fldCharType"): "separate"})
-    run(p, "1")
-    SubElement(SubElement(p, R), w("fldChar"), {w("fldCharType"): "end"})
-
-
 def _properties(word: WordDocument, info: DocumentInfo) -> None:
     props = word.core_properties
     # Core properties hold at most 255 characters (a pack's or a big meeting's keywords do not).
@@ -382,19 +328,3 @@ def _properties(word: WordDocument, info: DocumentInfo) -> None:
     lang = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
     lang.set(qn("w:val"), language_tag(info.language))
     word.settings.element.find(qn("w:themeFontLang")).set(qn("w:val"), language_tag(info.language))
-
-
-def _normalise_zip(blob: bytes, created: int) -> bytes:
-    """Rewrite the package with fixed dates, order and attributes: zipfile stamps entries
-    with the current time and the host's OS, so two identical documents would differ."""
-    stamp = time.gmtime(min(max(created, _ZIP_MIN), _ZIP_MAX))[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w") as dst:
-        names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
-        for name in names:
-            entry = zipfile.ZipInfo(name, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 0
-            entry.external_attr = 0
-            dst.writestr(entry, src.read(name))
-    return out.getvalue()

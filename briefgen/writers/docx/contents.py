@@ -9,6 +9,7 @@ the field in Word rebuilds the same list from the same bookmarked range and styl
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from docx.document import Document as WordDocument
 from docx.oxml import parse_xml
@@ -29,6 +30,7 @@ _NAMES = {
 _FIRST_BOOKMARK_ID = 9000  # clear of any bookmark a template might bring
 
 
+@cache  # tag names are built in every loop; qn splits and formats each time
 def _w(tag: str) -> str:
     return qn(f"w:{tag}")
 

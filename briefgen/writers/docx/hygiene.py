@@ -1,6 +1,6 @@
 """The finished DOCX package made tidy: what Word shows about a file rather than in it.
 
-Run on the saved package, part by part, so it depends on no python-docx internals:
+Run on the package's parts, lxml trees or bytes, so it depends on no python-docx internals:
 Word 2013+ compatibility (no "Compatibility Mode" in the title bar), widow and orphan control,
 hyphenation where text is justified, the font table naming each bundled font's metric-compatible
 fallback (Word without Liberation Sans substitutes Arial and keeps the same line breaks), the
@@ -10,8 +10,6 @@ only when the build was given one (SOURCE_DATE_EPOCH): a brief is not created on
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -112,31 +110,37 @@ class Tidy:
     prune_styles: bool  # the built-in reference: its unused styles are leftovers
 
 
-def tidy_package(blob: bytes, tidy: Tidy) -> bytes:
-    """The package with every part rewritten as `Tidy` says; other parts byte for byte."""
-    with zipfile.ZipFile(io.BytesIO(blob)) as src:
-        parts = {name: src.read(name) for name in src.namelist()}
-    edits: dict[str, Callable[[etree._Element], None]] = {
-        "word/settings.xml": lambda root: _settings(root, tidy),
-        "word/fontTable.xml": lambda root: _font_table(root, tidy.font),
-        "docProps/core.xml": lambda root: None if tidy.dated else _undated(root),
-    }
-    for name, edit in edits.items():
-        if name in parts:
-            root = etree.fromstring(parts[name])
-            edit(root)
-            parts[name] = _serialise(root)
-    if "word/styles.xml" in parts:
-        root = etree.fromstring(parts["word/styles.xml"])
-        _styles(root, tidy, _used_styles(parts) if tidy.prune_styles else None)
-        parts["word/styles.xml"] = _serialise(root)
+def tidy_package(trees: dict[str, etree._Element], parts: dict[str, bytes], tidy: Tidy) -> None:
+    """Tidy the package in place, as `Tidy` says. `trees` are its XML parts by zip member
+    name, parsed (edited where they are, serialised afterwards); `parts` the other members'
+    bytes (an edited one is replaced, the rest are left byte for byte). The trees may be
+    moved to `parts`."""
+    _edit(trees, parts, "word/settings.xml", lambda root: _settings(root, tidy))
+    _edit(trees, parts, "word/fontTable.xml", lambda root: _font_table(root, tidy.font))
+    core = "docProps/core.xml"
+    if core in trees:
+        # Written and read back, as it always was: an emptied property (python-docx's
+        # <dc:description></dc:description>) is then written short, <dc:description/>.
+        parts[core] = _serialise(trees.pop(core))
+    _edit(trees, parts, core, lambda root: None if tidy.dated else _undated(root))
+    used = _used_styles(trees, parts) if tidy.prune_styles else None
+    _edit(trees, parts, "word/styles.xml", lambda root: _styles(root, tidy, used))
     if tidy.marking:
         _add_custom_properties(parts, {"Classification": tidy.marking})
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name, data in parts.items():
-            dst.writestr(name, data)
-    return out.getvalue()
+
+
+def _edit(
+    trees: dict[str, etree._Element],
+    parts: dict[str, bytes],
+    name: str,
+    change: Callable[[etree._Element], None],
+) -> None:
+    if name in trees:
+        change(trees[name])
+    elif name in parts:
+        root = etree.fromstring(parts[name])
+        change(root)
+        parts[name] = _serialise(root)
 
 
 def _serialise(root: etree._Element) -> bytes:
@@ -222,14 +226,24 @@ def _styles(root: etree._Element, tidy: Tidy, used: set[str] | None) -> None:
         _prune(root, used)
 
 
-def _used_styles(parts: dict[str, bytes]) -> set[str]:
+_STYLE_REFERENCES = ("pStyle", "rStyle", "tblStyle", "numStyle", "styleLink")
+
+
+def _used_styles(trees: dict[str, etree._Element], parts: dict[str, bytes]) -> set[str]:
     """Style ids the document's stories and numbering name."""
     used: set[str] = set()
-    for name, data in parts.items():
-        if name.startswith("word/") and name.endswith(".xml") and name != "word/styles.xml":
+    tags = [_W + tag for tag in _STYLE_REFERENCES]
+    for name in [*trees, *parts]:
+        if not (name.startswith("word/") and name.endswith(".xml") and name != "word/styles.xml"):
+            continue
+        root = trees.get(name)
+        if root is None:
+            data = parts[name]
+            # A part whose text names none of these tags holds none (a theme, say): unparsed.
+            if not any(tag.encode() in data for tag in _STYLE_REFERENCES):
+                continue
             root = etree.fromstring(data)
-            for tag in ("pStyle", "rStyle", "tblStyle", "numStyle", "styleLink"):
-                used.update(e.get(_W + "val", "") for e in root.iter(_W + tag))
+        used.update(e.get(_W + "val", "") for e in root.iter(*tags))
     return used
 
 

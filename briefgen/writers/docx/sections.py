@@ -10,6 +10,7 @@ original header and footer, so page numbers run on and sit at the right margin i
 from __future__ import annotations
 
 import copy
+from functools import cache
 from typing import Any
 
 from docx.document import Document as WordDocument
@@ -38,6 +39,7 @@ _BEFORE_TABS = {
 }
 
 
+@cache  # tag names are built in every loop; qn splits and formats each time
 def _w(tag: str) -> str:
     return qn(f"w:{tag}")
 
@@ -75,8 +77,7 @@ def finish_sections(word: WordDocument) -> None:
     """Page set-up for every break, and header and footer fitted to landscape sections."""
     body = word.element.body
     final = body.sectPr
-    breaks = [p.find(f"{_w('pPr')}/{_w('sectPr')}") for p in body.iterchildren(_w("p"))]
-    breaks = [s for s in breaks if s is not None]
+    breaks = body.findall(f"{_w('p')}/{_w('pPr')}/{_w('sectPr')}")  # one per break paragraph
     if not breaks:
         return
     last_child = body[-2] if len(body) > 1 else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from itertools import count, pairwise
 
 from docx.oxml.ns import qn
@@ -41,6 +42,7 @@ _ASCENT = 1.04  # baseline below a text box's top, in ems: Liberation's ascent p
 # leading Word and LibreOffice put above a line of "at least" 1.25 em
 
 
+@cache  # tag names are built in every loop; qn splits and formats each time
 def _w(tag: str) -> str:
     return qn(f"w:{tag}")
 
