@@ -99,8 +99,8 @@ def _open_streams(streams: list[tuple[str, str]]) -> None:
         1, "w", encoding=out_enc, errors=out_err, closefd=False, buffering=1 if os.isatty(1) else -1
     )
     sys.stderr = open(2, "w", encoding=err_enc, errors=err_err, closefd=False, buffering=1)  # noqa: SIM115
-    # The originals too: shutil.get_terminal_size (click's help width) asks sys.__stdout__.
-    sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
+    # sys.__stdout__ (which shutil.get_terminal_size asks for click's help width) is still the
+    # server's stream object, but on descriptor 1, which is now the client's: the same width.
 
 
 def _run_command(request: Request) -> int:
