@@ -11,7 +11,7 @@ from briefgen.cli import main
 from briefgen.cli.base import COMMAND_MODULES
 from tests.conftest import EXAMPLE, fresh_python
 
-MODULES = ("building", "authoring", "archiving", "review")
+MODULES = ("building", "authoring", "archiving", "review", "serving")
 
 
 def test_the_map_names_every_command_at_its_module() -> None:
@@ -21,7 +21,7 @@ def test_the_map_names_every_command_at_its_module() -> None:
     assert {name: f"briefgen.cli.{module}" for name, module in COMMAND_MODULES.items()} == defined
     assert set(COMMAND_MODULES) == {
         "archive", "audiences", "build", "dump", "import", "lint", "new", "pack",
-        "preview", "redline", "schema", "templates", "validate", "verify",
+        "preview", "redline", "schema", "server", "templates", "validate", "verify",
     }  # fmt: skip
 
 
