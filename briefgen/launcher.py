@@ -1,4 +1,5 @@
-"""The `briefgen` command: handed to a warm build server when one runs, else run here."""
+"""The `briefgen` command: handed to a warm build server when one runs, else run here (and,
+on an interactive terminal, a server started in the background for the next commands)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,21 @@ import sys
 
 def main(prog_name: str | None = None) -> None:
     """Run the command line; `prog_name` as click would show it (None: from argv[0])."""
-    if sys.argv[1:2] != ["server"]:  # starting or stopping a server is always done here
-        from briefgen.buildserver.client import run_on_server
+    if sys.argv[1:2] == ["server"]:  # starting or stopping a server is always done here
+        from briefgen.cli import main as run_here
 
-        status = run_on_server(sys.argv, prog_name)
-        if status is not None:
-            sys.exit(status)
+        run_here(prog_name=prog_name)
+        return
+    from briefgen.buildserver.client import run_on_server
+
+    status = run_on_server(sys.argv, prog_name)
+    if status is not None:
+        sys.exit(status)
     from briefgen.cli import main as run_here
 
-    run_here(prog_name=prog_name)
+    try:
+        run_here(prog_name=prog_name)
+    finally:
+        from briefgen.buildserver.control import start_for_next_commands
+
+        start_for_next_commands()

@@ -412,3 +412,27 @@ def alive(pid: int) -> bool:
         return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
     except FileNotFoundError:
         return False
+
+
+def test_an_interactive_command_starts_a_server_for_the_next(cache: Path, tmp_path: Path) -> None:
+    env = server_env(cache)
+    served = Served(env, cache)
+    # A script (no terminal), or a terminal with BRIEFGEN_SERVER=manual or off: none started.
+    assert briefgen(["validate", str(EXAMPLE)], env, tmp_path).returncode == 0
+    for value in ("manual", "off"):
+        code, shown = in_terminal(
+            ["validate", str(EXAMPLE)], {**env, "BRIEFGEN_SERVER": value}, tmp_path
+        )
+        assert code == 0 and b"build server" not in shown
+    time.sleep(1)
+    assert served.count() == -1
+    code, shown = in_terminal(["validate", str(EXAMPLE)], env, tmp_path)
+    assert code == 0
+    assert b"starting a build server in the background" in shown
+    deadline = time.monotonic() + 60
+    while served.count() != 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert served.count() == 0  # running, and the next command is its first
+    code, shown = in_terminal(["validate", str(EXAMPLE)], env, tmp_path)
+    assert (code, b"build server" in shown) == (0, False)
+    assert served.count() == 1

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from briefgen.buildserver.address import (
     MAX_SOCKET_PATH,
     SUPPORTED,
+    enabled,
     identity,
     server_folder,
     server_paths,
@@ -103,6 +104,42 @@ def start(idle_minutes: float) -> Status:
     if state.running:
         return state
     raise UsageError(f"the build server did not start: {answer.strip() or 'no answer'}")
+
+
+AUTO_START_NOTICE = (
+    "briefgen: starting a build server in the background, so the next commands start at once "
+    "(`briefgen server stop` ends it; BRIEFGEN_SERVER=off never starts one)"
+)
+
+
+def start_for_next_commands() -> None:
+    """After a command ran here on an interactive terminal: start a server in the background
+    (as Gradle starts its daemon), unless one runs, servers are off, or this is a script."""
+    if not (enabled() and sys.stdin.isatty() and sys.stderr.isatty()):
+        return
+    if os.environ.get("BRIEFGEN_SERVER", "").strip().lower() == "manual":
+        return  # use one started with `briefgen server start`, never start one
+    try:
+        _, lock = _paths()
+    except UsageError:
+        return
+    if _holder(lock)[0] is not None:
+        return
+    import subprocess
+
+    print(AUTO_START_NOTICE, file=sys.stderr)
+    # A fresh interpreter, not a fork of this one (which may hold other threads' locks), with
+    # this one's options (part of the server's identity), started in the private folder so
+    # `-m` finds no `briefgen` folder of the working directory.
+    flags = subprocess._args_from_interpreter_flags()  # type: ignore[attr-defined]
+    subprocess.Popen(
+        [sys.executable, *flags, "-m", "briefgen", "server", "start"],
+        cwd=os.path.dirname(lock),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def _spawn(sock: str, lock: str, idle_minutes: float) -> str:

@@ -23,7 +23,9 @@ def server_command() -> None:
     handed to it (a forked copy that already has everything loaded) and behaves exactly as if
     it ran itself: same folder, environment, terminal, output and exit status. The server
     stops after --idle minutes without a command, when briefgen's files change, or with
-    `briefgen server stop`. BRIEFGEN_SERVER=off makes a command run itself.
+    `briefgen server stop`. A command run on an interactive terminal starts one in the
+    background when none runs; BRIEFGEN_SERVER=manual only uses one you started,
+    BRIEFGEN_SERVER=off makes every command run itself.
     """
 
 
@@ -65,7 +67,9 @@ def _show(action: Callable[[], Status], fail_when_stopped: bool = False) -> None
     except BriefgenError as error:
         report(error)
         sys.exit(error.exit_code)
-    if state.running:
+    if state.running and state.pid == -1:
+        click.echo(f"build server starting (warming up; socket {state.socket})")
+    elif state.running:
         click.echo(
             f"build server running (process {state.pid}, {state.served} commands run, "
             f"socket {state.socket})"
