@@ -224,6 +224,11 @@ class BriefCanvas(MarkedCanvas):
         self._bookmarks = []
 
     def save(self) -> None:
+        """reportlab calls this at the end of a build: the layout is done, nothing written yet.
+        `write_out` writes the file, so a layout that loses to a tighter one costs no PDF."""
+
+    def write_out(self) -> None:
+        """Draw what waited for the page count, and write the PDF (reportlab's save)."""
         for draw in self.at_save:
             draw(self)
         for state in self._held:
