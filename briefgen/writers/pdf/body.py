@@ -22,6 +22,7 @@ from briefgen.theme import TEXT_ROLES, Theme, field_label_width
 from briefgen.writers.pdf.breaks import Table
 from briefgen.writers.pdf.contents import contents_flowables
 from briefgen.writers.pdf.fonts import Fonts
+from briefgen.writers.pdf.linebreaks import Relay
 from briefgen.writers.pdf.lists import TaggedList
 from briefgen.writers.pdf.page import (
     CHANGE_BAR,
@@ -81,9 +82,18 @@ class _ChangedPara(Para):
 class FlowableWriter:
     """Turns blocks into flowables with the theme's styles; one instance per PDF."""
 
-    def __init__(self, theme: Theme, fonts: Fonts, root: Element, language: str = "en") -> None:
+    def __init__(
+        self,
+        theme: Theme,
+        fonts: Fonts,
+        root: Element,
+        language: str = "en",
+        relay: Relay | None = None,
+    ) -> None:
         self.theme, self.fonts, self.colours = theme, fonts, theme.colours
         self.language = language
+        # A runt brief's second layout takes each paragraph's parse and lines from the first's.
+        self.relay = relay or Relay()
         self.outlined: list[OutlineEntry] = []  # in document order, for a table of contents
         self.contents_pages: list[list[int]] = []  # per table of contents, filled at save
         self.text_width = 0.0  # of the portrait page, in points: where wide tables split
@@ -161,7 +171,7 @@ class FlowableWriter:
         links: dict[str, str] = {}
         # A changed paragraph draws change bars; the class test is cheaper than every draw.
         kind = _ChangedPara if _changed(inlines) else Para
-        p = kind(self.markup(inlines, links), self.styles[role])
+        p = self.relay.paragraph(kind, self.markup(inlines, links), self.styles[role])
         if tag is not None:
             tag.links.update(links)
             tagged(p, tag)

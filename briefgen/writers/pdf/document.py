@@ -20,6 +20,7 @@ from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.pdf.body import FlowableWriter
 from briefgen.writers.pdf.breaks import END_SHARE, keep_short_ends
 from briefgen.writers.pdf.fonts import register_fonts
+from briefgen.writers.pdf.linebreaks import Relay
 from briefgen.writers.pdf.page import BriefCanvas, BriefTemplate, Chrome, KeepWithNext, Para
 from briefgen.writers.pdf.structure import Element, tagged
 from briefgen.writers.pdf.theme import header_chrome, title_logo
@@ -53,10 +54,12 @@ def write_pdf(document: d.Document, theme: Theme, options: WriterOptions | None 
     spacing between blocks (never smaller text) saves it; the layout says which spacing.
     """
     options = options or WriterOptions()
-    first = _lay_out(document, theme, options)
+    relay = Relay()
+    first = _lay_out(document, theme, options, relay)
     if first.pages < 2 or first.filled >= RUNT or not options.pull_back_runts:
         return first.written()
-    tighter = _lay_out(document, theme.tightened(TIGHT), options)
+    relay.hand_on()  # the same text at the same widths: the first layout's lines serve
+    tighter = _lay_out(document, theme.tightened(TIGHT), options, relay)
     if tighter.pages >= first.pages:
         return first.written()
     return tighter.written(spacing=TIGHT)
@@ -80,7 +83,9 @@ class _Draft:
         return Written(self.out.getvalue(), layout)
 
 
-def _lay_out(document: d.Document, theme: Theme, options: WriterOptions) -> _Draft:
+def _lay_out(
+    document: d.Document, theme: Theme, options: WriterOptions, relay: Relay | None = None
+) -> _Draft:
     """The document laid out and drawn on the theme's pages."""
     fonts = register_fonts(theme)
     info, page = document.info, theme.page
@@ -146,7 +151,7 @@ def _lay_out(document: d.Document, theme: Theme, options: WriterOptions) -> _Dra
         tagged(f, root.add("Figure", alt=theme.logo.alt if theme.logo else ""))
         for f in title_logo(theme, options.cache)
     ]
-    writer = FlowableWriter(theme, fonts, root, info.language)
+    writer = FlowableWriter(theme, fonts, root, info.language, relay)
     writer.text_width = width - left - right
     story = keep_short_ends(
         [*logo, *writer.blocks(document.blocks, root)], body_height * END_SHARE, _is_heading
