@@ -19,7 +19,7 @@ from briefgen.theme import Theme
 from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.pdf.body import FlowableWriter
 from briefgen.writers.pdf.breaks import END_SHARE, keep_short_ends
-from briefgen.writers.pdf.fonts import register_fonts
+from briefgen.writers.pdf.fonts import Fonts, register_fonts
 from briefgen.writers.pdf.linebreaks import Relay
 from briefgen.writers.pdf.page import BriefCanvas, BriefTemplate, Chrome, KeepWithNext, Para
 from briefgen.writers.pdf.structure import Element, tagged
@@ -54,12 +54,12 @@ def write_pdf(document: d.Document, theme: Theme, options: WriterOptions | None 
     spacing between blocks (never smaller text) saves it; the layout says which spacing.
     """
     options = options or WriterOptions()
-    relay = Relay()
-    first = _lay_out(document, theme, options, relay)
+    relay, fonts = Relay(), register_fonts(theme)
+    first = _lay_out(document, theme, options, relay, fonts)
     if first.pages < 2 or first.filled >= RUNT or not options.pull_back_runts:
         return first.written()
     relay.hand_on()  # the same text at the same widths: the first layout's lines serve
-    tighter = _lay_out(document, theme.tightened(TIGHT), options, relay)
+    tighter = _lay_out(document, theme.tightened(TIGHT), options, relay, fonts)  # same fonts
     if tighter.pages >= first.pages:
         return first.written()
     return tighter.written(spacing=TIGHT)
@@ -84,10 +84,14 @@ class _Draft:
 
 
 def _lay_out(
-    document: d.Document, theme: Theme, options: WriterOptions, relay: Relay | None = None
+    document: d.Document,
+    theme: Theme,
+    options: WriterOptions,
+    relay: Relay | None = None,
+    fonts: Fonts | None = None,
 ) -> _Draft:
     """The document laid out and drawn on the theme's pages."""
-    fonts = register_fonts(theme)
+    fonts = fonts or register_fonts(theme)
     info, page = document.info, theme.page
     width, height = page.size_points
     top, right, bottom, left = (

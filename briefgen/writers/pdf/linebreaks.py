@@ -86,12 +86,11 @@ class Relayed(rl.Paragraph):  # type: ignore[misc]
 P = TypeVar("P", bound=Relayed)
 
 
-def _key(kind: type[Relayed], text: str, style: ParagraphStyle) -> Hashable | None:
-    fields = vars(style)
+def _style_key(fields: dict[str, Any]) -> Hashable | None:
     if fields.get("parent") is not None:
         return None  # inherited fields would not be in the key
     try:
-        key = (kind, text, frozenset(i for i in fields.items() if i[0] not in _SPACING))
+        key = frozenset(i for i in fields.items() if i[0] not in _SPACING)
         hash(key)
     except TypeError:  # a field holding a list (a border padding): made anew, never handed on
         return None
@@ -104,13 +103,24 @@ class Relay:
     def __init__(self) -> None:
         self._twins: dict[Hashable, deque[Relayed]] = {}
         self._handing_on = False
+        # A writer has one style per role: each style's key is made once, and made again if
+        # its fields have changed since (compared whole: a dict comparison, no hashing).
+        self._styles: dict[int, tuple[ParagraphStyle, dict[str, Any], Hashable | None]] = {}
 
     def hand_on(self) -> None:
         """The first layout is done: paragraphs made from now on take from their twins."""
         self._handing_on = True
 
+    def _key(self, kind: type[Relayed], text: str, style: ParagraphStyle) -> Hashable | None:
+        fields = vars(style)
+        known = self._styles.get(id(style))
+        if known is None or known[0] is not style or known[1] != fields:
+            known = (style, dict(fields), _style_key(fields))
+            self._styles[id(style)] = known
+        return None if known[2] is None else (kind, text, known[2])
+
     def paragraph(self, kind: type[P], text: str, style: ParagraphStyle) -> P:
-        key = _key(kind, text, style)
+        key = self._key(kind, text, style)
         if key is None:
             return kind(text, style)
         if not self._handing_on:
