@@ -48,7 +48,7 @@ def instructions(args: argparse.Namespace) -> None:
             command = [
                 "valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/out",
                 sys.executable, __file__, "--bare", "--rounds", str(rounds),
-                "--input", str(args.input), "--audience", args.audience,
+                "--input", str(args.input), "--audience", args.audience, "--what", args.what,
             ]  # fmt: skip
             result = subprocess.run(command, capture_output=True, text=True, check=True)
             found = re.search(r"Collected : (\d+)", result.stderr)
@@ -57,8 +57,22 @@ def instructions(args: argparse.Namespace) -> None:
     per_round = (totals[1] - totals[0]) / args.rounds
     print(
         f"{args.input.name} ({args.audience}): {per_round / 1e6:.1f} M instructions per "
-        f"write_pdf ({args.rounds} rounds, callgrind)"
+        f"{args.what} ({args.rounds} rounds, callgrind)"
     )
+
+
+def _other_round(args: argparse.Namespace, project: object) -> Callable[[], object]:
+    import briefgen
+
+    if args.what == "floor":
+        sys.path.insert(0, str(REPO / "benchmarks"))
+        import floor  # type: ignore[import-not-found]
+
+        brief = floor.load()
+        return lambda: floor.write_pdf(brief)
+    out = Path(tempfile.mkdtemp())
+    options = briefgen.BuildOptions(audiences=(args.audience,), formats=("pdf",), out_dir=out)
+    return lambda: briefgen.build(args.input, options, project)  # type: ignore[arg-type]
 
 
 def main() -> None:
@@ -70,6 +84,13 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=40)
     parser.add_argument("--bare", action="store_true", help="only the rounds (for callgrind)")
     parser.add_argument("--instructions", action="store_true", help="callgrind counts")
+    parser.add_argument(
+        "--what",
+        choices=("write_pdf", "build", "floor"),
+        default="write_pdf",
+        help="what a round is: the PDF writer on a rendered Document; briefgen.build() of the "
+        "input as PDF (the whole pipeline, its file written); the raw-reportlab floor's PDF",
+    )
     args = parser.parse_args()
     if args.instructions:
         instructions(args)
@@ -88,6 +109,9 @@ def main() -> None:
 
     def whole() -> object:
         return pdf_document.write_pdf(doc, theme, options)
+
+    if args.what != "write_pdf":
+        whole = _other_round(args, project)  # type: ignore[assignment]
 
     if args.bare:
         for _ in range(args.rounds + 1):
@@ -112,7 +136,7 @@ def main() -> None:
     )  # type: ignore[attr-defined]
     tight = theme.tightened(pdf_document.TIGHT)
     phases: dict[str, Callable[[], object]] = {
-        "write_pdf (whole writer)": whole,
+        f"{args.what} (one round)": whole,
         "layout at the theme's spacing, written": lambda: pdf_document._lay_out(
             doc, theme, options
         ).written(),

@@ -157,6 +157,8 @@ def row(
 ) -> str:
     """A table row; `limit` is the goal as a ratio (with a floor) or in seconds (without)."""
     scale, suffix = (1000, " ms") if unit < 1 else (1, " s")
+    if not ours:  # not measured this run (--cold 0)
+        return f"| {label} | not measured | | | ≤ {goal} | |"
     best = min(ours)
     text = f"{best * scale:.{0 if scale == 1000 else 2}f}{suffix}"
     median = f"{statistics.median(ours) * scale:.{0 if scale == 1000 else 2}f}"

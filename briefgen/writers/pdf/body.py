@@ -42,14 +42,6 @@ _BULLETS = ("\u2022", "\u2013", "\u25e6")  # by nesting depth, like a word proce
 _QUOTES = {'"': "&quot;", "'": "&#39;"}
 
 
-def _changed(inlines: Sequence[d.Inline]) -> bool:
-    return any(
-        isinstance(n, (d.Insertion, d.Deletion))
-        or (isinstance(n, (d.Strong, d.Emphasis, d.Link)) and _changed(n.children))
-        for n in inlines
-    )
-
-
 def _marked_as(value: tuple[d.Inline, ...], label: tuple[d.Inline, ...]) -> tuple[d.Inline, ...]:
     """A field's label, inserted or deleted with its value when that went whole."""
     kind = d.change_of(value)
@@ -94,6 +86,7 @@ class FlowableWriter:
         self.language = language
         # A runt brief's second layout takes each paragraph's parse and lines from the first's.
         self.relay = relay or Relay()
+        self.changes = 0  # a redline's insertions and deletions marked up so far
         self.outlined: list[OutlineEntry] = []  # in document order, for a table of contents
         self.contents_pages: list[list[int]] = []  # per table of contents, filled at save
         self.text_width = 0.0  # of the portrait page, in points: where wide tables split
@@ -148,11 +141,13 @@ class FlowableWriter:
                 case d.LineBreak():
                     out.append("<br/>")
                 case d.Insertion(children=children):
+                    self.changes += 1
                     out.append(
                         f'<font color="{INSERTED}"><u color="{INSERTED}" width="0.8" '
                         f'offset="-1.6">{self.markup(children)}</u></font>'
                     )
                 case d.Deletion(children=children):
+                    self.changes += 1
                     out.append(
                         f'<font color="{DELETED}"><strike color="{DELETED}" width="0.8">'
                         f"{self.markup(children)}</strike></font>"
@@ -169,9 +164,11 @@ class FlowableWriter:
         tag: Element | None = None,
     ) -> Para:
         links: dict[str, str] = {}
+        seen = self.changes
+        text = self.markup(inlines, links)
         # A changed paragraph draws change bars; the class test is cheaper than every draw.
-        kind = _ChangedPara if _changed(inlines) else Para
-        p = self.relay.paragraph(kind, self.markup(inlines, links), self.styles[role])
+        kind = _ChangedPara if self.changes != seen else Para
+        p = self.relay.paragraph(kind, text, self.styles[role])
         if tag is not None:
             tag.links.update(links)
             tagged(p, tag)
