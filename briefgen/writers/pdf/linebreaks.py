@@ -98,18 +98,28 @@ def _style_key(fields: dict[str, Any]) -> Hashable | None:
 
 
 class Relay:
-    """The first layout's paragraphs by markup and style, handed on to the second layout's."""
+    """The first layout's paragraphs by markup and style, handed on to the second layout's.
+
+    A writer sets its styles up before it makes paragraphs from them and never changes them
+    after; the key is made from a style's fields when the second layout starts."""
 
     def __init__(self) -> None:
+        # The first layout's paragraphs, keyed only if a second layout comes (most briefs have
+        # none: the first layout pays one append per paragraph).
+        self._made: list[tuple[type[Relayed], str, ParagraphStyle, Relayed]] = []
         self._twins: dict[Hashable, deque[Relayed]] = {}
         self._handing_on = False
-        # A writer has one style per role: each style's key is made once, and made again if
-        # its fields have changed since (compared whole: a dict comparison, no hashing).
+        # Each style's key made once (a dict comparison checks it is the same style still).
         self._styles: dict[int, tuple[ParagraphStyle, dict[str, Any], Hashable | None]] = {}
 
     def hand_on(self) -> None:
         """The first layout is done: paragraphs made from now on take from their twins."""
         self._handing_on = True
+        for kind, text, style, made in self._made:
+            key = self._key(kind, text, style)
+            if key is not None:
+                self._twins.setdefault(key, deque()).append(made)
+        self._made = []
 
     def _key(self, kind: type[Relayed], text: str, style: ParagraphStyle) -> Hashable | None:
         fields = vars(style)
@@ -120,17 +130,15 @@ class Relay:
         return None if known[2] is None else (kind, text, known[2])
 
     def paragraph(self, kind: type[P], text: str, style: ParagraphStyle) -> P:
-        key = self._key(kind, text, style)
-        if key is None:
-            return kind(text, style)
         if not self._handing_on:
             made = kind(text, style)
             # The parse's own style (no <para> attributes made another): the twin's is equal.
             if made.style is style and made.bulletText is None:
                 made._parsed = list(made.frags)
-                self._twins.setdefault(key, deque()).append(made)
+                self._made.append((kind, text, style, made))
             return made
-        twins = self._twins.get(key)
+        key = self._key(kind, text, style)
+        twins = self._twins.get(key) if key is not None else None
         if not twins:
             return kind(text, style)
         twin = twins.popleft()
