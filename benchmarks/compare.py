@@ -192,6 +192,8 @@ def row(
     if not ours:  # not measured this run (--cold 0 or --repeat 0)
         return ""
     scale, suffix = (1000, " ms") if unit < 1 else (1, " s")
+    if not ours:  # not measured this run (--cold 0)
+        return f"| {label} | not measured | | | ≤ {goal} | |"
     best = min(ours)
     text = f"{best * scale:.{0 if scale == 1000 else 2}f}{suffix}"
     median = f"{statistics.median(ours) * scale:.{0 if scale == 1000 else 2}f}"

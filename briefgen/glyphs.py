@@ -37,7 +37,9 @@ def invisible(char: str) -> bool:
 def drop_invisible(text: str) -> str:
     if text.isascii():
         return text
-    return "".join(c for c in text if not invisible(c))
+    # Each distinct character looked up once: a paragraph has a few dozen, and most have none.
+    dropped = {ord(c): None for c in set(text) if invisible(c)}
+    return text.translate(dropped) if dropped else text
 
 
 def font_characters(path: Path) -> frozenset[int]:

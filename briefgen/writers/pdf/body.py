@@ -22,6 +22,7 @@ from briefgen.theme import TEXT_ROLES, Theme, field_label_width
 from briefgen.writers.pdf.breaks import Table
 from briefgen.writers.pdf.contents import contents_flowables
 from briefgen.writers.pdf.fonts import Fonts
+from briefgen.writers.pdf.linebreaks import Relay
 from briefgen.writers.pdf.lists import TaggedList
 from briefgen.writers.pdf.page import (
     CHANGE_BAR,
@@ -39,14 +40,6 @@ _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA
 _BULLETS = ("\u2022", "\u2013", "\u25e6")  # by nesting depth, like a word processor's defaults
 # Paragraph markup is XML: quotes matter inside attribute values such as href.
 _QUOTES = {'"': "&quot;", "'": "&#39;"}
-
-
-def _changed(inlines: Sequence[d.Inline]) -> bool:
-    return any(
-        isinstance(n, (d.Insertion, d.Deletion))
-        or (isinstance(n, (d.Strong, d.Emphasis, d.Link)) and _changed(n.children))
-        for n in inlines
-    )
 
 
 def _marked_as(value: tuple[d.Inline, ...], label: tuple[d.Inline, ...]) -> tuple[d.Inline, ...]:
@@ -81,9 +74,19 @@ class _ChangedPara(Para):
 class FlowableWriter:
     """Turns blocks into flowables with the theme's styles; one instance per PDF."""
 
-    def __init__(self, theme: Theme, fonts: Fonts, root: Element, language: str = "en") -> None:
+    def __init__(
+        self,
+        theme: Theme,
+        fonts: Fonts,
+        root: Element,
+        language: str = "en",
+        relay: Relay | None = None,
+    ) -> None:
         self.theme, self.fonts, self.colours = theme, fonts, theme.colours
         self.language = language
+        # A runt brief's second layout takes each paragraph's parse and lines from the first's.
+        self.relay = relay or Relay()
+        self.changes = 0  # a redline's insertions and deletions marked up so far
         self.outlined: list[OutlineEntry] = []  # in document order, for a table of contents
         self.contents_pages: list[list[int]] = []  # per table of contents, filled at save
         self.text_width = 0.0  # of the portrait page, in points: where wide tables split
@@ -138,11 +141,13 @@ class FlowableWriter:
                 case d.LineBreak():
                     out.append("<br/>")
                 case d.Insertion(children=children):
+                    self.changes += 1
                     out.append(
                         f'<font color="{INSERTED}"><u color="{INSERTED}" width="0.8" '
                         f'offset="-1.6">{self.markup(children)}</u></font>'
                     )
                 case d.Deletion(children=children):
+                    self.changes += 1
                     out.append(
                         f'<font color="{DELETED}"><strike color="{DELETED}" width="0.8">'
                         f"{self.markup(children)}</strike></font>"
@@ -159,9 +164,11 @@ class FlowableWriter:
         tag: Element | None = None,
     ) -> Para:
         links: dict[str, str] = {}
+        seen = self.changes
+        text = self.markup(inlines, links)
         # A changed paragraph draws change bars; the class test is cheaper than every draw.
-        kind = _ChangedPara if _changed(inlines) else Para
-        p = kind(self.markup(inlines, links), self.styles[role])
+        kind = _ChangedPara if self.changes != seen else Para
+        p = self.relay.paragraph(kind, text, self.styles[role])
         if tag is not None:
             tag.links.update(links)
             tagged(p, tag)

@@ -3,9 +3,9 @@ the theme's pages with their chrome, and what the layout found (pages, contents 
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
+from dataclasses import dataclass
 from functools import partial
 
 from reportlab import platypus as rl
@@ -19,7 +19,8 @@ from briefgen.theme import Theme
 from briefgen.writers import Layout, WriterOptions, Written
 from briefgen.writers.pdf.body import FlowableWriter
 from briefgen.writers.pdf.breaks import END_SHARE, keep_short_ends
-from briefgen.writers.pdf.fonts import register_fonts
+from briefgen.writers.pdf.fonts import Fonts, register_fonts
+from briefgen.writers.pdf.linebreaks import Relay
 from briefgen.writers.pdf.page import BriefCanvas, BriefTemplate, Chrome, KeepWithNext, Para
 from briefgen.writers.pdf.structure import Element, tagged
 from briefgen.writers.pdf.theme import header_chrome, title_logo
@@ -53,18 +54,44 @@ def write_pdf(document: d.Document, theme: Theme, options: WriterOptions | None 
     spacing between blocks (never smaller text) saves it; the layout says which spacing.
     """
     options = options or WriterOptions()
-    written, filled = _write(document, theme, options)
-    if written.layout.pages < 2 or filled >= RUNT or not options.pull_back_runts:
-        return written
-    tighter = _write(document, theme.tightened(TIGHT), options)[0]
-    if tighter.layout.pages >= written.layout.pages:
-        return written
-    return Written(tighter.data, dataclasses.replace(tighter.layout, spacing=TIGHT))
+    relay, fonts = Relay(), register_fonts(theme)
+    first = _lay_out(document, theme, options, relay, fonts)
+    if first.pages < 2 or first.filled >= RUNT or not options.pull_back_runts:
+        return first.written()
+    relay.hand_on()  # the same text at the same widths: the first layout's lines serve
+    tighter = _lay_out(document, theme.tightened(TIGHT), options, relay, fonts)  # same fonts
+    if tighter.pages >= first.pages:
+        return first.written()
+    return tighter.written(spacing=TIGHT)
 
 
-def _write(document: d.Document, theme: Theme, options: WriterOptions) -> tuple[Written, float]:
-    """The PDF, and how full its last page's frame is (0 to 1)."""
-    fonts = register_fonts(theme)
+@dataclass
+class _Draft:
+    """One layout of the document, every page drawn, the PDF not yet written: a layout that
+    loses to a tighter one is never turned into a file (fonts subset, objects formatted)."""
+
+    canvas: BriefCanvas
+    out: io.BytesIO
+    writer: FlowableWriter
+    pages: int
+    filled: float  # how full the last page's frame is (0 to 1)
+
+    def written(self, spacing: float = 1.0) -> Written:
+        self.canvas.write_out()  # fills the contents' pages too (they are drawn at save)
+        contents = tuple(tuple(entries) for entries in self.writer.contents_pages)
+        layout = Layout(contents_pages=contents, pages=self.pages, spacing=spacing)
+        return Written(self.out.getvalue(), layout)
+
+
+def _lay_out(
+    document: d.Document,
+    theme: Theme,
+    options: WriterOptions,
+    relay: Relay | None = None,
+    fonts: Fonts | None = None,
+) -> _Draft:
+    """The document laid out and drawn on the theme's pages."""
+    fonts = fonts or register_fonts(theme)
     info, page = document.info, theme.page
     width, height = page.size_points
     top, right, bottom, left = (
@@ -128,7 +155,7 @@ def _write(document: d.Document, theme: Theme, options: WriterOptions) -> tuple[
         tagged(f, root.add("Figure", alt=theme.logo.alt if theme.logo else ""))
         for f in title_logo(theme, options.cache)
     ]
-    writer = FlowableWriter(theme, fonts, root, info.language)
+    writer = FlowableWriter(theme, fonts, root, info.language, relay)
     writer.text_width = width - left - right
     story = keep_short_ends(
         [*logo, *writer.blocks(document.blocks, root)], body_height * END_SHARE, _is_heading
@@ -149,8 +176,7 @@ def _write(document: d.Document, theme: Theme, options: WriterOptions) -> tuple[
         raise WriterError(
             f"the PDF layout failed{page_no}: a block does not fit on a page", hint=hint
         ) from None
-    pages = tuple(tuple(entries) for entries in writer.contents_pages)
     # The frame the story ended in, its cursor below the last block (none: nothing was drawn).
     last = getattr(doc, "frame", None)
     filled = (last._y1 + last._height - last._y) / last._height if last else 1.0
-    return Written(out.getvalue(), Layout(contents_pages=pages, pages=doc.page)), filled
+    return _Draft(doc.canv, out, writer, doc.page, filled)

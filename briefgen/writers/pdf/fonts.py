@@ -34,6 +34,30 @@ class _TTFont(TTFont):  # type: ignore[misc]
     """reportlab's subsets map their unused codes to U+0000, which PDF/UA (and PDF/A-2a's
     Unicode mapping) reject: each subset's ToUnicode CMap lists only the codes it uses."""
 
+    def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+        """reportlab's, for text whose characters all have their codes already (after a page or
+        so, nearly every string): the same (subset, bytes) runs from one lookup per character,
+        without its per-character branches for assigning new codes."""
+        state = self.state.get(doc)
+        if state is None or not isinstance(text, str):
+            return super().splitString(text, doc, encoding)  # type: ignore[no-any-return]
+        assignments = state.assignments
+        try:  # reportlab maps a no-break space to the space
+            codes = [assignments[32 if c == 0xA0 else c] for c in map(ord, text)]
+        except KeyError:  # a character new to this document (or without a glyph)
+            return super().splitString(text, doc, encoding)  # type: ignore[no-any-return]
+        if not codes:
+            return []
+        if max(codes) < 256:  # all in the first subset: the common case
+            return [(0, bytes(codes))]
+        runs: list[tuple[int, bytes]] = []
+        start = 0
+        for i in range(1, len(codes) + 1):
+            if i == len(codes) or codes[i] >> 8 != codes[start] >> 8:
+                runs.append((codes[start] >> 8, bytes(n & 0xFF for n in codes[start:i])))
+                start = i
+        return runs
+
     def addObjects(self, doc: Any) -> None:
         subsets = self.state[doc].subsets if doc in self.state else []
         super().addObjects(doc)  # forgets the document's state

@@ -18,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from briefgen import document as d
 from briefgen.footer import GAP, footer_text, shorten
 from briefgen.writers.pdf.breaks import starts_here
+from briefgen.writers.pdf.linebreaks import Relayed
 from briefgen.writers.pdf.marked import MarkedCanvas
 from briefgen.writers.pdf.structure import Element, Tagged
 from briefgen.writers.pdf.theme import HeaderChrome
@@ -37,10 +38,11 @@ class OutlineEntry:
     page: int = 0  # filled in when it is laid out
 
 
-class Para(Tagged, rl.Paragraph):  # type: ignore[misc]
+class Para(Tagged, Relayed):
     """A Paragraph that breaks its lines once per width (tables and keep-with-next groups wrap
-    a cell three or four times at one width, and line breaking dominates the layout time), and
-    that may carry its outline entry."""
+    a cell three or four times at one width, and line breaking dominates the layout time), may
+    take them from its twin in the layout before (linebreaks.Relay), and may carry its outline
+    entry."""
 
     _wrapped_at: float | None = None
     entry: OutlineEntry | None = None
@@ -224,6 +226,11 @@ class BriefCanvas(MarkedCanvas):
         self._bookmarks = []
 
     def save(self) -> None:
+        """reportlab calls this at the end of a build: the layout is done, nothing written yet.
+        `write_out` writes the file, so a layout that loses to a tighter one costs no PDF."""
+
+    def write_out(self) -> None:
+        """Draw what waited for the page count, and write the PDF (reportlab's save)."""
         for draw in self.at_save:
             draw(self)
         for state in self._held:

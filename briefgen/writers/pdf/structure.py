@@ -110,9 +110,10 @@ class _Raw(pdfdoc.PDFObject):  # type: ignore[misc]
         numbers = document.idToObjectNumberAndVersion
         out = []
         for part in self.parts:
-            if isinstance(part, str):
+            kind = type(part)
+            if kind is str:
                 out.append(part)
-            elif isinstance(part, pdfdoc.PDFObjectReference):
+            elif kind is pdfdoc.PDFObjectReference:
                 number, generation = numbers[part.name]
                 out.append(f"{number} {generation} R")
             else:
@@ -120,56 +121,48 @@ class _Raw(pdfdoc.PDFObject):  # type: ignore[misc]
         return "".join(out).encode("latin-1")
 
 
-def _page(page: int) -> pdfdoc.PDFObjectReference:
-    return pdfdoc.PDFObjectReference(f"Page{page + 1}")
-
-
 def write_tree(doc: Any, root: Element, pages: int) -> Any:
     """Register the tree's objects with reportlab's document; returns the StructTreeRoot."""
-    elements: list[Element] = []
-    parents: dict[int, Element | None] = {id(root): None}
-    pending = [root]
+    elements: list[tuple[Element, int]] = []  # each with its parent's index (-1: the root)
+    pending: list[tuple[Element, int]] = [(root, -1)]
     while pending:  # depth first, in document order
-        element = pending.pop()
-        elements.append(element)
-        children = [k for k in element.kids if isinstance(k, Element)]
-        for child in children:
-            parents[id(child)] = element
-        pending.extend(reversed(children))
-    raws = {id(e): _Raw([]) for e in elements}
-    refs = {id(e): doc.Reference(raws[id(e)]) for e in elements}
+        element, parent = pending.pop()
+        index = len(elements)
+        elements.append((element, parent))
+        pending.extend((k, index) for k in reversed(element.kids) if type(k) is Element)
+    raws = [_Raw([]) for _ in elements]
+    refs = [doc.Reference(raw) for raw in raws]
+    index_of = {id(element): i for i, (element, _) in enumerate(elements)}
     tree = _Raw([])
     tree_ref = doc.Reference(tree)
+    page_refs = [pdfdoc.PDFObjectReference(f"Page{page + 1}") for page in range(pages)]
     by_page: list[dict[int, Any]] = [{} for _ in range(pages)]
     keyed: list[tuple[LateNumber, Any]] = []
-    for element in elements:
-        parent = parents[id(element)]
+    for (element, parent), raw, ref in zip(elements, raws, refs, strict=True):
         parts: list[Any] = [
             f"<< /Type /StructElem /S /{element.tag} /P ",
-            refs[id(parent)] if parent is not None else tree_ref,
+            refs[parent] if parent >= 0 else tree_ref,
         ]
-        first = next((k.page for k in element.kids if isinstance(k, Marked)), None)
+        first = next((k.page for k in element.kids if type(k) is Marked), None)
         if first is not None:
-            parts += [" /Pg ", _page(first)]
-        kids: list[list[Any]] = []
-        for kid in element.kids:
-            if isinstance(kid, Element):
-                kids.append([refs[id(kid)]])
-            elif isinstance(kid, Marked):
-                by_page[kid.page][kid.mcid] = refs[id(element)]
-                kids.append(
-                    [str(kid.mcid)]
-                    if kid.page == first
-                    else ["<< /Type /MCR /Pg ", _page(kid.page), f" /MCID {kid.mcid} >>"]
-                )
-            else:
-                kid.key.value = pages + len(keyed)
-                keyed.append((kid.key, refs[id(element)]))
-                kids.append(["<< /Type /OBJR /Obj ", kid.ref, " /Pg ", _page(kid.page), " >>"])
-        if kids:
+            parts += [" /Pg ", page_refs[first]]
+        if element.kids:
             parts.append(" /K [")
-            for kid_parts in kids:
-                parts += [*kid_parts, " "]
+            for kid in element.kids:
+                if type(kid) is Element:
+                    parts += [refs[index_of[id(kid)]], " "]
+                elif type(kid) is Marked:
+                    by_page[kid.page][kid.mcid] = ref
+                    if kid.page == first:
+                        parts.append(f"{kid.mcid} ")
+                    else:
+                        mcr = f" /MCID {kid.mcid} >> "
+                        parts += ["<< /Type /MCR /Pg ", page_refs[kid.page], mcr]
+                else:
+                    assert isinstance(kid, Annotation)
+                    kid.key.value = pages + len(keyed)
+                    keyed.append((kid.key, ref))
+                    parts += ["<< /Type /OBJR /Obj ", kid.ref, " /Pg ", page_refs[kid.page], " >> "]
             parts.append("]")
         if element.alt:
             parts.append(f" /Alt {pdf_text(element.alt)}")
@@ -178,7 +171,7 @@ def write_tree(doc: Any, root: Element, pages: int) -> Any:
         if element.scope:
             parts.append(f" /A << /O /Table /Scope /{element.scope} >>")
         parts.append(" >>")
-        raws[id(element)].parts = parts
+        raw.parts = parts
     nums: list[Any] = ["<< /Nums ["]
     for index, marked in enumerate(by_page):
         nums.append(f" {index} [")
@@ -191,7 +184,7 @@ def write_tree(doc: Any, root: Element, pages: int) -> Any:
     parent_tree = doc.Reference(_Raw(nums))
     tree.parts = [
         "<< /Type /StructTreeRoot /K ",
-        refs[id(root)],
+        refs[0],
         " /ParentTree ",
         parent_tree,
         f" /ParentTreeNextKey {pages + len(keyed)} >>",
