@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from briefgen.document import (
@@ -195,23 +195,38 @@ _PROSE_FIELDS: dict[type, tuple[str, ...]] = {
 
 
 def _node(node: Any, language: str) -> Any:
+    # What typesetting leaves as it was is returned as the same object, so an unchanged part of
+    # the tree is never rebuilt (a replaced dataclass runs its checks again).
     if isinstance(node, tuple):
         if node and all(isinstance(n, _INLINE_TYPES) for n in node):
-            return _inlines(node, language, [""])
-        return tuple(_node(n, language) for n in node)
+            return _same_or(node, _inlines(node, language, [""]))
+        return _same_or(node, tuple(_node(n, language) for n in node))
     if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        changes = {
-            f.name: _node(getattr(node, f.name), language)
-            for f in dataclasses.fields(node)
-            if isinstance(getattr(node, f.name), tuple)
-            or dataclasses.is_dataclass(getattr(node, f.name))
-        }
-        if isinstance(node, TitleField):
-            changes.pop("label", None)
+        changes = {}
+        for name in _nested_fields(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, tuple) or dataclasses.is_dataclass(value):
+                typeset_value = _node(value, language)
+                if typeset_value is not value:
+                    changes[name] = typeset_value
         for name in _PROSE_FIELDS.get(type(node), ()):
-            changes[name] = smarten(getattr(node, name), language)
+            value = getattr(node, name)
+            typeset_value = smarten(value, language)
+            if typeset_value != value:
+                changes[name] = typeset_value
         return dataclasses.replace(node, **changes) if changes else node
     return node
+
+
+@cache
+def _nested_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a node class that may hold nodes (a title field's label is printed as is)."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    return tuple(n for n in names if n != "label") if issubclass(cls, TitleField) else names
+
+
+def _same_or(old: tuple[Any, ...], new: tuple[Any, ...]) -> tuple[Any, ...]:
+    return old if all(a is b for a, b in zip(old, new, strict=True)) else new
 
 
 def _inlines(nodes: tuple[Inline, ...], language: str, last: list[str]) -> tuple[Inline, ...]:
@@ -221,13 +236,14 @@ def _inlines(nodes: tuple[Inline, ...], language: str, last: list[str]) -> tuple
         if isinstance(node, Text):
             text = smarten(node.text, language, last[0])
             last[0] = text[-1:] or last[0]
-            out.append(Text(text))
+            out.append(node if text == node.text else Text(text))
         elif isinstance(node, Link) and _CODE_LIKE.fullmatch(_flat(node.children)):
             last[0] = _flat(node.children)[-1:] or last[0]
             out.append(node)
         elif isinstance(node, (Strong, Emphasis, Link, Insertion, Deletion)):
             children = _inlines(node.children, language, last)
-            out.append(dataclasses.replace(node, children=children))
+            same = all(a is b for a, b in zip(node.children, children, strict=True))
+            out.append(node if same else dataclasses.replace(node, children=children))
         else:
             last[0] = " "  # a line break
             out.append(node)
