@@ -51,12 +51,16 @@ def parse_request(data: bytes, fds: list[int]) -> Request:
     )
 
 
-def run_request(request: Request, close: list[int], report: int) -> NoReturn:
-    """In the forked child: run the command, write its status to `report`; never returns."""
+def run_request(
+    request: Request, close: list[int], report: int, mask: set[int | signal.Signals]
+) -> NoReturn:
+    """In the forked child: run the command, write its status to `report`; never returns.
+    `mask`: the signal mask to go back to once the command's own handlers are in place."""
     status = 1
     try:
         os.setpgid(0, 0)
         _restore_signals()
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # what arrived meanwhile comes now
         for fd in close:
             with contextlib.suppress(OSError):
                 os.close(fd)
