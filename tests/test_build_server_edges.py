@@ -264,3 +264,25 @@ def test_another_user_who_reaches_the_socket_is_refused(served: Served, tmp_path
             path.chmod(mode)
     assert os.waitstatus_to_exitcode(status) == 0  # reached, and closed unanswered
     assert served.count() == before
+
+
+def test_the_servers_log_leaves_the_root_logger_as_a_fresh_interpreter_has_it(
+    tmp_path: Path,
+) -> None:
+    # Every child inherits the server's logging: a library's record in a command must come out
+    # as it does run here (WARNING and up, bare), never as a line of the server's log.
+    script = f"""
+import logging
+from briefgen.buildserver.control import open_log
+before = (list(logging.root.handlers), logging.root.level)
+open_log({str(tmp_path)!r})
+logging.getLogger("some.library").info("an INFO record nobody asked for")
+logging.getLogger("briefgen.server").info("a line of the log")
+with open({str(tmp_path / "state")!r}, "w") as out:
+    out.write(repr(before == (list(logging.root.handlers), logging.root.level)))
+"""
+    subprocess.run([sys.executable, "-c", script], env=server_env(tmp_path), check=True)
+    assert (tmp_path / "state").read_text() == "True"
+    log = (tmp_path / "server.log").read_text()
+    assert "a line of the log" in log
+    assert "nobody asked" not in log

@@ -155,7 +155,7 @@ def _run_daemon(
     code = 0
     log = logging.getLogger("briefgen.server")
     try:
-        log_fd = _open_log(os.path.dirname(sock))
+        log_fd = open_log(os.path.dirname(sock))
         lock_fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises when another server runs
         os.ftruncate(lock_fd, 0)  # an earlier server's id: "starting" until ours is written
@@ -203,7 +203,7 @@ def _run_daemon(
     os._exit(code)
 
 
-def _open_log(folder: str) -> int:
+def open_log(folder: str) -> int:
     """Standard input and output on /dev/null, errors and the server's log in server.log; the
     log's own descriptor (for the children to close).
 
