@@ -20,7 +20,7 @@ import pytest
 
 from tests import test_build_server
 from tests.conftest import EXAMPLE, REPO
-from tests.test_build_server import Served, briefgen, server_env
+from tests.test_build_server import Served, briefgen, server_env, start
 
 # The fixtures of test_build_server.py: a cache folder of one's own, one server for the module.
 cache = test_build_server.cache
@@ -286,3 +286,35 @@ with open({str(tmp_path / "state")!r}, "w") as out:
     log = (tmp_path / "server.log").read_text()
     assert "a line of the log" in log
     assert "nobody asked" not in log
+
+
+def test_a_start_while_the_server_stops_gives_a_server_that_stays(
+    cache: Path, tmp_path: Path
+) -> None:
+    env = server_env(cache)
+    start(env)
+    served = Served(env, cache)
+    first = served.pid()
+    process = preview(env, tmp_path)  # keeps the server from stopping until it ends
+    stopping = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "server", "stop"], env=env, stdout=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 30
+    while "stopping" not in served.status().stdout and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "build server stopping" in served.status().stdout
+    starting = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "server", "start"], env=env, stdout=subprocess.PIPE
+    )
+    time.sleep(0.5)  # the start waits for the stopping server (not asserted: it may be slow)
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=60)
+    assert process.stdout is not None
+    process.stdout.close()
+    for waiting in (stopping, starting):
+        waiting.communicate(timeout=120)
+        assert waiting.returncode == 0
+    assert served.status().returncode == 0
+    assert served.pid() != first  # a new server, which serves
+    assert briefgen(["validate", str(EXAMPLE)], env, tmp_path).returncode == 0
+    assert served.count() == 1

@@ -41,6 +41,7 @@ class Status:
     pid: int | None
     socket: str
     served: int = 0  # commands run since the server started
+    stopping: bool = False  # takes no more commands, and ends once its running ones have
 
 
 def _paths() -> tuple[str, str]:
@@ -63,33 +64,34 @@ def _paths() -> tuple[str, str]:
 
 def status() -> Status:
     sock, lock = _paths()
-    pid, served = _holder(lock)
-    return Status(pid is not None, pid, sock, served)
+    pid, served, stopping = _holder(lock)
+    return Status(pid is not None, pid, sock, served, stopping)
 
 
-def _holder(lock: str) -> tuple[int | None, int]:
-    """The running server's process id (None when no server holds the lock) and how many
-    commands it has run, as it writes them in its lock file."""
+def _holder(lock: str) -> tuple[int | None, int, bool]:
+    """The running server's process id (None when no server holds the lock), how many
+    commands it has run and whether it is stopping, as it writes them in its lock file."""
     try:
         handle = os.open(lock, os.O_RDONLY)
     except OSError:
-        return None, 0
+        return None, 0, False
     try:
         fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except OSError:  # held: a server runs
         with contextlib.suppress(ValueError, OSError):
-            pid, served = os.pread(handle, 64, 0).decode().split()
-            return int(pid), int(served)
-        return -1, 0  # one is starting and has not written its id yet
+            pid, served, *stopping = os.pread(handle, 64, 0).decode().split()
+            return int(pid), int(served), bool(stopping)
+        return -1, 0, False  # one is starting and has not written its id yet
     else:
-        return None, 0
+        return None, 0, False
     finally:
         os.close(handle)
 
 
-def _write_state(lock_fd: int, served: int) -> None:
+def _write_state(lock_fd: int, served: int, stopping: bool = False) -> None:
     # Padded to one length, so a reader never sees the end of a longer earlier line.
-    os.pwrite(lock_fd, f"{os.getpid()} {served}".ljust(40).encode(), 0)
+    state = f"{os.getpid()} {served}{' stopping' if stopping else ''}"
+    os.pwrite(lock_fd, state.ljust(40).encode(), 0)
 
 
 def start(idle_minutes: float) -> Status:
@@ -103,14 +105,21 @@ def start(idle_minutes: float) -> Status:
     # lock when ours tried to take it.
     for _ in range(2):
         state = _settled(lock)
-        if state.running:
+        if state.running and not state.stopping:
             return state
+        if state.running:
+            break  # still finishing its commands after STOP_WAIT
         answer = _spawn(sock, lock, idle_minutes, signature)
         if answer.startswith("ready"):
             return status()
     state = _settled(lock)
-    if state.running:
+    if state.running and not state.stopping:
         return state
+    if state.running:
+        raise UsageError(
+            "the build server is stopping and still runs commands",
+            hint="start it again once `briefgen server status` says it is not running",
+        )
     raise UsageError(f"the build server did not start: {answer.strip() or 'no answer'}")
 
 
@@ -141,9 +150,13 @@ def _max_fd() -> int:
 
 
 def _settled(lock: str) -> Status:
-    """The status once a server that is starting (warming up) serves, or has given up."""
+    """The status once a server that is starting (warming up) serves or has given up, and one
+    that is stopping has stopped (a start then starts a new one)."""
     deadline = time.monotonic() + STOP_WAIT
-    while _holder(lock)[0] == -1 and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        pid, _, stopping = _holder(lock)
+        if pid != -1 and not stopping:
+            break
         time.sleep(0.05)
     return status()
 
@@ -187,7 +200,7 @@ def _run_daemon(
             _code_signature,
             signature=signature,
             private_fds=[lock_fd, log_fd],
-            record=lambda served: _write_state(lock_fd, served),
+            record=lambda served, stopping: _write_state(lock_fd, served, stopping),
         )
         try:
             server.serve()

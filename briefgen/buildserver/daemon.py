@@ -60,7 +60,8 @@ class Server:
     idle_seconds: float
     current: Callable[[], Any]  # the code's signature now; a change means the code was updated
     private_fds: list[int] = field(default_factory=list)  # e.g. the lock: never a child's
-    record: Callable[[int], None] = lambda served: None  # told the count after each command
+    # Told the count after each command, and when the server stops taking commands.
+    record: Callable[[int, bool], None] = lambda served, stopping: None
     served: int = 0
     signature: Any = None
     children: dict[int, Child] = field(default_factory=dict)
@@ -118,6 +119,7 @@ class Server:
         if not self.stopping:
             self.stopping = True
             self._close_listener()
+            self.record(self.served, True)  # a `start` meanwhile waits, then starts a new one
 
     def _close_listener(self) -> None:
         if self.listener.fileno() >= 0:
@@ -211,7 +213,7 @@ class Server:
         self.children[pid] = child
         connection.sendall(ACCEPTED + struct.pack(">i", pid))
         self.served += 1
-        self.record(self.served)
+        self.record(self.served, False)
         self.selector.register(child.pidfd, selectors.EVENT_READ, lambda _: self._finished(child))
         self.selector.register(report_read, selectors.EVENT_READ, lambda _: self._reported(child))
         self.selector.register(connection, selectors.EVENT_READ, lambda _: self._message(child))

@@ -66,8 +66,9 @@ def _show(action: Callable[[], Status], fail_when_stopped: bool = False) -> None
         report(error)
         sys.exit(error.exit_code)
     if state.running:
+        doing = "stopping" if state.stopping else "running"
         click.echo(
-            f"build server running (process {state.pid}, {state.served} commands run, "
+            f"build server {doing} (process {state.pid}, {state.served} commands run, "
             f"socket {state.socket})"
         )
     else:
