@@ -141,12 +141,13 @@ def test_a_command_of_another_group_runs_here(served: Served, tmp_path: Path) ->
     assert served.count() == before
 
 
-def request_bytes(key: str, cwd: str) -> bytes:
+def request_bytes(key: str, cwd: str, argv: list[str] | None = None) -> bytes:
     from briefgen.buildserver.wire import encode
 
     scalars = {"key": key, "prog": "briefgen", "cwd": cwd, "umask": "18"}
     scalars.update({name: "utf-8 strict" for name in ("stdin", "stdout", "stderr")})
-    data = encode(scalars, ["briefgen", "--version"], {"PATH": os.environ.get("PATH", "")})
+    argv = argv or ["briefgen", "--version"]
+    data = encode(scalars, argv, {"PATH": os.environ.get("PATH", "")})
     return struct.pack(">I", len(data)) + data
 
 
@@ -318,3 +319,69 @@ def test_a_start_while_the_server_stops_gives_a_server_that_stays(
     assert served.pid() != first  # a new server, which serves
     assert briefgen(["validate", str(EXAMPLE)], env, tmp_path).returncode == 0
     assert served.count() == 1
+
+
+def test_a_command_whose_client_and_server_are_both_killed_ends(
+    cache: Path, tmp_path: Path
+) -> None:
+    env = server_env(cache)
+    start(env)
+    server = Served(env, cache).pid()
+    process = preview(env, tmp_path)
+    (child,) = Path(f"/proc/{server}/task/{server}/children").read_text().split()
+    assert len(group(int(child))) > 1  # the preview and its render workers
+    os.kill(server, signal.SIGSTOP)  # so that it cannot end the command when its client goes
+    process.kill()
+    process.wait(timeout=30)
+    assert process.stdout is not None
+    process.stdout.close()
+    os.kill(server, signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while group(int(child)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not group(int(child))  # no preview, nor any of its workers, left running for no one
+
+
+def group(pgid: int) -> list[int]:
+    """The live (not zombie) processes of a process group."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_client_gone_before_its_answer_leaves_no_command_behind(
+    served: Served, tmp_path: Path
+) -> None:
+    # The request is in, the client gone (Ctrl-C, a timeout) before the server forks: the
+    # command must not run on for no one, nor stay an unreaped child the server waits for.
+    (sock,) = (served.cache / "server").glob("*.sock")
+    args = ["briefgen", "preview", str(EXAMPLE), "--port", "0", "--no-open"]
+    request = request_bytes(server_key(served.env), str(tmp_path), args)
+    server = served.pid()
+    before = served.count()
+    null = os.open(os.devnull, os.O_RDWR)
+    os.kill(server, signal.SIGSTOP)
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as gone:
+            gone.connect(str(sock))
+            rights = (socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("3i", null, null, null))
+            gone.sendmsg([request], [rights])
+    finally:
+        os.close(null)
+        os.kill(server, signal.SIGCONT)
+    children = Path(f"/proc/{server}/task/{server}/children")
+    deadline = time.monotonic() + 30
+    while (served.count() == before or children.read_text().split()) and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
+    assert served.count() == before + 1  # it was started,
+    assert not children.read_text().split()  # and ended and reaped
+    assert briefgen(["validate", str(EXAMPLE)], served.env, tmp_path).returncode == 0
+    assert served.count() == before + 2

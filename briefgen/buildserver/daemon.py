@@ -200,23 +200,38 @@ class Server:
         # as it hears ACCEPTED would otherwise meet the server's handler in the child, and stop
         # nothing but the child's copy of the server.
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, SERVER_SIGNALS)
+        server = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(report_read)
-            run_request(request, close=close, report=report_write, mask=mask)
+            run_request(request, close=close, report=report_write, mask=mask, server=server)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.close(report_write)
         _close_fds(request.fds)
         with contextlib.suppress(OSError):  # the child does it too: whichever runs first
             os.setpgid(pid, pid)
-        child = Child(pid, os.pidfd_open(pid), report_read, connection)
+        try:
+            pidfd = os.pidfd_open(pid)
+        except OSError:  # out of descriptors: a child that cannot be watched must not run
+            _kill_group(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(report_read)
+            connection.close()
+            raise
+        # Watched before anything else can fail: a child left out would never be reaped, and
+        # the server, waiting for it, would never stop.
+        child = Child(pid, pidfd, report_read, connection)
         self.children[pid] = child
-        connection.sendall(ACCEPTED + struct.pack(">i", pid))
-        self.served += 1
-        self.record(self.served, False)
         self.selector.register(child.pidfd, selectors.EVENT_READ, lambda _: self._finished(child))
         self.selector.register(report_read, selectors.EVENT_READ, lambda _: self._reported(child))
         self.selector.register(connection, selectors.EVENT_READ, lambda _: self._message(child))
+        self.served += 1
+        self.record(self.served, False)
+        try:
+            connection.sendall(ACCEPTED + struct.pack(">i", pid))
+        except OSError:  # the client went away after asking: its command goes with it
+            _kill_group(pid, signal.SIGKILL)
+            self._answer(child, None)
 
     def _message(self, child: Child) -> None:
         try:
