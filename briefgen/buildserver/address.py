@@ -43,6 +43,8 @@ def identity() -> str:
         repr(sys.flags),
         repr(sys.warnoptions),
         repr(sorted(sys._xoptions.items())),  # -X options: part of how the interpreter runs
+        # Who it runs as: the group owns what it writes and decides what it may read.
+        f"{os.geteuid()} {os.getegid()} {sorted(set(os.getgroups()))}",
         *imported,
     ]
     return repr(parts)  # unambiguous, and free of the NUL that separates a request's fields

@@ -134,4 +134,7 @@ def _wait(connection: _socket.socket, child: int) -> int:
         print(LOST, file=sys.stderr)
         return 1
     status = int(struct.unpack(">i", answer[1:])[0])
-    return 128 - status if status < 0 else status
+    if status < 0:  # killed by a signal: end by it too, as the command run here would have
+        _signal.signal(-status, _signal.SIG_DFL)
+        os.kill(os.getpid(), -status)
+    return 128 - status if status < 0 else status  # a signal that does not end a process

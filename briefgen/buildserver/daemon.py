@@ -25,7 +25,10 @@ from briefgen.buildserver.client import ACCEPTED, DECLINED, EXITED, FORWARDED_SI
 from briefgen.buildserver.session import Request, parse_request, run_request
 
 MAX_REQUEST = 4 * 1024 * 1024  # bytes: a command line and an environment, with room to spare
-REQUEST_TIMEOUT = 2.0  # seconds for a client to send its request once connected (one loop: short)
+REQUEST_TIMEOUT = 5.0  # seconds for a client to send its whole request once connected
+# Linux's number (asm-generic), not in Python's socket module: the peer's supplementary groups.
+SERVER_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)  # each one: stop
+SO_PEERGROUPS = getattr(socket, "SO_PEERGROUPS", 59)
 
 log = logging.getLogger("briefgen.server")
 
@@ -39,6 +42,16 @@ class Child:
 
 
 @dataclass
+class Pending:
+    """A connection whose request has not all arrived: read as it comes, never waited for."""
+
+    connection: socket.socket
+    deadline: float
+    data: bytes = b""
+    fds: list[int] = field(default_factory=list)
+
+
+@dataclass
 class Server:
     """Serves `listener` until idle for `idle_seconds`, stopped, or `current()` changes."""
 
@@ -47,40 +60,42 @@ class Server:
     idle_seconds: float
     current: Callable[[], Any]  # the code's signature now; a change means the code was updated
     private_fds: list[int] = field(default_factory=list)  # e.g. the lock: never a child's
-    record: Callable[[int], None] = lambda served: None  # told the count after each command
+    # Told the count after each command, and when the server stops taking commands.
+    record: Callable[[int, bool], None] = lambda served, stopping: None
     served: int = 0
     signature: Any = None
     children: dict[int, Child] = field(default_factory=dict)
+    pending: dict[socket.socket, Pending] = field(default_factory=dict)
     stopping: bool = False
 
     def serve(self) -> None:
-        self.signature = self.current()
+        if self.signature is None:  # else as `start` found the code, before the warm-up
+            self.signature = self.current()
         self.selector = selectors.DefaultSelector()
         wake_read, wake_write = socket.socketpair()
         wake_read.setblocking(False)
         wake_write.setblocking(False)
         signal.set_wakeup_fd(wake_write.fileno())
         self.private_fds.append(wake_write.fileno())
-        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        for signum in SERVER_SIGNALS:
             signal.signal(signum, lambda *_: self.stop())
         self.selector.register(self.listener, selectors.EVENT_READ, self._accept)
         self.selector.register(wake_read, selectors.EVENT_READ, lambda s: s.recv(512))
         idle_since = time.monotonic()
         try:
-            while not (self.stopping and not self.children):
-                timeout = None
-                if not self.children and not self.stopping:
-                    timeout = max(0.0, idle_since + self.idle_seconds - time.monotonic())
+            while not (self.stopping and not self.children and not self.pending):
+                idle = not (self.children or self.pending or self.stopping)
+                deadlines = [p.deadline for p in self.pending.values()]
+                if idle:
+                    deadlines.append(idle_since + self.idle_seconds)
+                timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
                 events = self.selector.select(timeout)
-                if not events and not self.children and not self.stopping:
+                if idle and not events:
                     log.info("idle for %.0f s: stopping", self.idle_seconds)
                     break
-                for key, _ in events:
-                    try:
-                        key.data(key.fileobj)
-                    except Exception:  # one client's trouble never stops the server
-                        log.error("serving a request failed:\n%s", traceback.format_exc())
-                if not self.children:
+                self.dispatch(events)
+                self._expire()
+                if events and not self.children:
                     idle_since = time.monotonic()
         finally:
             signal.set_wakeup_fd(-1)
@@ -88,11 +103,23 @@ class Server:
             wake_read.close()
             wake_write.close()
 
+    def dispatch(self, events: list[tuple[selectors.SelectorKey, int]]) -> None:
+        """Run each ready descriptor's handler, unless an earlier one has closed it (its number
+        may already be a new connection's)."""
+        for key, _ in events:
+            if self.selector.get_map().get(key.fd) is not key:
+                continue
+            try:
+                key.data(key.fileobj)
+            except Exception:  # one client's trouble never stops the server
+                log.error("serving a request failed:\n%s", traceback.format_exc())
+
     def stop(self) -> None:
         """Take no more commands; the loop ends when the running ones have."""
         if not self.stopping:
             self.stopping = True
             self._close_listener()
+            self.record(self.served, True)  # a `start` meanwhile waits, then starts a new one
 
     def _close_listener(self) -> None:
         if self.listener.fileno() >= 0:
@@ -101,77 +128,110 @@ class Server:
 
     def _accept(self, listener: socket.socket) -> None:
         connection, _ = listener.accept()
+        if not _same_user(connection):
+            log.warning("refused a connection from another user or groups")
+            connection.close()
+            return
+        # Read as it arrives: the one loop serves everyone, and must never wait on one client.
+        connection.setblocking(False)
+        pending = Pending(connection, time.monotonic() + REQUEST_TIMEOUT)
+        self.pending[connection] = pending
+        self.selector.register(connection, selectors.EVENT_READ, lambda _: self._receive(pending))
+
+    def _drop(self, pending: Pending) -> None:
+        del self.pending[pending.connection]
+        self.selector.unregister(pending.connection)
+        _close_fds(pending.fds)
+        pending.connection.close()
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for pending in [p for p in self.pending.values() if p.deadline <= now]:
+            log.warning("a client did not send its request in time")
+            self._drop(pending)
+
+    def _receive(self, pending: Pending) -> None:
         try:
-            request = self._receive(connection)
-        except Exception:
+            data, fds, _, _ = socket.recv_fds(pending.connection, 65536, 3)
+        except BlockingIOError:
+            return
+        except OSError:
+            data, fds = b"", []
+        pending.fds += fds
+        pending.data += data
+        size = struct.unpack(">I", pending.data[:4])[0] if len(pending.data) >= 4 else 0
+        if not data or len(pending.fds) > 3 or size > MAX_REQUEST:
+            self._drop(pending)  # closed early, or not a request of ours
+            return
+        if len(pending.data) < 4 or len(pending.data) - 4 < size:
+            return
+        del self.pending[pending.connection]
+        self.selector.unregister(pending.connection)
+        connection = pending.connection
+        connection.setblocking(True)
+        try:
+            if len(pending.fds) != 3:
+                raise ValueError("the standard streams did not come")
+            request = parse_request(pending.data[4 : 4 + size], pending.fds)
+        except (ValueError, KeyError) as error:
+            _close_fds(pending.fds)
             connection.close()
-            raise
-        if request is None:
-            connection.close()
+            log.warning("refused a malformed request: %s", error)
             return
         if self.current() != self.signature:
             log.info("briefgen's files changed since start: stopping")
             self.stop()
         if self.stopping or request.key != self.key:
             _close_fds(request.fds)
-            connection.sendall(DECLINED)
+            with contextlib.suppress(OSError):
+                connection.sendall(DECLINED)
             connection.close()
             return
         self._start(request, connection)
 
-    def _receive(self, connection: socket.socket) -> Request | None:
-        credentials = connection.getsockopt(
-            socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")
-        )
-        if struct.unpack("3i", credentials)[1] != os.getuid():
-            log.warning("refused a connection from another user")
-            return None
-        connection.settimeout(REQUEST_TIMEOUT)
-        data, fds, _, _ = socket.recv_fds(connection, 65536, 3)
-        if len(data) < 4 or len(fds) != 3:
-            _close_fds(fds)
-            return None
-        size = struct.unpack(">I", data[:4])[0]
-        if size > MAX_REQUEST:
-            _close_fds(fds)
-            return None
-        body = data[4:]
-        while len(body) < size:
-            chunk = connection.recv(min(65536, size - len(body)))
-            if not chunk:
-                _close_fds(fds)
-                return None
-            body += chunk
-        connection.settimeout(None)
-        try:
-            return parse_request(body, fds)
-        except (ValueError, KeyError) as error:
-            _close_fds(fds)
-            log.warning("refused a malformed request: %s", error)
-            return None
-
     def _start(self, request: Request, connection: socket.socket) -> None:
         inherited = [connection, *(k.fileobj for k in self.selector.get_map().values())]
         close = [f if isinstance(f, int) else f.fileno() for f in inherited] + self.private_fds
+        close += [fd for pending in self.pending.values() for fd in pending.fds]  # others' streams
         # The child writes its exit status here as its last act, so the client is answered
         # without waiting for the kernel to take a large process apart.
         report_read, report_write = os.pipe()
+        # Held back until the child has its own handlers: a Ctrl-C the client passes on as soon
+        # as it hears ACCEPTED would otherwise meet the server's handler in the child, and stop
+        # nothing but the child's copy of the server.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, SERVER_SIGNALS)
+        server = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(report_read)
-            run_request(request, close=close, report=report_write)
+            run_request(request, close=close, report=report_write, mask=mask, server=server)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.close(report_write)
         _close_fds(request.fds)
         with contextlib.suppress(OSError):  # the child does it too: whichever runs first
             os.setpgid(pid, pid)
-        child = Child(pid, os.pidfd_open(pid), report_read, connection)
+        try:
+            pidfd = os.pidfd_open(pid)
+        except OSError:  # out of descriptors: a child that cannot be watched must not run
+            _kill_group(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(report_read)
+            connection.close()
+            raise
+        # Watched before anything else can fail: a child left out would never be reaped, and
+        # the server, waiting for it, would never stop.
+        child = Child(pid, pidfd, report_read, connection)
         self.children[pid] = child
-        connection.sendall(ACCEPTED + struct.pack(">i", pid))
-        self.served += 1
-        self.record(self.served)
         self.selector.register(child.pidfd, selectors.EVENT_READ, lambda _: self._finished(child))
         self.selector.register(report_read, selectors.EVENT_READ, lambda _: self._reported(child))
         self.selector.register(connection, selectors.EVENT_READ, lambda _: self._message(child))
+        self.served += 1
+        self.record(self.served, False)
+        try:
+            connection.sendall(ACCEPTED + struct.pack(">i", pid))
+        except OSError:  # the client went away after asking: its command goes with it
+            _kill_group(pid, signal.SIGKILL)
+            self._answer(child, None)
 
     def _message(self, child: Child) -> None:
         try:
@@ -215,6 +275,22 @@ class Server:
 
     def _registered(self) -> set[Any]:
         return {key.fileobj for key in self.selector.get_map().values()}
+
+
+def _same_user(connection: socket.socket) -> bool:
+    """Whether the peer is this user with these groups (who else could be handed our files)."""
+    credentials = connection.getsockopt(
+        socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")
+    )
+    _, uid, gid = struct.unpack("3i", credentials)
+    if uid != os.geteuid() or gid != os.getegid():
+        return False
+    groups = os.getgroups()
+    try:  # ERANGE when the peer has more groups than fit: more than ours
+        raw = connection.getsockopt(socket.SOL_SOCKET, SO_PEERGROUPS, 4 * max(1, len(groups)))
+    except OSError:
+        return False
+    return set(struct.unpack(f"{len(raw) // 4}I", raw)) == set(groups)
 
 
 def _kill_group(pid: int, signum: int) -> None:

@@ -5,6 +5,7 @@ folder, environment and umask, run the command as `briefgen` would, and exit wit
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import struct
@@ -15,6 +16,12 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from briefgen.buildserver.wire import decode
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+LIBC = ctypes.CDLL(None, use_errno=True)  # loaded once, in the server
+# Sent to the child when the server ends: a real-time signal no command uses, whose default
+# action (should a command take it over) still ends the child itself.
+SERVER_GONE = signal.SIGRTMIN + 3
 
 
 @dataclass(frozen=True)
@@ -51,12 +58,23 @@ def parse_request(data: bytes, fds: list[int]) -> Request:
     )
 
 
-def run_request(request: Request, close: list[int], report: int) -> NoReturn:
-    """In the forked child: run the command, write its status to `report`; never returns."""
+def run_request(
+    request: Request, close: list[int], report: int, mask: set[int | signal.Signals], server: int
+) -> NoReturn:
+    """In the forked child: run the command, write its status to `report`; never returns.
+    `mask`: the signal mask to go back to once the command's own handlers are in place;
+    `server`: the server's process id."""
     status = 1
     try:
         os.setpgid(0, 0)
+        # Ended with the server, and its workers with it: if its client is gone too, no one
+        # else is left to end them.
+        signal.signal(SERVER_GONE, lambda *_: os.killpg(0, signal.SIGKILL))
+        LIBC.prctl(PR_SET_PDEATHSIG, SERVER_GONE, 0, 0, 0)
+        if os.getppid() != server:  # the server ended before the line above
+            os._exit(1)
         _restore_signals()
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # what arrived meanwhile comes now
         for fd in close:
             with contextlib.suppress(OSError):
                 os.close(fd)

@@ -70,8 +70,9 @@ def _show(action: Callable[[], Status], fail_when_stopped: bool = False) -> None
     if state.running and state.pid == -1:
         click.echo(f"build server starting (warming up; socket {state.socket})")
     elif state.running:
+        doing = "stopping" if state.stopping else "running"
         click.echo(
-            f"build server running (process {state.pid}, {state.served} commands run, "
+            f"build server {doing} (process {state.pid}, {state.served} commands run, "
             f"socket {state.socket})"
         )
     else:
