@@ -311,7 +311,7 @@ def _code_signature() -> Signature:
     standard = tuple(sysconfig.get_path(name) for name in ("stdlib", "platstdlib"))
     for entry in entries:
         if not entry.startswith(standard) or "site-packages" in entry:
-            paths.extend(_importable(entry))
+            signature.extend(_importable_stamps(entry))
     for root in (os.path.dirname(briefgen.__file__ or ""), str(builtin_templates_dir())):
         for folder, folders, files in os.walk(root):
             folders[:] = [f for f in folders if f != "__pycache__"]
@@ -324,6 +324,31 @@ def _code_signature() -> Signature:
         else:
             signature.append((path, info.st_mtime_ns, info.st_size))
     return tuple(sorted(signature))
+
+
+# A folder's importable entries with their stamps, by the folder's own time: installing,
+# upgrading or removing a package adds, removes or renames entries, which changes that time, so
+# an unchanged folder (nearly always) is not listed and stamped again for every command.
+_SCANNED: dict[str, tuple[int, list[tuple[str, int, int]]]] = {}
+
+
+def _importable_stamps(folder: str) -> list[tuple[str, int, int]]:
+    try:
+        folder_time = os.stat(folder).st_mtime_ns
+    except OSError:
+        return [(folder, -1, -1)]
+    known = _SCANNED.get(folder)
+    if known is None or known[0] != folder_time:
+        stamps = []
+        for path in _importable(folder):
+            try:
+                info = os.stat(path)
+            except OSError:
+                stamps.append((path, -1, -1))
+            else:
+                stamps.append((path, info.st_mtime_ns, info.st_size))
+        known = _SCANNED[folder] = (folder_time, stamps)
+    return known[1]
 
 
 def _importable(folder: str) -> list[str]:
