@@ -21,26 +21,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO / "inputs" / "nato-sg-bih-presidency-2024-12-18.yaml"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from compare import copies  # noqa: E402  (distinct copies of the example, as compare.py builds)
 
 
 def resident_mb(pid: int | str = "self") -> float:
     found = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
     return int(found.group(1)) / 1024 if found else float("nan")
-
-
-def copies(folder: Path, count: int) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    text = EXAMPLE.read_text(encoding="utf-8")
-    paths = []
-    for index in range(count):
-        changed = re.sub(r"(?m)^(  id: .+)$", rf"\g<1>-{index:04d}", text)
-        changed = re.sub(r"(?m)^(  title: .+)$", rf"\g<1> {index}", changed, count=1)
-        path = folder / f"meeting-{index:04d}.yaml"
-        path.write_text(changed, encoding="utf-8")
-        paths.append(path)
-    return paths
 
 
 def in_process(inputs: list[Path], out: Path) -> None:
