@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from compare import copies  # noqa: E402  (distinct copies of the example, as compare.py builds)
+from compare import copies  # distinct copies of the example, as compare.py builds them
 
 
 def resident_mb(pid: int | str = "self") -> float:
