@@ -20,14 +20,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from briefgen.buildserver import address
+
 
 def cache_root() -> Path | None:
-    """Where briefgen keeps what it can rebuild; None when switched off."""
-    configured = os.environ.get("BRIEFGEN_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured.strip() else None
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "briefgen"
+    """Where briefgen keeps what it can rebuild; None when switched off (or no home folder).
+    The rule itself is the build server's (buildserver.address), which must find the same
+    folder without importing pathlib."""
+    root = address.cache_root()
+    return Path(root) if root is not None else None
 
 
 def private_folder(name: str) -> Path | None:
@@ -39,7 +40,7 @@ def private_folder(name: str) -> Path | None:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = folder.stat()
-    except (OSError, RuntimeError):  # RuntimeError: no home folder to expand
+    except OSError:
         return None
     shared = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
     if not stat.S_ISDIR(info.st_mode) or shared or info.st_uid != os.getuid():

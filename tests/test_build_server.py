@@ -207,38 +207,45 @@ def test_the_child_writes_to_the_clients_terminal(served: Served, tmp_path: Path
     assert max(len(line) for line in wide[1].splitlines()) > 80  # the terminal's width
 
 
+def running_preview(
+    env: dict[str, str], cwd: Path, answering: bool = False, stderr: int = subprocess.PIPE
+) -> subprocess.Popen[str]:
+    """`briefgen preview` of the example, its address printed; with `answering`, also once its
+    page comes (so its Ctrl-C handler is set)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "preview", str(EXAMPLE), "--port", "0", "--no-open"],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+    )
+    assert process.stdout is not None
+    found = re.search(r"http://127\.0\.0\.1:\S+", process.stdout.readline())
+    assert found
+    deadline = time.monotonic() + 30
+    while answering and time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(found.group(0), timeout=5) as page:
+                assert page.status == 200
+            break
+        except OSError:
+            time.sleep(0.05)
+    return process
+
+
 def test_ctrl_c_reaches_the_command_and_a_killed_client_takes_its_command_along(
     served: Served, tmp_path: Path
 ) -> None:
-    shutil.copy(EXAMPLE, tmp_path / "good.yaml")
-    args = [sys.executable, "-m", "briefgen", "preview", "good.yaml", "--port", "0", "--no-open"]
-
-    def preview(env: dict[str, str]) -> subprocess.Popen[str]:
-        process = subprocess.Popen(
-            args, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        assert process.stdout is not None
-        found = re.search(r"http://127\.0\.0\.1:\S+", process.stdout.readline())
-        assert found
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:  # until its page comes (its Ctrl-C handler is set)
-            try:
-                with urllib.request.urlopen(found.group(0), timeout=5) as page:
-                    assert page.status == 200
-                break
-            except OSError:
-                time.sleep(0.05)
-        return process
-
     outcomes = []
     for env in (served.env, local(served.env)):
-        process = preview(env)
+        process = running_preview(env, tmp_path, answering=True)
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=60)
         outcomes.append((process.returncode, "briefgen preview: stopped" in err))
     assert outcomes[0] == outcomes[1] == (0, True)
 
-    process = preview(served.env)
+    process = running_preview(served.env, tmp_path, answering=True)
     children = Path(f"/proc/{served.pid()}/task/{served.pid()}/children")
     assert children.read_text().split()  # the preview runs in a child of the server
     process.kill()
@@ -384,17 +391,7 @@ def test_a_server_killed_mid_command_fails_the_command_and_ends_it(
     start(env)
     served = Served(env, cache)
     server = served.pid()
-    shutil.copy(EXAMPLE, tmp_path / "good.yaml")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "briefgen", "preview", "good.yaml", "--port", "0", "--no-open"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    assert "http://127.0.0.1:" in process.stdout.readline()
+    process = running_preview(env, tmp_path)
     (child,) = Path(f"/proc/{server}/task/{server}/children").read_text().split()
     os.kill(server, signal.SIGKILL)
     _, err = process.communicate(timeout=30)

@@ -55,17 +55,7 @@ def test_the_server_keeps_no_descriptor_of_the_process_that_started_it(cache: Pa
 
 def preview(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
     """`briefgen preview` running (its first line printed), to be stopped by a signal."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "briefgen", "preview", str(EXAMPLE), "--port", "0", "--no-open"],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    assert "http://127.0.0.1:" in process.stdout.readline()
-    return process
+    return test_build_server.running_preview(env, cwd, stderr=subprocess.DEVNULL)
 
 
 def test_a_command_killed_by_a_signal_ends_its_client_by_that_signal(

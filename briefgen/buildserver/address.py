@@ -51,7 +51,9 @@ def identity() -> str:
 
 
 def cache_root() -> str | None:
-    """briefgen's cache folder (as briefgen.cachedir finds it, without importing pathlib)."""
+    """briefgen's cache folder: BRIEFGEN_CACHE_DIR (empty: off), else $XDG_CACHE_HOME/briefgen or
+    ~/.cache/briefgen (briefgen.cachedir uses this too); no pathlib, which a served command
+    never imports."""
     configured = os.environ.get("BRIEFGEN_CACHE_DIR")
     if configured is not None:
         return configured if configured.strip() else None
