@@ -48,6 +48,20 @@ class Served:
         return int(found.group(1))
 
 
+def commands(server: int, spares: bool = False) -> list[int]:
+    """The server's children running commands (`spares`: instead, the one forked ahead and
+    waiting for the next command, by the name `ps` shows for it)."""
+    found = []
+    for pid in Path(f"/proc/{server}/task/{server}/children").read_text().split():
+        try:
+            name = Path(f"/proc/{pid}/comm").read_text().strip()
+        except FileNotFoundError:
+            continue
+        if (name == "briefgen-spare") == spares:
+            found.append(int(pid))
+    return found
+
+
 def briefgen(
     args: list[str], env: dict[str, str], cwd: Path = REPO, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
@@ -246,14 +260,13 @@ def test_ctrl_c_reaches_the_command_and_a_killed_client_takes_its_command_along(
     assert outcomes[0] == outcomes[1] == (0, True)
 
     process = running_preview(served.env, tmp_path, answering=True)
-    children = Path(f"/proc/{served.pid()}/task/{served.pid()}/children")
-    assert children.read_text().split()  # the preview runs in a child of the server
+    assert commands(served.pid())  # the preview runs in a child of the server
     process.kill()
     process.communicate(timeout=10)
     deadline = time.monotonic() + 20
-    while children.read_text().split() and time.monotonic() < deadline:
+    while commands(served.pid()) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not children.read_text().split()
+    assert not commands(served.pid())
 
 
 def test_the_server_is_private_and_single_threaded(served: Served) -> None:
@@ -392,7 +405,7 @@ def test_a_server_killed_mid_command_fails_the_command_and_ends_it(
     served = Served(env, cache)
     server = served.pid()
     process = running_preview(env, tmp_path)
-    (child,) = Path(f"/proc/{server}/task/{server}/children").read_text().split()
+    (child,) = commands(server)
     os.kill(server, signal.SIGKILL)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 1

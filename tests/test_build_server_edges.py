@@ -20,7 +20,7 @@ import pytest
 
 from tests import test_build_server
 from tests.conftest import EXAMPLE, REPO
-from tests.test_build_server import Served, briefgen, server_env, start
+from tests.test_build_server import Served, briefgen, commands, server_env, start
 
 # The fixtures of test_build_server.py: a cache folder of one's own, one server for the module.
 cache = test_build_server.cache
@@ -318,7 +318,7 @@ def test_a_command_whose_client_and_server_are_both_killed_ends(
     start(env)
     server = Served(env, cache).pid()
     process = preview(env, tmp_path)
-    (child,) = Path(f"/proc/{server}/task/{server}/children").read_text().split()
+    (child,) = commands(server)
     assert len(group(int(child))) > 1  # the preview and its render workers
     os.kill(server, signal.SIGSTOP)  # so that it cannot end the command when its client goes
     process.kill()
@@ -365,13 +365,10 @@ def test_a_client_gone_before_its_answer_leaves_no_command_behind(
     finally:
         os.close(null)
         os.kill(server, signal.SIGCONT)
-    children = Path(f"/proc/{server}/task/{server}/children")
     deadline = time.monotonic() + 30
-    while (served.count() == before or children.read_text().split()) and (
-        time.monotonic() < deadline
-    ):
+    while (served.count() == before or commands(server)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert served.count() == before + 1  # it was started,
-    assert not children.read_text().split()  # and ended and reaped
+    assert not commands(server)  # and ended and reaped
     assert briefgen(["validate", str(EXAMPLE)], served.env, tmp_path).returncode == 0
     assert served.count() == before + 2

@@ -1,5 +1,6 @@
-"""The build server's loop: accept a command line, fork a child of this warm process to run it,
-relay signals to the child and its exit status back; stop when idle, asked, or out of date.
+"""The build server's loop: accept a command line, hand it to a child of this warm process
+forked ahead for it (spare.py), relay signals to the child and its exit status back; stop when
+idle, asked, or out of date.
 
 One thread only (children are forked from it), driven by a selector over the listening socket,
 each client's connection and each child's pidfd. A child is its own process group, so a client
@@ -22,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from briefgen.buildserver.client import ACCEPTED, DECLINED, EXITED, FORWARDED_SIGNALS, SIGNAL
-from briefgen.buildserver.session import Request, parse_request, run_request
+from briefgen.buildserver.session import Request, parse_request
+from briefgen.buildserver.spare import Spare, dispose, fork_spare, hand_over
 
 MAX_REQUEST = 4 * 1024 * 1024  # bytes: a command line and an environment, with room to spare
 REQUEST_TIMEOUT = 5.0  # seconds for a client to send its whole request once connected
@@ -67,6 +69,7 @@ class Server:
     children: dict[int, Child] = field(default_factory=dict)
     pending: dict[socket.socket, Pending] = field(default_factory=dict)
     stopping: bool = False
+    spare: Spare | None = None  # forked ahead, waiting for the next command
 
     def serve(self) -> None:
         if self.signature is None:  # else as `start` found the code, before the warm-up
@@ -81,6 +84,7 @@ class Server:
             signal.signal(signum, lambda *_: self.stop())
         self.selector.register(self.listener, selectors.EVENT_READ, self._accept)
         self.selector.register(wake_read, selectors.EVENT_READ, lambda s: s.recv(512))
+        self._renew_spare()
         idle_since = time.monotonic()
         try:
             while not (self.stopping and not self.children and not self.pending):
@@ -99,6 +103,7 @@ class Server:
                     idle_since = time.monotonic()
         finally:
             signal.set_wakeup_fd(-1)
+            self._drop_spare()
             self._close_listener()
             wake_read.close()
             wake_write.close()
@@ -118,6 +123,7 @@ class Server:
         """Take no more commands; the loop ends when the running ones have."""
         if not self.stopping:
             self.stopping = True
+            self._drop_spare()
             self._close_listener()
             self.record(self.served, True)  # a `start` meanwhile waits, then starts a new one
 
@@ -187,51 +193,88 @@ class Server:
                 connection.sendall(DECLINED)
             connection.close()
             return
-        self._start(request, connection)
+        self._start(request, pending.data[: 4 + size], connection)
 
-    def _start(self, request: Request, connection: socket.socket) -> None:
-        inherited = [connection, *(k.fileobj for k in self.selector.get_map().values())]
-        close = [f if isinstance(f, int) else f.fileno() for f in inherited] + self.private_fds
-        close += [fd for pending in self.pending.values() for fd in pending.fds]  # others' streams
-        # The child writes its exit status here as its last act, so the client is answered
-        # without waiting for the kernel to take a large process apart.
-        report_read, report_write = os.pipe()
-        # Held back until the child has its own handlers: a Ctrl-C the client passes on as soon
-        # as it hears ACCEPTED would otherwise meet the server's handler in the child, and stop
-        # nothing but the child's copy of the server.
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, SERVER_SIGNALS)
-        server = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            os.close(report_read)
-            run_request(request, close=close, report=report_write, mask=mask, server=server)
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        os.close(report_write)
-        _close_fds(request.fds)
-        with contextlib.suppress(OSError):  # the child does it too: whichever runs first
-            os.setpgid(pid, pid)
+    def _start(self, request: Request, raw: bytes, connection: socket.socket) -> None:
         try:
-            pidfd = os.pidfd_open(pid)
-        except OSError:  # out of descriptors: a child that cannot be watched must not run
-            _kill_group(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            os.close(report_read)
-            connection.close()
+            spare = self._handed(raw, request.fds, connection)
+        except OSError:
+            connection.close()  # the client runs its command itself
             raise
+        finally:
+            _close_fds(request.fds)
         # Watched before anything else can fail: a child left out would never be reaped, and
         # the server, waiting for it, would never stop.
-        child = Child(pid, pidfd, report_read, connection)
-        self.children[pid] = child
+        child = Child(spare.pid, spare.pidfd, spare.report, connection)
+        self.children[child.pid] = child
         self.selector.register(child.pidfd, selectors.EVENT_READ, lambda _: self._finished(child))
-        self.selector.register(report_read, selectors.EVENT_READ, lambda _: self._reported(child))
+        self.selector.register(child.report, selectors.EVENT_READ, lambda _: self._reported(child))
         self.selector.register(connection, selectors.EVENT_READ, lambda _: self._message(child))
         self.served += 1
         self.record(self.served, False)
         try:
-            connection.sendall(ACCEPTED + struct.pack(">i", pid))
+            connection.sendall(ACCEPTED + struct.pack(">i", child.pid))
         except OSError:  # the client went away after asking: its command goes with it
-            _kill_group(pid, signal.SIGKILL)
+            _kill_group(child.pid, signal.SIGKILL)
             self._answer(child, None)
+        self._renew_spare()  # while the command runs
+
+    def _handed(self, raw: bytes, streams: list[int], connection: socket.socket) -> Spare:
+        """The spare that took the request; a second one when the first has ended (killed?)
+        since it was forked. OSError when neither could."""
+        for attempt in range(2):
+            spare = self._take_spare([connection, *streams])
+            try:
+                hand_over(spare, raw, streams)
+            except OSError:
+                dispose(spare)
+                if attempt:
+                    raise
+            else:
+                return spare
+        raise AssertionError("unreachable")
+
+    def _take_spare(self, extra: list[Any]) -> Spare:
+        """The waiting spare, or one forked now (`extra`: descriptors it must not keep)."""
+        spare, self.spare = self.spare, None
+        if spare is not None:
+            self.selector.unregister(spare.pidfd)
+            return spare
+        return fork_spare(self._descriptors(extra), SERVER_SIGNALS)
+
+    def _renew_spare(self) -> None:
+        if self.stopping or self.spare is not None:
+            return
+        try:
+            spare = fork_spare(self._descriptors([]), SERVER_SIGNALS)
+        except OSError:  # out of processes or descriptors: the next command forks its own
+            log.warning("could not fork a spare:\n%s", traceback.format_exc())
+            return
+        self.spare = spare
+        self.selector.register(spare.pidfd, selectors.EVENT_READ, lambda _: self._spare_ended())
+
+    def _spare_ended(self) -> None:
+        """The waiting spare ended (a signal, out of memory): reap it, fork another."""
+        if self.spare is not None:
+            self.selector.unregister(self.spare.pidfd)
+            dispose(self.spare)
+            self.spare = None
+        self._renew_spare()
+
+    def _drop_spare(self) -> None:
+        if self.spare is not None:
+            self.selector.unregister(self.spare.pidfd)
+            dispose(self.spare)
+            self.spare = None
+
+    def _descriptors(self, extra: list[Any]) -> list[int]:
+        """Every descriptor of the server's a child must close: the listener, the selector's
+        own, the wake-up pipe, the lock and log, the other commands' pidfds, pipes and clients,
+        the streams of requests still arriving."""
+        ours = [*extra, *(k.fileobj for k in self.selector.get_map().values())]
+        close = [f if isinstance(f, int) else f.fileno() for f in ours] + self.private_fds
+        close.append(self.selector.fileno())  # epoll's own
+        return close + [fd for pending in self.pending.values() for fd in pending.fds]
 
     def _message(self, child: Child) -> None:
         try:

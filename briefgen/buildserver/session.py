@@ -1,5 +1,6 @@
-"""One command line in a forked child of the build server: take on the client's terminal,
-folder, environment and umask, run the command as `briefgen` would, and exit with its status.
+"""One command line in a forked child of the build server: wait for it, take on the client's
+terminal, folder, environment and umask, run the command as `briefgen` would, and exit with its
+status.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import contextlib
 import ctypes
 import os
 import signal
+import socket
 import struct
 import sys
 import time
@@ -17,7 +19,8 @@ from typing import NoReturn
 
 from briefgen.buildserver.wire import decode
 
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PR_SET_PDEATHSIG, PR_SET_NAME, PR_GET_NAME = 1, 15, 16  # linux/prctl.h
+SPARE_NAME = b"briefgen-spare"  # a process's name is at most 15 bytes
 LIBC = ctypes.CDLL(None, use_errno=True)  # loaded once, in the server
 # Sent to the child when the server ends: a real-time signal no command uses, whose default
 # action (should a command take it over) still ends the child itself.
@@ -58,14 +61,22 @@ def parse_request(data: bytes, fds: list[int]) -> Request:
     )
 
 
-def run_request(
-    request: Request, close: list[int], report: int, mask: set[int | signal.Signals], server: int
+def wait_and_run(
+    channel: int, close: list[int], report: int, mask: set[int | signal.Signals], server: int
 ) -> NoReturn:
-    """In the forked child: run the command, write its status to `report`; never returns.
-    `mask`: the signal mask to go back to once the command's own handlers are in place;
-    `server`: the server's process id."""
+    """In a child forked ahead of its command (spare.py): become the command's process, wait
+    for the request on `channel`, run it, write its status to `report`; never returns.
+    `close`: the server's descriptors, none of the command's business; `mask`: the signal mask
+    from before the fork; `server`: the server's process id."""
     status = 1
     try:
+        _restore_signals()  # first: the server's wake-up descriptor is about to be closed
+        # The server blocked its signals across the fork; a signal sent to this waiting child
+        # now ends it as it would a fresh interpreter (the server then forks another).
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for fd in close:
+            with contextlib.suppress(OSError):
+                os.close(fd)
         os.setpgid(0, 0)
         # Ended with the server, and its workers with it: if its client is gone too, no one
         # else is left to end them.
@@ -73,23 +84,15 @@ def run_request(
         LIBC.prctl(PR_SET_PDEATHSIG, SERVER_GONE, 0, 0, 0)
         if os.getppid() != server:  # the server ended before the line above
             os._exit(1)
-        _restore_signals()
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # what arrived meanwhile comes now
-        for fd in close:
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        for target, fd in enumerate(request.fds):
-            os.dup2(fd, target)
-        for fd in request.fds:
-            if fd > 2:
-                os.close(fd)
-        _open_streams(request.streams)
-        os.chdir(request.cwd)
-        os.umask(request.umask)
-        os.environ.clear()
-        os.environ.update(request.env)
-        time.tzset()  # TZ is read when set, not when used
-        sys.argv = list(request.argv)
+        name = ctypes.create_string_buffer(16)
+        LIBC.prctl(PR_GET_NAME, name, 0, 0, 0)
+        LIBC.prctl(PR_SET_NAME, SPARE_NAME, 0, 0, 0)  # what `ps` shows while it waits
+        received = _receive(channel)
+        if received is None:  # the server let it go (stopping) or is gone
+            os._exit(0)
+        request = parse_request(*received)
+        LIBC.prctl(PR_SET_NAME, name.value, 0, 0, 0)
+        _take_on(request)
         status = _run_command(request)
     except BaseException:  # a fault of the server itself: say so where the user looks
         with contextlib.suppress(BaseException):
@@ -99,6 +102,38 @@ def run_request(
     with contextlib.suppress(OSError):
         os.write(report, struct.pack(">i", status))
     os._exit(status)
+
+
+def _receive(channel: int) -> tuple[bytes, list[int]] | None:
+    """The request (after its 4-byte length) and the client's three streams, as the server
+    passed them on; None when the channel closed first."""
+    with socket.socket(fileno=channel) as connection:
+        data, fds, _, _ = socket.recv_fds(connection, 65536, 3)
+        if len(data) < 4 or len(fds) != 3:
+            return None
+        size = struct.unpack(">I", data[:4])[0]
+        while len(data) - 4 < size:
+            chunk = connection.recv(size + 4 - len(data))
+            if not chunk:
+                return None
+            data += chunk
+    return data[4:], fds
+
+
+def _take_on(request: Request) -> None:
+    """Become the client's process: its standard streams, folder, umask, environment, argv."""
+    for target, fd in enumerate(request.fds):
+        os.dup2(fd, target)
+    for fd in request.fds:
+        if fd > 2:
+            os.close(fd)
+    _open_streams(request.streams)
+    os.chdir(request.cwd)
+    os.umask(request.umask)
+    os.environ.clear()
+    os.environ.update(request.env)
+    time.tzset()  # TZ is read when set, not when used
+    sys.argv = list(request.argv)
 
 
 def _restore_signals() -> None:

@@ -1,0 +1,86 @@
+"""The build server's spare: the child forked ahead of the next command, waiting for it, so no
+command waits for a fork. One at a time, replaced when it takes a command or is killed, gone
+with its server however the server ends."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests import test_build_server
+from tests.conftest import EXAMPLE
+from tests.test_build_server import Served, alive, briefgen, commands, server_env, start
+
+cache = test_build_server.cache
+
+
+def settled(read: Callable[[], list[int]], timeout: float = 20) -> list[int]:
+    """What `read` gives once it gives one process (the spare forked after a command takes
+    a moment), or at the timeout."""
+    deadline = time.monotonic() + timeout
+    found = read()
+    while len(found) != 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        found = read()
+    return found
+
+
+def test_one_spare_waits_and_a_new_one_replaces_each_that_is_used_or_killed(
+    cache: Path, tmp_path: Path
+) -> None:
+    env = server_env(cache)
+    start(env)
+    served = Served(env, cache)
+    server = served.pid()
+    (first,) = settled(lambda: commands(server, spares=True))
+    assert os.getpgid(first) == first  # its own process group, as every command's child
+    assert not commands(server)
+
+    done = briefgen(["validate", str(EXAMPLE)], env, tmp_path)
+    assert done.returncode == 0 and not done.stderr
+    (second,) = settled(lambda: commands(server, spares=True))
+    assert second != first and not alive(first)  # the first ran the command and ended
+
+    os.kill(second, signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while (alive(second) or not commands(server, spares=True)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (third,) = commands(server, spares=True)
+    assert third != second
+    assert str(second) not in Path(f"/proc/{server}/task/{server}/children").read_text()  # reaped
+    done = briefgen(["validate", str(EXAMPLE)], env, tmp_path)
+    assert done.returncode == 0 and not done.stderr
+    assert served.count() == 2
+
+    (fourth,) = settled(lambda: commands(server, spares=True))
+    assert "not running" in briefgen(["server", "stop"], env).stdout
+    assert not alive(fourth) and not alive(server)
+
+
+def test_the_spare_ends_with_a_killed_server(cache: Path) -> None:
+    env = server_env(cache)
+    start(env)
+    server = Served(env, cache).pid()
+    (spare,) = settled(lambda: commands(server, spares=True))
+    os.kill(server, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while alive(spare) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(spare)
+
+
+def test_the_spare_holds_none_of_the_servers_descriptors(cache: Path) -> None:
+    env = server_env(cache)
+    start(env)
+    server = Served(env, cache).pid()
+    (spare,) = settled(lambda: commands(server, spares=True))
+    held = {os.readlink(fd) for fd in Path(f"/proc/{spare}/fd").iterdir()}
+    # Its standard streams are the server's /dev/null and log until a command's arrive; beyond
+    # them only its channel to the server and the pipe for its status: no listener, lock or
+    # another command's client.
+    assert not any(target.endswith((".sock", ".lock")) for target in held), held
+    extra = [fd for fd in Path(f"/proc/{spare}/fd").iterdir() if int(fd.name) > 2]
+    assert len(extra) == 2, held  # the channel and the status pipe
