@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,6 +130,38 @@ def test_port_0_prints_the_url_with_the_token_and_ctrl_c_stops_cleanly(served: P
     assert "anyone who can reach this port and knows the token" in stderr  # --host warned
     assert "Traceback" not in stderr
     assert stderr.strip().endswith("briefgen preview: stopped")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_term_and_hang_up_end_the_preview_and_its_render_workers(
+    served: Path, signum: signal.Signals
+) -> None:
+    process = start_cli(str(served), "--port", "0", "--no-open", "--workers", "2", cwd=served)
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("briefgen preview: http://")
+        workers = [
+            int(pid)
+            for pid in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        ]
+        assert len(workers) >= 2  # the two render workers (and multiprocessing's tracker)
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == -signum, stderr  # ended by it, as without the preview's pool
+    assert "Traceback" not in stderr
+    deadline = time.monotonic() + 10
+    while any(running_process(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in workers if running_process(pid)]  # none left for no one
+
+
+def running_process(pid: int) -> bool:
+    try:
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
 
 
 def test_a_port_in_use_is_a_clear_error(served: Path) -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import socket
 import threading
 import webbrowser
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from briefgen.errors import UsageError
 from briefgen.preview.app import Preview, create_app
@@ -18,6 +21,7 @@ from briefgen.preview.guard import LOOPBACK_NAMES, Gate
 from briefgen.preview.workers import RenderPool
 
 DEFAULT_HOST = "127.0.0.1"
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 DEFAULT_PORT = 8765
 HOST_WARNING = (
     "warning: serving on {host}: anyone who can reach this port and knows the token can read "
@@ -74,23 +78,59 @@ def serve(
         warn(HOST_WARNING.format(host=host, root=folder.root))
     sock = bind(host, port)
     gate = Gate(port=sock.getsockname()[1], extra_hosts=() if loopback else (host,))
-    pool = RenderPool(workers or default_workers())
+    with _ending_by_signal() as ending:
+        pool = RenderPool(workers or default_workers())
+        try:
+            pool.warm(str(folder.root))
+            app = create_app(Preview(folder, gate, pool))
+            config = uvicorn.Config(
+                app,
+                log_level="warning",
+                lifespan="on",
+                timeout_graceful_shutdown=2,
+                access_log=False,
+            )
+            ending.server = uvicorn.Server(config)
+            if not ending.signals:  # not told to end while the workers warmed up
+                shown = DEFAULT_HOST if host in ("0.0.0.0", "::") else host
+                shown = f"[{shown}]" if ":" in shown else shown
+                url = f"http://{shown}:{gate.port}/?token={gate.token}"
+                echo(f"briefgen preview: {url}")
+                if open_browser:
+                    threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+                # uvicorn re-raises the Ctrl+C it handled once its shutdown is done: the end.
+                with contextlib.suppress(KeyboardInterrupt):
+                    ending.server.run(sockets=[sock])
+        finally:
+            sock.close()
+            pool.close()
+    for signum in ending.signals[:1]:  # the render workers are gone: now end as it asked
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
+
+
+@dataclass
+class _Ending:
+    signals: list[int] = field(default_factory=list)
+    server: Any = None  # uvicorn's, once there is one to stop
+
+
+@contextlib.contextmanager
+def _ending_by_signal() -> Iterator[_Ending]:
+    """TERM and HUP stop the preview as Ctrl+C does, and are remembered instead of ending the
+    process at once: uvicorn re-raises a TERM it handled once its own shutdown is done, which
+    would end the process before the render pool is shut down, and leave its workers running
+    for no one."""
+    ending = _Ending()
+
+    def stop(signum: int, frame: Any) -> None:
+        ending.signals.append(signum)
+        if ending.server is not None:
+            ending.server.should_exit = True
+
+    previous = {signum: signal.signal(signum, stop) for signum in ENDING_SIGNALS}
     try:
-        pool.warm(str(folder.root))
-        app = create_app(Preview(folder, gate, pool))
-        config = uvicorn.Config(
-            app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2, access_log=False
-        )
-        server = uvicorn.Server(config)
-        shown = DEFAULT_HOST if host in ("0.0.0.0", "::") else host
-        shown = f"[{shown}]" if ":" in shown else shown
-        url = f"http://{shown}:{gate.port}/?token={gate.token}"
-        echo(f"briefgen preview: {url}")
-        if open_browser:
-            threading.Timer(0.5, webbrowser.open, args=(url,)).start()
-        # uvicorn re-raises the Ctrl+C it handled once its shutdown is done; that is the end.
-        with contextlib.suppress(KeyboardInterrupt):
-            server.run(sockets=[sock])
+        yield ending
     finally:
-        sock.close()
-        pool.close()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
