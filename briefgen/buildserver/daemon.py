@@ -217,7 +217,6 @@ class Server:
         except OSError:  # the client went away after asking: its command goes with it
             _kill_group(child.pid, signal.SIGKILL)
             self._answer(child, None)
-        self._renew_spare()  # while the command runs
 
     def _handed(self, raw: bytes, streams: list[int], connection: socket.socket) -> Spare:
         """The spare that took the request; a second one when the first has ended (killed?)
@@ -315,6 +314,9 @@ class Server:
             with contextlib.suppress(OSError):
                 child.connection.sendall(EXITED + struct.pack(">i", status))
         child.connection.close()
+        # Now, not as the command starts: a command as short as --help would otherwise wait
+        # for this fork to hear it had ended.
+        self._renew_spare()
 
     def _registered(self) -> set[Any]:
         return {key.fileobj for key in self.selector.get_map().values()}
