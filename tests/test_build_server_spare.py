@@ -84,3 +84,19 @@ def test_the_spare_holds_none_of_the_servers_descriptors(cache: Path) -> None:
     assert not any(target.endswith((".sock", ".lock")) for target in held), held
     extra = [fd for fd in Path(f"/proc/{spare}/fd").iterdir() if int(fd.name) > 2]
     assert len(extra) == 2, held  # the channel and the status pipe
+
+
+def test_commands_in_a_row_each_get_a_spare_and_an_answer(cache: Path, tmp_path: Path) -> None:
+    # A closed status pipe's descriptor number is soon a new spare's: the server must never
+    # take one for the other (it once closed the new spare's pidfd and lost track of it).
+    env = server_env(cache)
+    start(env)
+    served = Served(env, cache)
+    server = served.pid()
+    for _ in range(6):
+        done = briefgen(["build", str(EXAMPLE), "-o", "out"], env, tmp_path, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert len(settled(lambda: commands(server, spares=True))) == 1
+    assert served.count() == 6
+    log = (cache / "server" / "server.log").read_text(encoding="utf-8")
+    assert "Traceback" not in log

@@ -39,7 +39,7 @@ log = logging.getLogger("briefgen.server")
 class Child:
     pid: int
     pidfd: int
-    report: int  # the pipe on which the child writes its exit status
+    report: int  # the pipe on which the child writes its exit status (-1 once closed)
     connection: socket.socket
 
 
@@ -290,8 +290,7 @@ class Server:
 
     def _reported(self, child: Child) -> None:
         data = os.read(child.report, 4)
-        self.selector.unregister(child.report)
-        os.close(child.report)
+        self._close_report(child)
         if len(data) == 4:
             self._answer(child, struct.unpack(">i", data)[0])
 
@@ -299,11 +298,17 @@ class Server:
         _, status = os.waitpid(child.pid, 0)
         self.selector.unregister(child.pidfd)
         os.close(child.pidfd)
-        if child.report in self._registered():
-            self.selector.unregister(child.report)
-            os.close(child.report)
+        self._close_report(child)
         self._answer(child, os.waitstatus_to_exitcode(status))  # when it had not reported
         del self.children[child.pid]
+
+    def _close_report(self, child: Child) -> None:
+        """Once: by its number, a closed pipe's descriptor may be a new spare's or child's by
+        now, which must stay open and watched."""
+        if child.report >= 0:
+            self.selector.unregister(child.report)
+            os.close(child.report)
+            child.report = -1
 
     def _answer(self, child: Child, status: int | None) -> None:
         """Tell the client how its command ended (once), and stop listening to it."""
