@@ -23,6 +23,14 @@ def main(prog_name: str | None = None) -> None:
     try:
         run_here(prog_name=prog_name)
     finally:
-        from briefgen.buildserver.control import start_for_next_commands
+        if _interactive():  # else no server is started: not worth control's imports
+            from briefgen.buildserver.control import start_for_next_commands
 
-        start_for_next_commands()
+            start_for_next_commands()
+
+
+def _interactive() -> bool:
+    try:
+        return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stderr))
+    except ValueError:  # a closed stream
+        return False

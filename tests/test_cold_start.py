@@ -127,3 +127,21 @@ def test_the_build_server_client_imports_almost_nothing(tmp_path: Path) -> None:
     # modules: already loaded in an editable checkout, whose import finder uses it).
     allowed = {"__future__", "_signal", "_socket", "_struct", "struct", "zlib"}
     assert added - briefgen_modules <= allowed
+
+
+def test_a_command_not_on_a_terminal_never_loads_the_servers_control(tmp_path: Path) -> None:
+    # The launcher starts a server only from an interactive terminal; anywhere else (a script,
+    # CI, this pipe) the module that would start one is not even imported.
+    probe = (
+        "import sys\n"
+        "sys.argv = ['briefgen', '--version']\n"
+        "from briefgen.launcher import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('control' if 'briefgen.buildserver.control' in sys.modules else 'none')\n"
+    )
+    result = fresh_python(probe, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "none"
