@@ -55,7 +55,7 @@ def commands(server: int, spares: bool = False) -> list[int]:
     for pid in Path(f"/proc/{server}/task/{server}/children").read_text().split():
         try:
             name = Path(f"/proc/{pid}/comm").read_text().strip()
-        except FileNotFoundError:
+        except OSError:  # ended meanwhile
             continue
         if (name == "briefgen-spare") == spares:
             found.append(int(pid))

@@ -69,6 +69,7 @@ class Server:
     children: dict[int, Child] = field(default_factory=dict)
     pending: dict[socket.socket, Pending] = field(default_factory=dict)
     stopping: bool = False
+    asked_to_stop: bool = False  # by a signal
     spare: Spare | None = None  # forked ahead, waiting for the next command
 
     def serve(self) -> None:
@@ -81,7 +82,9 @@ class Server:
         signal.set_wakeup_fd(wake_write.fileno())
         self.private_fds.append(wake_write.fileno())
         for signum in SERVER_SIGNALS:
-            signal.signal(signum, lambda *_: self.stop())
+            # Only noted here: the loop stops (select wakes on the wake-up descriptor), never
+            # a handler run halfway through the loop's own handling of a spare or a child.
+            signal.signal(signum, lambda *_: setattr(self, "asked_to_stop", True))
         self.selector.register(self.listener, selectors.EVENT_READ, self._accept)
         self.selector.register(wake_read, selectors.EVENT_READ, lambda s: s.recv(512))
         self._renew_spare()
@@ -98,6 +101,8 @@ class Server:
                     log.info("idle for %.0f s: stopping", self.idle_seconds)
                     break
                 self.dispatch(events)
+                if self.asked_to_stop:
+                    self.stop()
                 self._expire()
                 if events and not self.children:
                     idle_since = time.monotonic()

@@ -1,6 +1,6 @@
 """The child the build server forks ahead of the next command, waiting for its request: the
 fork of a warm process (a few milliseconds for 100 MB and more) is then no part of the time a
-command takes, and the server forks the next spare while the command runs on another core.
+command takes. The server forks the next spare once it has answered a command.
 
 The spare is forked from the same warm, frozen state a child forked on demand would be, and
 takes on nothing of the server's until its request comes (session.wait_and_run).
