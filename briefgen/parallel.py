@@ -16,13 +16,16 @@ import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from briefgen.errors import BriefgenError, Diagnostic, Location
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -70,16 +73,31 @@ def run_jobs(
         for item in items:
             yield _thaw(_call(function, item))
         return
-    from concurrent.futures import ProcessPoolExecutor
-
     if warm is not None:
         warm()
     workers = min(default_jobs() if jobs is None else jobs, len(items))
     # Small chunks keep the progress steady; several per worker keep the queue cheap.
     chunk = max(1, min(16, len(items) // (workers * 8)))
-    with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
+    with process_pool(workers) as pool:
         for packed in pool.map(partial(_call, function), items, chunksize=chunk):
             yield _thaw(packed)
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` processes, forked from this (warm) one where that is safe."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(workers, mp_context=_context())
+
+
+def submit(pool: Executor, function: Callable[[T], R], item: T) -> Future[Any]:
+    """`function(item)` on `pool`; `outcome(future)` gives its result or its BriefgenError."""
+    return pool.submit(_call, function, item)
+
+
+def outcome(future: Future[Any]) -> Outcome[Any]:
+    """The Outcome of a `submit`ted job, once it is done (waiting for it until then)."""
+    return _thaw(future.result())
 
 
 def _context() -> Any:
