@@ -115,7 +115,7 @@ def build_pack(
         if runs_here(jobs, len(jobs_list))
         else render_meeting
     )
-    for outcome in run_jobs(render, jobs_list, jobs):
+    for outcome in run_jobs(render, jobs_list, jobs, chunk=1):  # tens of ms each
         if outcome.error is not None:
             problems.extend(outcome.error.diagnostics)
         elif outcome.value is not None:

@@ -58,9 +58,13 @@ def run_jobs(
     jobs: int | None = None,
     warm: Callable[[], None] | None = None,
     executor: Executor | None = None,
+    chunk: int | None = None,
 ) -> Iterator[Outcome[R]]:
     """`function(item)` for every item, in order, on up to `jobs` processes (default: all), or
     on `executor` when one is given (its own workers; `jobs` and `warm` do not apply).
+
+    `chunk` items go to a worker at a time (default: up to 16, as the items allow); jobs of a
+    tenth of a second or more want 1, so that no worker idles while another ends the run.
 
     `function` must be picklable (a module-level function or a partial of one). `warm` runs
     once in this process before the workers start, to fill caches they inherit.
@@ -76,8 +80,10 @@ def run_jobs(
     if warm is not None:
         warm()
     workers = min(default_jobs() if jobs is None else jobs, len(items))
-    # Small chunks keep the progress steady; several per worker keep the queue cheap.
-    chunk = max(1, min(16, len(items) // (workers * 8)))
+    # Small chunks keep the progress steady and the last worker's tail short; for cheap jobs,
+    # several per worker keep the queue cheap.
+    if chunk is None:
+        chunk = max(1, min(16, len(items) // (workers * 8)))
     with process_pool(workers) as pool:
         for packed in pool.map(partial(_call, function), items, chunksize=chunk):
             yield _thaw(packed)
@@ -157,7 +163,10 @@ def run_apart(
         ]
     refused = clashes(planned, fix)
     todo = [item for item in items if item not in refused]
-    results = iter(run_jobs(function, todo, jobs, warm=warm if todo else None, executor=executor))
+    # Each a build of a tenth of a second or more: handed out one at a time (see run_jobs).
+    results = iter(
+        run_jobs(function, todo, jobs, warm=warm if todo else None, executor=executor, chunk=1)
+    )
     for item in items:
         yield Outcome(error=refused[item]) if item in refused else next(results)
 
