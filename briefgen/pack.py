@@ -8,6 +8,7 @@ being laid out in another process meanwhile when there is one to spare (briefgen
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Iterator, Sequence
@@ -21,7 +22,7 @@ from briefgen.errors import BriefgenError, Diagnostic, ValidationError
 from briefgen.loader import load_yaml_file
 from briefgen.model import slugify
 from briefgen.outputs import bounded_stem, write_set
-from briefgen.pack_files import PackFile, write_pack_files
+from briefgen.pack_files import PackFile, warm_writers, write_pack_files
 from briefgen.pack_parts import MeetingJob, Part, render_meeting
 from briefgen.packfile import Pack
 from briefgen.parallel import Outcome, run_apart, run_jobs, runs_here
@@ -110,12 +111,13 @@ def build_pack(
     parts: list[list[Part]] = []
     problems: list[Diagnostic] = []
     # In this process the pack's own Project serves; workers make one each.
-    render = (
-        partial(render_meeting, project=project)
-        if runs_here(jobs, len(jobs_list))
-        else render_meeting
-    )
-    for outcome in run_jobs(render, jobs_list, jobs, chunk=1):  # tens of ms each
+    here = runs_here(jobs, len(jobs_list))
+    render = partial(render_meeting, project=project) if here else render_meeting
+    for done, outcome in enumerate(run_jobs(render, jobs_list, jobs, chunk=1)):  # ~30 ms each
+        if done == 0 and not here:
+            # While the workers render, this process loads the writers (fonts, reference
+            # document: 0.3-0.4 s), so that the PDF's worker, forked from it later, starts warm.
+            _warm(project, names, options.formats)
         if outcome.error is not None:
             problems.extend(outcome.error.diagnostics)
         elif outcome.value is not None:
@@ -148,6 +150,14 @@ def build_pack(
     write_set(outputs)  # every audience's files of the pack, or none
     warnings = [warning for meeting in parts for part in meeting for warning in part.warnings]
     return Built([target for target, _ in outputs], warnings)
+
+
+def _warm(project: Project, names: tuple[str, ...], formats: tuple[str, ...]) -> None:
+    for name in names:
+        # A theme that fails to load is reported by the write that needs it, in its turn.
+        with contextlib.suppress(BriefgenError):
+            audience = project.audience(name)
+            warm_writers(project.theme(audience), project.writer_options(None, audience), formats)
 
 
 def planned_pack_outputs(

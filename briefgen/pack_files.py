@@ -11,6 +11,7 @@ all finished before the next audience's Document is made.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
@@ -18,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from briefgen.document import Document
+from briefgen.document import Document, DocumentInfo
 from briefgen.errors import BriefgenError
 from briefgen.parallel import default_jobs, outcome, process_pool, submit
 from briefgen.theme import Theme
@@ -151,3 +152,12 @@ def _first_layout(earlier: Sequence[Callable[[], Written]]) -> Layout | None:
 
 def _contents_layout(written: Written) -> Layout | None:
     return written.layout if written.layout.contents_pages else None
+
+
+def warm_writers(theme: Theme, options: WriterOptions, formats: Sequence[str]) -> None:
+    """Load what each writer needs for `theme` by writing an empty Document: a process forked
+    afterwards inherits the fonts, metrics and reference documents."""
+    for fmt in formats:
+        # An error here is the pack's own write's to report, for the file it concerns.
+        with contextlib.suppress(BriefgenError):
+            write_format(Document(DocumentInfo(title="")), theme, fmt, options=options)
