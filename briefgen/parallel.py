@@ -96,6 +96,12 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=_context())
 
 
+def forks() -> bool:
+    """Whether `process_pool`'s workers, started now, would be forked from this process (and
+    so have what it holds, without pickling)."""
+    return bool(_context().get_start_method() == "fork")
+
+
 def submit(pool: Executor, function: Callable[[T], R], item: T) -> Future[Any]:
     """`function(item)` on `pool`; `outcome(future)` gives its result or its BriefgenError."""
     return pool.submit(_call, function, item)

@@ -32,8 +32,13 @@ forked = pytest.mark.skipif(
 )
 
 
-def test_side_by_side_writes_the_bytes_of_one_after_the_other(tmp_path: Path) -> None:
+@pytest.mark.parametrize("inherited", [True, False], ids=["forked", "pickled"])
+def test_side_by_side_writes_the_bytes_of_one_after_the_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inherited: bool
+) -> None:
     serial = build_pack(PACK, BuildOptions(out_dir=tmp_path / "one"), jobs=1)
+    if not inherited:  # as where workers are spawned: each PDF's file is pickled to them
+        monkeypatch.setattr(briefgen.pack_files, "forks", lambda: False)
     side = build_pack(PACK, BuildOptions(out_dir=tmp_path / "two"), jobs=2)
     assert [p.name for p in serial] == [p.name for p in side] == NAMES
     for one, two in zip(serial, side, strict=True):
