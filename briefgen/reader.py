@@ -217,9 +217,7 @@ class _Reader:
             raise self.error(node, "a contents block holds only its '#' title")
         return TableOfContents(self.inline_of(titles[0]) if titles else (), min(depth, 3))
 
-    def definitions(
-        self, node: Node
-    ) -> list[tuple[tuple[Inline, ...], tuple[Inline, ...]]]:
+    def definitions(self, node: Node) -> list[tuple[tuple[Inline, ...], tuple[Inline, ...]]]:
         pairs: list[tuple[tuple[Inline, ...], tuple[Inline, ...]]] = []
         term: tuple[Inline, ...] = ()
         for child in node.children:
