@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from briefgen.audience import canonical_level, cleared
+from briefgen.audience import canonical_level, cleared, select
 from briefgen.budget import fit
 from briefgen.document import Document
 from briefgen.errors import Diagnostic, Location
@@ -79,7 +79,8 @@ def render_meeting(job: MeetingJob, project: Project | None = None) -> list[Part
             partial(_lay_out, audience=audience, project=project),
             Location(job.display),
         )
-        prepared = prepare(meeting, audience, project, job.created, fitted.reduced)
+        # The meeting as cleared for the audience (what the budget reduced is only the brief's).
+        selection = select(meeting, audience, project.config.levels)
         people = tuple(
             {
                 **person,
@@ -87,10 +88,10 @@ def render_meeting(job: MeetingJob, project: Project | None = None) -> list[Part
             }
             for person in (
                 _as_in_directory(p, job.people, audience, project.config.levels)
-                for p in prepared.selection.meeting.participants
+                for p in selection.meeting.participants
             )
         )
-        info = prepared.selection.meeting.meeting
+        info = selection.meeting.meeting
         out.append(
             Part(
                 fitted.document,

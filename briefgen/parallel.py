@@ -16,13 +16,16 @@ import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from briefgen.errors import BriefgenError, Diagnostic, Location
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -55,9 +58,13 @@ def run_jobs(
     jobs: int | None = None,
     warm: Callable[[], None] | None = None,
     executor: Executor | None = None,
+    chunk: int | None = None,
 ) -> Iterator[Outcome[R]]:
     """`function(item)` for every item, in order, on up to `jobs` processes (default: all), or
     on `executor` when one is given (its own workers; `jobs` and `warm` do not apply).
+
+    `chunk` items go to a worker at a time (default: up to 16, as the items allow); jobs of a
+    tenth of a second or more want 1, so that no worker idles while another ends the run.
 
     `function` must be picklable (a module-level function or a partial of one). `warm` runs
     once in this process before the workers start, to fill caches they inherit.
@@ -70,16 +77,39 @@ def run_jobs(
         for item in items:
             yield _thaw(_call(function, item))
         return
-    from concurrent.futures import ProcessPoolExecutor
-
     if warm is not None:
         warm()
     workers = min(default_jobs() if jobs is None else jobs, len(items))
-    # Small chunks keep the progress steady; several per worker keep the queue cheap.
-    chunk = max(1, min(16, len(items) // (workers * 8)))
-    with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
+    # Small chunks keep the progress steady and the last worker's tail short; for cheap jobs,
+    # several per worker keep the queue cheap.
+    if chunk is None:
+        chunk = max(1, min(16, len(items) // (workers * 8)))
+    with process_pool(workers) as pool:
         for packed in pool.map(partial(_call, function), items, chunksize=chunk):
             yield _thaw(packed)
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` processes, forked from this (warm) one where that is safe."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(workers, mp_context=_context())
+
+
+def forks() -> bool:
+    """Whether `process_pool`'s workers, started now, would be forked from this process (and
+    so have what it holds, without pickling)."""
+    return bool(_context().get_start_method() == "fork")
+
+
+def submit(pool: Executor, function: Callable[[T], R], item: T) -> Future[Any]:
+    """`function(item)` on `pool`; `outcome(future)` gives its result or its BriefgenError."""
+    return pool.submit(_call, function, item)
+
+
+def outcome(future: Future[Any]) -> Outcome[Any]:
+    """The Outcome of a `submit`ted job, once it is done (waiting for it until then)."""
+    return _thaw(future.result())
 
 
 def _context() -> Any:
@@ -139,7 +169,10 @@ def run_apart(
         ]
     refused = clashes(planned, fix)
     todo = [item for item in items if item not in refused]
-    results = iter(run_jobs(function, todo, jobs, warm=warm if todo else None, executor=executor))
+    # Each a build of a tenth of a second or more: handed out one at a time (see run_jobs).
+    results = iter(
+        run_jobs(function, todo, jobs, warm=warm if todo else None, executor=executor, chunk=1)
+    )
     for item in items:
         yield Outcome(error=refused[item]) if item in refused else next(results)
 

@@ -11,7 +11,6 @@ from dataclasses import replace
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 
@@ -39,6 +38,7 @@ from briefgen.document import (
     plain_text,
 )
 from briefgen.errors import Location, MarkupError
+from briefgen.markup_tree import Node, markup_tree
 from briefgen.tables import without_empty_columns
 
 CONTAINERS = ("title-block", "pagebreak", "timeline", "contents")
@@ -94,8 +94,7 @@ def read_markup(markup: str, info: DocumentInfo, source_name: str = "<markup>") 
                 location=Location(f"{source_name} (rendered)", line),
                 hint=f"lists deeper than {MAX_LIST_DEPTH} levels are flattened anyway; indent less",
             )
-    tree = SyntaxTreeNode(tokens)
-    blocks = reader.blocks(tree.children)
+    blocks = reader.blocks(markup_tree(tokens))
     return Document(info=info, blocks=tuple(blocks))
 
 
@@ -104,20 +103,20 @@ class _Reader:
         self.source_name = source_name
         self.list_depth = 0  # of the list being read; 1 for a list at the top
 
-    def error(self, node: SyntaxTreeNode, message: str, hint: str | None = None) -> MarkupError:
+    def error(self, node: Node, message: str, hint: str | None = None) -> MarkupError:
         line = node.map[0] + 1 if node.map else None
         return MarkupError(
             message, location=Location(f"{self.source_name} (rendered)", line), hint=hint
         )
 
-    def blocks(self, nodes: list[SyntaxTreeNode]) -> list[Block]:
+    def blocks(self, nodes: list[Node]) -> list[Block]:
         out: list[Block] = []
         for node in nodes:
             line = node.map[0] + 1 if node.map else None
             out.extend(replace(block, line=line) for block in self.block(node))
         return out
 
-    def block(self, node: SyntaxTreeNode) -> list[Block]:
+    def block(self, node: Node) -> list[Block]:
         kind = node.type
         if kind == "paragraph":
             inlines = self.inline_of(node)
@@ -152,7 +151,7 @@ class _Reader:
             )
         raise self.error(node, f"unsupported markup {kind!r}")
 
-    def items(self, node: SyntaxTreeNode) -> tuple[ListItem, ...]:
+    def items(self, node: Node) -> tuple[ListItem, ...]:
         self.list_depth += 1
         try:
             items = [ListItem(tuple(self.blocks(item.children))) for item in node.children]
@@ -162,7 +161,7 @@ class _Reader:
             return tuple(items)
         return tuple(flat for item in items for flat in _flatten(item))
 
-    def table(self, node: SyntaxTreeNode) -> Table:
+    def table(self, node: Node) -> Table:
         header: tuple[tuple[Inline, ...], ...] = ()
         rows: list[tuple[tuple[Inline, ...], ...]] = []
         for part in node.children:
@@ -176,7 +175,7 @@ class _Reader:
         rows = [tuple(row[:width]) + ((),) * (width - len(row)) for row in rows]
         return Table(header=header, rows=tuple(rows), widths=column_widths(header, rows))
 
-    def title_block(self, node: SyntaxTreeNode) -> TitleBlock:
+    def title_block(self, node: Node) -> TitleBlock:
         title: tuple[Inline, ...] = ()
         subtitle: tuple[Inline, ...] = ()
         fields: list[TitleField] = []
@@ -197,7 +196,7 @@ class _Reader:
                 )
         return TitleBlock(title=title, subtitle=subtitle, fields=tuple(fields))
 
-    def timeline(self, node: SyntaxTreeNode) -> Block:
+    def timeline(self, node: Node) -> Block:
         """`::: timeline` holds one table of `kind | text | start | end | cadence` rows."""
         from briefgen.timeline import timeline_from_rows
 
@@ -209,7 +208,7 @@ class _Reader:
         except ValueError as exc:
             raise self.error(node, str(exc)) from None
 
-    def contents(self, node: SyntaxTreeNode) -> TableOfContents:
+    def contents(self, node: Node) -> TableOfContents:
         """`::: contents [depth]` around a `#` title: depth 0 lists title blocks only."""
         words = node.info.split()
         depth = int(words[1]) if len(words) > 1 and words[1].isdigit() else 0
@@ -218,9 +217,7 @@ class _Reader:
             raise self.error(node, "a contents block holds only its '#' title")
         return TableOfContents(self.inline_of(titles[0]) if titles else (), min(depth, 3))
 
-    def definitions(
-        self, node: SyntaxTreeNode
-    ) -> list[tuple[tuple[Inline, ...], tuple[Inline, ...]]]:
+    def definitions(self, node: Node) -> list[tuple[tuple[Inline, ...], tuple[Inline, ...]]]:
         pairs: list[tuple[tuple[Inline, ...], tuple[Inline, ...]]] = []
         term: tuple[Inline, ...] = ()
         for child in node.children:
@@ -235,12 +232,12 @@ class _Reader:
                 pairs.append((term, tuple(value)))
         return pairs
 
-    def definition_paragraphs(self, node: SyntaxTreeNode) -> list[Block]:
+    def definition_paragraphs(self, node: Node) -> list[Block]:
         return [
             Paragraph((Strong(term), Text(": "), *value)) for term, value in self.definitions(node)
         ]
 
-    def inline_of(self, node: SyntaxTreeNode) -> tuple[Inline, ...]:
+    def inline_of(self, node: Node) -> tuple[Inline, ...]:
         """The inlines of a block node (its single `inline` child), merged and trimmed."""
         inlines: list[Inline] = []
         for child in node.children:
@@ -250,7 +247,7 @@ class _Reader:
                 inlines.extend(self.inlines([child]))
         return _merge(inlines)
 
-    def inlines(self, nodes: list[SyntaxTreeNode]) -> list[Inline]:
+    def inlines(self, nodes: list[Node]) -> list[Inline]:
         out: list[Inline] = []
         for node in nodes:
             kind = node.type

@@ -41,6 +41,10 @@ class WriterOptions:
     # Whether a PDF's last page holding a few lines may be pulled back by tighter spacing; off
     # where a document is measured for a larger one (a pack's meeting, printed at the theme's).
     pull_back_runts: bool = True
+    # The layout another writer is finding at the same time (a pack's PDF, in another
+    # process): called, and waited for, only when the writer comes to need it. A writer never
+    # has both this and `layout`.
+    pending_layout: Callable[[], Layout | None] | None = None
 
 
 class Written(NamedTuple):

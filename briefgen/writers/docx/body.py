@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timezone
+from itertools import count
 
 from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -72,7 +73,6 @@ def write_docx(document: Document, theme: Theme, options: WriterOptions | None =
     Word updates the field; without one, its page numbers are left for Word to fill in.
     """
     options = options or WriterOptions()
-    layout = options.layout
     ref = reference(theme, options.cache)
     word = open_reference(ref.blob)
     info = document.info
@@ -85,6 +85,8 @@ def write_docx(document: Document, theme: Theme, options: WriterOptions | None =
     keep_end_with_previous(body)
     body.append(section)
     if writer.contents:  # needs every heading written, to list and bookmark them
+        # A PDF being laid out alongside is waited for here, after the bulk of the work.
+        layout = options.pending_layout() if options.pending_layout else options.layout
         fill_contents(
             word, writer.contents, ref.text_width, layout.contents_pages if layout else ()
         )
@@ -124,6 +126,7 @@ class _Writer:
         self.contents: list[tuple[TableOfContents, BaseOxmlElement]] = []  # filled at the end
         # Heading levels as the PDF tags them: the title a heading, no level skipped.
         self.levels, self.section = HeadingLevels(), ""
+        self.drawing_ids: count[int] | None = None  # the charts', from the first chart on
 
     def blocks(self, blocks: Sequence[Block], out: BaseOxmlElement, depth: int) -> None:
         for block in blocks:
@@ -156,10 +159,13 @@ class _Writer:
                         r = SubElement(paragraph(out, "Normal"), R)
                         SubElement(r, w("br"), {w("type"): "page"})
                 case Timeline():
-                    from briefgen.writers.docx.timeline import write_timeline
+                    from briefgen.writers.docx.timeline import drawing_ids, write_timeline
 
                     level = self.levels.below() if block.title else 0
-                    write_timeline(block, out, self.theme, self.ref.text_width, level)
+                    self.drawing_ids = self.drawing_ids or drawing_ids(out)
+                    write_timeline(
+                        block, out, self.theme, self.ref.text_width, level, self.drawing_ids
+                    )
                 case TableOfContents():
                     if block.title:
                         self.paragraph(out, "Heading1", block.title)

@@ -48,13 +48,20 @@ def _w(tag: str) -> str:
 
 
 def write_timeline(
-    block: d.Timeline, out: BaseOxmlElement, theme: Theme, text_width: int, level: int = 0
+    block: d.Timeline,
+    out: BaseOxmlElement,
+    theme: Theme,
+    text_width: int,
+    level: int = 0,
+    ids: count[int] | None = None,
 ) -> None:
     """Append caption, chart table, legend and undated initiatives.
 
     The caption is a heading at outline `level` (the PDF's H tag); the table says what the
     chart shows as its description (Word's alt text for a table), each band's drawing what it
-    shows of its initiative. `text_width` (twips) is the page's; the chart takes the plan's."""
+    shows of its initiative. `text_width` (twips) is the page's; the chart takes the plan's.
+    `ids` numbers the drawings: the document's `drawing_ids`, shared by its charts (else
+    found anew)."""
     size = tl.text_size(theme.role("timeline").size)
     portrait, landscape = tl.text_widths(theme.page)
     plan = tl.plan(block, portrait, landscape, size)
@@ -69,7 +76,7 @@ def write_timeline(
         if level:
             outline_level(caption, level)
     if plan is not None:
-        _Table(plan, colours, size, _ids(out)).write(out, block)
+        _Table(plan, colours, size, ids or drawing_ids(out)).write(out, block)
         legend = paragraph(out, STYLE)
         _coloured(legend, _DIAMOND, colours["milestone"])
         run(legend, f" {block.milestone_label}")
@@ -90,9 +97,13 @@ def write_timeline(
         break_section(out, landscape=True)
 
 
-def _ids(out: BaseOxmlElement) -> count[int]:
+def drawing_ids(out: BaseOxmlElement) -> count[int]:
     """Drawing ids after every one in the document so far (a logo, an earlier chart): the
-    same document gives the same ids, and none is used twice."""
+    same document gives the same ids, and none is used twice.
+
+    A chart uses every id it draws, in order, so one count shared by a document's charts goes
+    on as this would after each: found once, not by walking the whole document per chart (a
+    pack of a hundred meetings has a chart in most)."""
     taken = [int(e.get("id", "0")) for e in out.getroottree().iter(qn("wp:docPr"))]
     return count(max(taken, default=0) + 1)
 
