@@ -73,9 +73,10 @@ def write_pdf(
     if tighter.pages >= first.pages:
         if not replay:
             return first.written()
-        # Undrawn still, and the second layout may have changed the paragraphs it shares with
-        # the first (their lines, split at other places): the first is laid out again alone.
-        return _lay_out(document, theme, options, None, fonts).written()
+        # Undrawn still, and the second layout may have split paragraphs whose lines it shares
+        # with the first: the first is made again, from the second's lines (linebreaks.py).
+        relay.hand_on()
+        return _lay_out(document, theme, options, relay, fonts).written()
     return tighter.written(spacing=TIGHT)
 
 
