@@ -5,6 +5,7 @@ whichever layout is kept; and a layout that loses is never drawn."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 from typing import Any
@@ -17,6 +18,7 @@ from briefgen import document as d
 from briefgen.theme import default_theme
 from briefgen.writers import WriterOptions
 from briefgen.writers.pdf import write_pdf
+from briefgen.writers.pdf.replay import RecordingFrame
 
 T = d.Text
 FIRST_DAY = dt.date(2025, 1, 1)
@@ -186,3 +188,14 @@ def test_a_layout_that_loses_is_never_drawn(
     drawn = _count_drawings(monkeypatch)
     write_pdf(brief(filler), default_theme(), replay=replay)
     assert len(drawn) == drawings
+
+
+def test_a_frame_copied_for_a_wrap_is_a_copy_of_its_cursor_and_lists() -> None:
+    frame = RecordingFrame(10, 20, 300, 400, id="body")
+    frame._frameBGs, frame._y = [], 123.5
+    frame.held = [rl.Spacer(1, 2)]  # anything else is deep-copied as before
+    copied = copy.deepcopy(frame)
+    assert type(copied) is RecordingFrame
+    assert (copied.id, copied._x1, copied._y, copied._aW) == ("body", 10, 123.5, 288)  # 6 pt pads
+    assert copied._frameBGs == [] and copied._frameBGs is not frame._frameBGs
+    assert copied.held[0] is not frame.held[0] and copied.held[0].height == 2

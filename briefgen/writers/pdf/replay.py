@@ -19,6 +19,7 @@ tried is laid out afresh (document.write_pdf).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -61,8 +62,26 @@ class _Recorder:
         self.log.append(_Draw(self.flowable, self.frame, x, y, _sW))
 
 
+_ATOMIC = (int, float, str, bool, type(None))
+
+
 class RecordingFrame(rl.Frame):  # type: ignore[misc]
     """A frame that, on a recording canvas, lays a flowable out but records its drawing."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> RecordingFrame:
+        # reportlab deep-copies the frame for every kept-together group it wraps (to catch
+        # content the wrap generates); a frame holds numbers and small lists of numbers, which
+        # copy.deepcopy walks one by one. The same copy, made directly.
+        twin = self.__class__.__new__(self.__class__)
+        fields: dict[str, Any] = twin.__dict__
+        for name, value in self.__dict__.items():
+            if type(value) in _ATOMIC:
+                fields[name] = value
+            elif type(value) is list and all(type(item) in _ATOMIC for item in value):
+                fields[name] = list(value)
+            else:
+                fields[name] = copy.deepcopy(value, memo)
+        return twin
 
     def add(self, flowable: rl.Flowable, canv: Any, trySplit: int = 0) -> int:
         log = getattr(canv, "_log", None)
