@@ -6,7 +6,8 @@ Run: python benchmarks/bench_pdf_writer.py [--rounds N] [--input FILE] [--audien
 
 Prints the minimum and median ms per phase over N rounds after one warm-up: the whole writer
 (`write_pdf`, both layouts of a runt brief), and each layout on its own (`_lay_out` at the
-theme's spacing and at the tightened one, drawn but not written out; and one written out).
+theme's spacing and at the tightened one, its drawing recorded but neither drawn nor written
+out; and one drawn and written out).
 With --profile, a cProfile of N whole-writer rounds instead.
 Asserts nothing; wall times on a shared machine move, so decide on --profile or callgrind.
 """

@@ -186,3 +186,25 @@ def test_nothing_is_handed_from_one_brief_to_the_next() -> None:
     first = write_pdf(*nato).data
     write_pdf(*black_sea)
     assert write_pdf(*nato).data == first
+
+
+def test_what_a_twin_took_it_gives_on_to_a_third_layout() -> None:
+    # A first layout kept after a second was tried is made a third time (document.write_pdf).
+    relay, first = _first_layout()
+    second = relay.paragraph(Para, TEXT, TIGHTER)
+    second.wrap(100, 500)
+    relay.hand_on()
+    third = relay.paragraph(Para, TEXT, BODY)
+    assert third.wrap(100, 500) == (100, 48)
+    assert third.blPara is first.blPara and _lines(third) == LINES_100
+
+
+def test_a_paragraph_split_in_the_second_layout_gives_the_third_its_parse_only() -> None:
+    relay, first = _first_layout()
+    second = relay.paragraph(Para, TEXT, TIGHTER)
+    second.wrap(100, 500)
+    second.split(100, 30)
+    relay.hand_on()
+    third = relay.paragraph(Para, TEXT, BODY)
+    third.wrap(100, 500)
+    assert third.blPara is not first.blPara and _lines(third) == LINES_100

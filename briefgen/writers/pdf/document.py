@@ -21,7 +21,8 @@ from briefgen.writers.pdf.body import FlowableWriter
 from briefgen.writers.pdf.breaks import END_SHARE, keep_short_ends
 from briefgen.writers.pdf.fonts import Fonts, register_fonts
 from briefgen.writers.pdf.linebreaks import Relay
-from briefgen.writers.pdf.page import BriefCanvas, BriefTemplate, Chrome, KeepWithNext, Para
+from briefgen.writers.pdf.page import BriefTemplate, Chrome, KeepWithNext, Para
+from briefgen.writers.pdf.replay import RecordingFrame, ReplayCanvas
 from briefgen.writers.pdf.structure import Element, tagged
 from briefgen.writers.pdf.theme import header_chrome, title_logo
 from briefgen.writers.pdf.timeline import landscape_template
@@ -46,37 +47,54 @@ RUNT = 0.25
 TIGHT = 0.6
 
 
-def write_pdf(document: d.Document, theme: Theme, options: WriterOptions | None = None) -> Written:
+def write_pdf(
+    document: d.Document,
+    theme: Theme,
+    options: WriterOptions | None = None,
+    *,
+    replay: bool = True,
+) -> Written:
     """Render the document as PDF with the theme's fonts, colours and page set-up; the layout
     returned has the page of every contents entry.
 
     A last page holding only a few lines is pulled back onto the page before where a tighter
     spacing between blocks (never smaller text) saves it; the layout says which spacing.
+
+    Each layout records its drawing and only the one kept draws (replay.py); `replay=False`
+    draws each as it is laid out instead, the same bytes (what the tests compare it with).
     """
     options = options or WriterOptions()
     relay, fonts = Relay(), register_fonts(theme)
-    first = _lay_out(document, theme, options, relay, fonts)
+    first = _lay_out(document, theme, options, relay, fonts, replay)
     if first.pages < 2 or first.filled >= RUNT or not options.pull_back_runts:
         return first.written()
     relay.hand_on()  # the same text at the same widths: the first layout's lines serve
-    tighter = _lay_out(document, theme.tightened(TIGHT), options, relay, fonts)  # same fonts
+    tighter = _lay_out(document, theme.tightened(TIGHT), options, relay, fonts, replay)
     if tighter.pages >= first.pages:
-        return first.written()
+        if not replay:
+            return first.written()
+        # Undrawn still, and the second layout may have split paragraphs whose lines it shares
+        # with the first: the first is made again, from the second's lines (linebreaks.py).
+        relay.hand_on()
+        return _lay_out(document, theme, options, relay, fonts).written()
     return tighter.written(spacing=TIGHT)
 
 
 @dataclass
 class _Draft:
-    """One layout of the document, every page drawn, the PDF not yet written: a layout that
-    loses to a tighter one is never turned into a file (fonts subset, objects formatted)."""
+    """One layout of the document, its drawing recorded, the PDF not yet written: a layout
+    that loses to a tighter one is never drawn nor turned into a file (fonts subset, objects
+    formatted)."""
 
-    canvas: BriefCanvas
+    canvas: ReplayCanvas
+    doc: BriefTemplate
     out: io.BytesIO
     writer: FlowableWriter
     pages: int
     filled: float  # how full the last page's frame is (0 to 1)
 
     def written(self, spacing: float = 1.0) -> Written:
+        self.canvas.replay(self.doc)
         self.canvas.write_out()  # fills the contents' pages too (they are drawn at save)
         contents = tuple(tuple(entries) for entries in self.writer.contents_pages)
         layout = Layout(contents_pages=contents, pages=self.pages, spacing=spacing)
@@ -89,8 +107,10 @@ def _lay_out(
     options: WriterOptions,
     relay: Relay | None = None,
     fonts: Fonts | None = None,
+    record: bool = True,
 ) -> _Draft:
-    """The document laid out and drawn on the theme's pages."""
+    """The document laid out on the theme's pages, its drawing recorded (or done, unless
+    `record`)."""
     fonts = fonts or register_fonts(theme)
     info, page = document.info, theme.page
     width, height = page.size_points
@@ -118,7 +138,7 @@ def _lay_out(
         marking_element,
     )
     body_height = height - top - bottom
-    frame = rl.Frame(
+    frame = RecordingFrame(
         left,
         bottom,
         width - left - right,
@@ -164,7 +184,11 @@ def _lay_out(
         doc.build(
             story,
             canvasmaker=partial(
-                BriefCanvas, chrome=chrome, root=root, language=language_tag(info.language)
+                ReplayCanvas,
+                chrome=chrome,
+                root=root,
+                language=language_tag(info.language),
+                record=record,
             ),
         )
     except rl.LayoutError as exc:
@@ -179,4 +203,4 @@ def _lay_out(
     # The frame the story ended in, its cursor below the last block (none: nothing was drawn).
     last = getattr(doc, "frame", None)
     filled = (last._y1 + last._height - last._y) / last._height if last else 1.0
-    return _Draft(doc.canv, out, writer, doc.page, filled)
+    return _Draft(doc.canv, doc, out, writer, doc.page, filled)

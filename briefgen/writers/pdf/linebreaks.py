@@ -8,8 +8,9 @@ the first layout (`Relay.paragraph`), and, when it is first broken at the width 
 broken at, its twin's lines (`Relayed.breakLines`). A twin gives once, and only what it had
 right after its one line breaking: a paragraph broken again at another width, or split at a
 page's foot (reportlab's split rewrites words of the lines it shares), gives its parse only.
-The first layout is drawn before the second starts, and drawing does not change lines, so
-nothing the first layout's file needs is touched by the second.
+Neither layout is drawn until one is chosen (replay.py). A first layout kept after the second
+is made a third time, its paragraphs taking from the second's, which give on what they took:
+so no file is drawn from paragraphs a later layout has split.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ class Relayed(rl.Paragraph):  # type: ignore[misc]
             self.frags = broken.frags
             self._width_max, self._splitLongWordCount, self._hyphenations = broken.counts
             self.height = 0
+            if self._parsed is not None:  # and its to give on, as if broken here
+                self._broken = broken
             return broken.lines
         lines = super().breakLines(width)
         self._breaks += 1
@@ -113,8 +116,9 @@ class Relay:
         self._styles: dict[int, tuple[ParagraphStyle, dict[str, Any], Hashable | None]] = {}
 
     def hand_on(self) -> None:
-        """The first layout is done: paragraphs made from now on take from their twins."""
-        self._handing_on = True
+        """A layout is done: paragraphs made from now on take from their twins in it (and
+        what a twin took from the layout before it, it gives on)."""
+        self._handing_on, self._twins = True, {}
         for kind, text, style, made in self._made:
             key = self._key(kind, text, style)
             if key is not None:
@@ -130,19 +134,18 @@ class Relay:
         return None if known[2] is None else (kind, text, known[2])
 
     def paragraph(self, kind: type[P], text: str, style: ParagraphStyle) -> P:
-        if not self._handing_on:
+        key = self._key(kind, text, style) if self._handing_on else None
+        twins = self._twins.get(key) if key is not None else None
+        if not twins:
             made = kind(text, style)
             # The parse's own style (no <para> attributes made another): the twin's is equal.
             if made.style is style and made.bulletText is None:
                 made._parsed = list(made.frags)
                 self._made.append((kind, text, style, made))
             return made
-        key = self._key(kind, text, style)
-        twins = self._twins.get(key) if key is not None else None
-        if not twins:
-            return kind(text, style)
         twin = twins.popleft()
         assert twin._parsed is not None
         made = kind(twin.text, style, frags=list(twin._parsed))  # the parse, not done again
-        made._twin = twin
+        made._twin, made._parsed = twin, twin._parsed
+        self._made.append((kind, text, style, made))
         return made

@@ -18,6 +18,7 @@ from briefgen import timeline as tl
 from briefgen import timeline_labels as tlabels
 from briefgen.tagging import timeline_alt
 from briefgen.theme import Theme
+from briefgen.writers.pdf.replay import RecordingFrame
 from briefgen.writers.pdf.structure import Element, Tagged, TaggedParagraph
 
 LANDSCAPE = "landscape"  # the page template a wide timeline sits on
@@ -36,7 +37,7 @@ def landscape_template(theme: Theme) -> rl.PageTemplate:
     left, right, top, bottom = (
         m * mm for m in (page.margin_left, page.margin_right, page.margin_top, page.margin_bottom)
     )
-    frame = rl.Frame(
+    frame = RecordingFrame(
         left,
         bottom,
         height - left - right,
