@@ -122,8 +122,9 @@ def _render_part(
 
 def _lay_out(document: Document, audience: Audience, project: Project) -> Written:
     # A meeting starts the pack on a new page with the same page set-up: its pages there are
-    # the pages it takes alone, at its budget's spacing (Project.writer_options).
-    options = project.writer_options(audience=audience)
+    # the pages it takes alone, at its budget's spacing (Project.writer_options). Only that
+    # count is wanted: the layout is neither drawn nor written out.
+    options = dataclasses.replace(project.writer_options(audience=audience), pages_only=True)
     return write_format(document, project.theme(audience), "pdf", options=options)
 
 

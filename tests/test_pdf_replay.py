@@ -199,3 +199,14 @@ def test_a_frame_copied_for_a_wrap_is_a_copy_of_its_cursor_and_lists() -> None:
     assert (copied.id, copied._x1, copied._y, copied._aW) == ("body", 10, 123.5, 288)  # 6 pt pads
     assert copied._frameBGs == [] and copied._frameBGs is not frame._frameBGs
     assert copied.held[0] is not frame.held[0] and copied.held[0].height == 2
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_pages_only_counts_the_pages_of_the_file_without_writing_it(case: str) -> None:
+    # A page budget measured (a pack's meeting): the same count and spacing as the file's,
+    # and no file, drawn or not.
+    filler, page_break, pull_back, pages, spacing = CASES[case]
+    document, theme = brief(filler, page_break), default_theme()
+    counted = write_pdf(document, theme, WriterOptions(pull_back_runts=pull_back, pages_only=True))
+    assert counted.data == b""
+    assert (counted.layout.pages, counted.layout.spacing) == (pages, spacing)

@@ -45,6 +45,9 @@ class WriterOptions:
     # process): called, and waited for, only when the writer comes to need it. A writer never
     # has both this and `layout`.
     pending_layout: Callable[[], Layout | None] | None = None
+    # Only how many pages the layout takes is wanted (a page budget measured): the PDF is laid
+    # out but neither drawn nor written; `data` is empty and the contents' pages are unknown.
+    pages_only: bool = False
 
 
 class Written(NamedTuple):
@@ -81,8 +84,9 @@ def write_format(
     """One output file. Every PDF is tagged PDF/UA-1; `standard` (briefgen.standards) may add a
     PDF/A level, and `pdfa` makes a PDF archival (PDF/A-2a unless `standard` names a level).
     A DOCX is unaffected."""
-    written = get_writer(fmt)(document, theme, options or WriterOptions())
-    if fmt != "pdf":
+    options = options or WriterOptions()
+    written = get_writer(fmt)(document, theme, options)
+    if fmt != "pdf" or options.pages_only:
         return written
     from briefgen.standards import archival, parse_standard
 

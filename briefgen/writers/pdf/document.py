@@ -67,17 +67,17 @@ def write_pdf(
     relay, fonts = Relay(), register_fonts(theme)
     first = _lay_out(document, theme, options, relay, fonts, replay)
     if first.pages < 2 or first.filled >= RUNT or not options.pull_back_runts:
-        return first.written()
+        return first.written(pages_only=options.pages_only)
     relay.hand_on()  # the same text at the same widths: the first layout's lines serve
     tighter = _lay_out(document, theme.tightened(TIGHT), options, relay, fonts, replay)
     if tighter.pages >= first.pages:
-        if not replay:
-            return first.written()
+        if not replay or options.pages_only:
+            return first.written(pages_only=options.pages_only)
         # Undrawn still, and the second layout may have split paragraphs whose lines it shares
         # with the first: the first is made again, from the second's lines (linebreaks.py).
         relay.hand_on()
         return _lay_out(document, theme, options, relay, fonts).written()
-    return tighter.written(spacing=TIGHT)
+    return tighter.written(spacing=TIGHT, pages_only=options.pages_only)
 
 
 @dataclass
@@ -93,7 +93,9 @@ class _Draft:
     pages: int
     filled: float  # how full the last page's frame is (0 to 1)
 
-    def written(self, spacing: float = 1.0) -> Written:
+    def written(self, spacing: float = 1.0, pages_only: bool = False) -> Written:
+        if pages_only:  # WriterOptions.pages_only: no drawing, no file
+            return Written(b"", Layout(pages=self.pages, spacing=spacing))
         self.canvas.replay(self.doc)
         self.canvas.write_out()  # fills the contents' pages too (they are drawn at save)
         contents = tuple(tuple(entries) for entries in self.writer.contents_pages)

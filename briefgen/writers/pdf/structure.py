@@ -129,7 +129,7 @@ def write_tree(doc: Any, root: Element, pages: int) -> Any:
         element, parent = pending.pop()
         index = len(elements)
         elements.append((element, parent))
-        pending.extend((k, index) for k in reversed(element.kids) if type(k) is Element)
+        pending += [(k, index) for k in reversed(element.kids) if type(k) is Element]
     raws = [_Raw([]) for _ in elements]
     refs = [doc.Reference(raw) for raw in raws]
     index_of = {id(element): i for i, (element, _) in enumerate(elements)}
@@ -143,7 +143,11 @@ def write_tree(doc: Any, root: Element, pages: int) -> Any:
             f"<< /Type /StructElem /S /{element.tag} /P ",
             refs[parent] if parent >= 0 else tree_ref,
         ]
-        first = next((k.page for k in element.kids if type(k) is Marked), None)
+        first = None  # the page of its first marked content (a loop: a pack has 10,000s)
+        for kid in element.kids:
+            if type(kid) is Marked:
+                first = kid.page
+                break
         if first is not None:
             parts += [" /Pg ", page_refs[first]]
         if element.kids:
