@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -328,6 +328,7 @@ def build(
             layout: Layout | None = None,
             audience: Audience = audience,
             theme: Theme = theme,
+            pages_only: bool = False,
         ) -> Written:
             return write_format(
                 document,
@@ -335,12 +336,12 @@ def build(
                 fmt,
                 pdfa=options.pdfa or audience.pdfa,
                 standard=pdf_standard(options, audience, project),
-                options=project.writer_options(layout, audience),
+                options=replace(project.writer_options(layout, audience), pages_only=pages_only),
             )
 
-        fitted = fit_brief(
-            meeting, audience, project, created, partial(write, fmt="pdf"), str(input_path)
-        )
+        # A budget's PDF is the file written; without a PDF asked for, only its pages count.
+        measure = partial(write, fmt="pdf", pages_only="pdf" not in options.formats)
+        fitted = fit_brief(meeting, audience, project, created, measure, str(input_path))
         warnings.extend(fitted.warnings)
         for fmt in options.formats:
             # The PDF laid out to fit the budget is the one written; the DOCX gets its Document

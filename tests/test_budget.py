@@ -121,6 +121,20 @@ def test_the_example_principal_brief_drops_its_initiatives_table_in_both_formats
     assert firsts == ["Date", "Name"]
 
 
+def test_a_docx_alone_is_fitted_by_a_pdf_counted_not_written(tmp_path: Path) -> None:
+    # Without a PDF asked for, the budget's PDF is only counted (WriterOptions.pages_only):
+    # the DOCX and the warnings are those of a build of both formats.
+    both = build(EXAMPLE, BuildOptions(audiences=("principal",), out_dir=tmp_path / "both"))
+    alone = build(
+        EXAMPLE,
+        BuildOptions(audiences=("principal",), formats=("docx",), out_dir=tmp_path / "alone"),
+    )
+    assert [p.name for p in alone] == [p.name for p in both if p.suffix == ".docx"]
+    assert alone[0].read_bytes() == next(p for p in both if p.suffix == ".docx").read_bytes()
+    assert alone.warnings == both.warnings  # type: ignore[attr-defined]
+    assert sorted(p.name for p in (tmp_path / "alone").iterdir()) == [alone[0].name]
+
+
 def test_a_staff_budget_cuts_the_background_to_its_first_paragraph(tmp_path: Path) -> None:
     (tmp_path / "briefgen.yaml").write_text(
         "audiences:\n  staff:\n    pages: 1\n    reductions: [participants, background]\n",

@@ -14,7 +14,7 @@ import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -121,13 +121,10 @@ def render(job: Job, audience_name: str, fmt: str) -> Rendered:
         theme = project.theme(audience)
 
         def lay_out(document: Any) -> Any:  # the PDF, whose pages the budget counts
-            return write_format(
-                document,
-                theme,
-                "pdf",
-                pdfa=audience.pdfa,
-                options=project.writer_options(audience=audience),
-            )
+            options = project.writer_options(audience=audience)
+            # For a DOCX only the count is wanted: the PDF is neither drawn nor written.
+            options = replace(options, pages_only=fmt != "pdf")
+            return write_format(document, theme, "pdf", pdfa=audience.pdfa, options=options)
 
         # The brief within its page budget, as `build` writes it, in either format.
         fitted = fit_brief(meeting, audience, project, source_date_epoch(), lay_out)

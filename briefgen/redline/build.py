@@ -77,10 +77,9 @@ def _as_built(
         return render_document(meeting, audience, project, created)
     theme = project.theme(audience)
 
-    def lay_out(document: Document) -> Written:
-        return write_format(
-            document, theme, "pdf", options=project.writer_options(audience=audience)
-        )
+    def lay_out(document: Document) -> Written:  # only its pages count: never drawn or written
+        options = replace(project.writer_options(audience=audience), pages_only=True)
+        return write_format(document, theme, "pdf", options=options)
 
     return fit_brief(meeting, audience, project, created, lay_out).document
 
