@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from briefgen.errors import Diagnostic, Location
 
@@ -19,7 +19,17 @@ if TYPE_CHECKING:
     # Annotations only: briefgen.config reads REDUCTIONS, and `briefgen validate` should not
     # import the document model and the writers' registry for it.
     from briefgen.document import Document
-    from briefgen.writers import Written
+    from briefgen.writers import Layout
+
+
+class Counted(Protocol):
+    """A PDF laid out: a written one, or one laid out and written on demand (LaidOut)."""
+
+    @property
+    def layout(self) -> Layout: ...
+
+
+PDF = TypeVar("PDF", bound=Counted)
 
 # What each reduction does, as the warning says it ("initiatives table moved to the staff brief").
 REDUCTIONS: dict[str, str] = {
@@ -31,11 +41,11 @@ REDUCTIONS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class Fitted:
+class Fitted(Generic[PDF]):
     """The document an audience gets, the PDF laid out from it, and what gave way."""
 
     document: Document
-    pdf: Written | None  # None without a budget: nothing was laid out yet
+    pdf: PDF | None  # None without a budget: nothing was laid out yet
     reduced: frozenset[str]
     warnings: tuple[Diagnostic, ...]
 
@@ -49,9 +59,9 @@ def fit(
     pages: int | None,
     reductions: tuple[str, ...],
     render: Callable[[frozenset[str]], Document],
-    lay_out: Callable[[Document], Written],
+    lay_out: Callable[[Document], PDF],
     source: Location | None = None,
-) -> Fitted:
+) -> Fitted[PDF]:
     """Apply `reductions` in order, one at a time, until the PDF `lay_out` makes has at most
     `pages` pages or none is left; `pages=None` renders it once, unreduced, and lays nothing
     out. The warnings name `source`, the meeting file.

@@ -20,7 +20,7 @@ from briefgen.audience import (
     get_audience,
     select,
 )
-from briefgen.budget import Fitted, fit
+from briefgen.budget import PDF, Fitted, fit
 from briefgen.cache import Cache
 from briefgen.config import ProjectConfig, find_config, load_config
 from briefgen.dates import source_date_epoch, start_of_day
@@ -37,7 +37,7 @@ from briefgen.resources import load_labels, load_theme, template_folders
 from briefgen.theme import Theme
 from briefgen.typography import typeset
 from briefgen.validation import load_meeting, validate_meeting
-from briefgen.writers import FORMATS, Layout, WriterOptions, Written, write_format
+from briefgen.writers import FORMATS, Layout, WriterOptions, lay_out_format, write_format
 
 if TYPE_CHECKING:
     # Imported where their stage runs (jinja2, markdown-it): `briefgen validate` and the first
@@ -322,32 +322,32 @@ def build(
     for audience in audiences:
         theme = project.theme(audience)
 
-        def write(
-            document: Document,
-            fmt: str,
-            layout: Layout | None = None,
-            audience: Audience = audience,
-            theme: Theme = theme,
-            pages_only: bool = False,
-        ) -> Written:
-            return write_format(
-                document,
-                theme,
-                fmt,
-                pdfa=options.pdfa or audience.pdfa,
-                standard=pdf_standard(options, audience, project),
-                options=replace(project.writer_options(layout, audience), pages_only=pages_only),
-            )
+        pdfa, standard = options.pdfa or audience.pdfa, pdf_standard(options, audience, project)
 
-        # A budget's PDF is the file written; without a PDF asked for, only its pages count.
-        measure = partial(write, fmt="pdf", pages_only="pdf" not in options.formats)
-        fitted = fit_brief(meeting, audience, project, created, measure, str(input_path))
+        # The budget's PDF is written only if kept; with no PDF asked for, only its pages count.
+        counted = replace(
+            project.writer_options(None, audience), pages_only="pdf" not in options.formats
+        )
+        lay_out = partial(
+            lay_out_format, theme=theme, pdfa=pdfa, standard=standard, options=counted
+        )
+        fitted = fit_brief(meeting, audience, project, created, lay_out, str(input_path))
         warnings.extend(fitted.warnings)
         for fmt in options.formats:
             # The PDF laid out to fit the budget is the one written; the DOCX gets its Document
             # (and nothing of the PDF's layout: its bytes do not depend on the formats asked).
-            laid_out = fitted.pdf if fmt == "pdf" else None
-            written = laid_out or write(fitted.document, fmt)
+            written = (
+                fitted.pdf.finish()
+                if fmt == "pdf" and fitted.pdf is not None
+                else write_format(
+                    fitted.document,
+                    theme,
+                    fmt,
+                    pdfa=pdfa,
+                    standard=standard,
+                    options=project.writer_options(None, audience),
+                )
+            )
             outputs.append((output_path(meeting, audience, fmt, options.out_dir), written.data))
     write_set(outputs)  # all of this input's files, or none
     return Built([target for target, _ in outputs], warnings)
@@ -358,9 +358,9 @@ def fit_brief(
     audience: Audience,
     project: Project,
     created: int | None,
-    lay_out: Callable[[Document], Written],
+    lay_out: Callable[[Document], PDF],
     source: str | None = None,
-) -> Fitted:
+) -> Fitted[PDF]:
     """The audience's Document within its page budget (briefgen.budget), laid out by `lay_out`
     (a PDF writer): both formats then print the same reduced Document."""
 

@@ -135,6 +135,29 @@ def test_a_docx_alone_is_fitted_by_a_pdf_counted_not_written(tmp_path: Path) -> 
     assert sorted(p.name for p in (tmp_path / "alone").iterdir()) == [alone[0].name]
 
 
+def test_only_the_kept_attempt_of_a_budget_is_drawn_and_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The example's principal brief is laid out twice (2 pages, then 1 without its
+    # initiatives); the first attempt gives way and is never drawn nor written out.
+    from briefgen.writers.pdf.replay import ReplayCanvas
+
+    drawn: list[int] = []
+    replay = ReplayCanvas.replay
+
+    def counted(self: ReplayCanvas, doc: object) -> None:
+        drawn.append(1)
+        replay(self, doc)
+
+    monkeypatch.setattr(ReplayCanvas, "replay", counted)
+    built = build(
+        EXAMPLE, BuildOptions(audiences=("principal",), formats=("pdf",), out_dir=tmp_path)
+    )
+    assert len(built.warnings) == 1  # type: ignore[attr-defined]  # the initiatives gave way
+    assert len(drawn) == 1
+    assert len(PdfReader(built[0]).pages) == 1
+
+
 def test_a_staff_budget_cuts_the_background_to_its_first_paragraph(tmp_path: Path) -> None:
     (tmp_path / "briefgen.yaml").write_text(
         "audiences:\n  staff:\n    pages: 1\n    reductions: [participants, background]\n",

@@ -15,6 +15,7 @@ import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -113,33 +114,25 @@ def _meeting(job: Job) -> tuple[Any, Any]:
 def render(job: Job, audience_name: str, fmt: str) -> Rendered:
     from briefgen.dates import source_date_epoch
     from briefgen.pipeline import fit_brief
-    from briefgen.writers import write_format
+    from briefgen.writers import lay_out_format, write_format
 
     try:
         project, meeting = _meeting(job)
         audience = project.audience(audience_name)
         theme = project.theme(audience)
 
-        def lay_out(document: Any) -> Any:  # the PDF, whose pages the budget counts
-            options = project.writer_options(audience=audience)
-            # For a DOCX only the count is wanted: the PDF is neither drawn nor written.
-            options = replace(options, pages_only=fmt != "pdf")
-            return write_format(document, theme, "pdf", pdfa=audience.pdfa, options=options)
-
+        # The PDF whose pages the budget counts: written only if kept, and for a DOCX only
+        # counted (neither drawn nor written).
+        counted = replace(project.writer_options(audience=audience), pages_only=fmt != "pdf")
+        lay_out = partial(lay_out_format, theme=theme, pdfa=audience.pdfa, options=counted)
         # The brief within its page budget, as `build` writes it, in either format.
         fitted = fit_brief(meeting, audience, project, source_date_epoch(), lay_out)
         document = fitted.document
-        laid_out = fitted.pdf if fmt == "pdf" else None
-        data = (
-            laid_out
-            or write_format(
-                document,
-                theme,
-                fmt,
-                pdfa=audience.pdfa,
-                options=project.writer_options(audience=audience),
-            )
-        ).data
+        if fmt == "pdf" and fitted.pdf is not None:
+            data = fitted.pdf.finish().data
+        else:
+            options = project.writer_options(audience=audience)
+            data = write_format(document, theme, fmt, pdfa=audience.pdfa, options=options).data
     except BriefgenError as exc:
         raise _failed(exc) from None
     return Rendered(data, document.info.marking)

@@ -8,13 +8,16 @@ caller hands the PDF's `Layout` to the DOCX writer, not through any shared state
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import import_module
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from briefgen.cache import Cache
 from briefgen.document import Document
 from briefgen.theme import Theme
+
+if TYPE_CHECKING:
+    from briefgen.writers.pdf import LaidOut
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,29 @@ def write_format(
     written = get_writer(fmt)(document, theme, options)
     if fmt != "pdf" or options.pages_only:
         return written
+    return _standardised(written, pdfa, standard)
+
+
+def lay_out_format(
+    document: Document,
+    theme: Theme,
+    *,
+    pdfa: bool = False,
+    standard: str = "",
+    options: WriterOptions | None = None,
+) -> LaidOut:
+    """The PDF `write_format` would write, laid out and its pages counted; drawn and written
+    (and made archival) only when `finish`ed: a page budget's attempts that give way never are.
+    """
+    options = options or WriterOptions()
+    # By name, as get_writer: the writer's package imports this registry.
+    laid: LaidOut = import_module(_WRITER_MODULES["pdf"][0]).lay_out_pdf(document, theme, options)
+    if options.pages_only:
+        return laid
+    return replace(laid, write=lambda: _standardised(laid.finish(), pdfa, standard))
+
+
+def _standardised(written: Written, pdfa: bool, standard: str) -> Written:
     from briefgen.standards import archival, parse_standard
 
     chosen = parse_standard(standard or "ua-1")

@@ -1,6 +1,7 @@
-"""The PDF writer (reportlab platypus): `write_pdf` is its face; the modules are the body, fonts,
-page chrome and templates, theme chrome, contents and the timeline chart."""
+"""The PDF writer (reportlab platypus): `write_pdf` is its face (`lay_out_pdf`: the same, its
+file written on demand); the modules are the body, fonts, page chrome and templates, theme
+chrome, contents and the timeline chart."""
 
-from briefgen.writers.pdf.document import write_pdf
+from briefgen.writers.pdf.document import LaidOut, lay_out_pdf, write_pdf
 
-__all__ = ["write_pdf"]
+__all__ = ["LaidOut", "lay_out_pdf", "write_pdf"]

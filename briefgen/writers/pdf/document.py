@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -63,21 +64,49 @@ def write_pdf(
     Each layout records its drawing and only the one kept draws (replay.py); `replay=False`
     draws each as it is laid out instead, the same bytes (what the tests compare it with).
     """
+    return lay_out_pdf(document, theme, options, replay=replay).finish()
+
+
+def lay_out_pdf(
+    document: d.Document,
+    theme: Theme,
+    options: WriterOptions | None = None,
+    *,
+    replay: bool = True,
+) -> LaidOut:
+    """The document laid out as `write_pdf` lays it out, its pages counted; drawn and written
+    only when `finish`ed (a page budget's attempts that give way are never written)."""
     options = options or WriterOptions()
     relay, fonts = Relay(), register_fonts(theme)
     first = _lay_out(document, theme, options, relay, fonts, replay)
     if first.pages < 2 or first.filled >= RUNT or not options.pull_back_runts:
-        return first.written(pages_only=options.pages_only)
+        return first.laid_out(1.0, options.pages_only)
     relay.hand_on()  # the same text at the same widths: the first layout's lines serve
     tighter = _lay_out(document, theme.tightened(TIGHT), options, relay, fonts, replay)
-    if tighter.pages >= first.pages:
-        if not replay or options.pages_only:
-            return first.written(pages_only=options.pages_only)
+    if tighter.pages < first.pages:
+        return tighter.laid_out(TIGHT, options.pages_only)
+    if not replay or options.pages_only:
+        return first.laid_out(1.0, options.pages_only)
+
+    def again() -> Written:
         # Undrawn still, and the second layout may have split paragraphs whose lines it shares
         # with the first: the first is made again, from the second's lines (linebreaks.py).
         relay.hand_on()
         return _lay_out(document, theme, options, relay, fonts).written()
-    return tighter.written(spacing=TIGHT, pages_only=options.pages_only)
+
+    return LaidOut(Layout(pages=first.pages), again)
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """A PDF laid out, its pages counted (`layout`: pages and spacing; the contents' pages are
+    known once written), and `finish`, which draws and writes it."""
+
+    layout: Layout
+    write: Callable[[], Written]
+
+    def finish(self) -> Written:
+        return self.write()
 
 
 @dataclass
@@ -93,9 +122,13 @@ class _Draft:
     pages: int
     filled: float  # how full the last page's frame is (0 to 1)
 
-    def written(self, spacing: float = 1.0, pages_only: bool = False) -> Written:
+    def laid_out(self, spacing: float, pages_only: bool) -> LaidOut:
+        layout = Layout(pages=self.pages, spacing=spacing)
         if pages_only:  # WriterOptions.pages_only: no drawing, no file
-            return Written(b"", Layout(pages=self.pages, spacing=spacing))
+            return LaidOut(layout, lambda: Written(b"", layout))
+        return LaidOut(layout, partial(self.written, spacing))
+
+    def written(self, spacing: float = 1.0) -> Written:
         self.canvas.replay(self.doc)
         self.canvas.write_out()  # fills the contents' pages too (they are drawn at save)
         contents = tuple(tuple(entries) for entries in self.writer.contents_pages)
