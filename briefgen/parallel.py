@@ -12,6 +12,7 @@ opens elsewhere (briefgen.executors: a Dask cluster), with the same ordered resu
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import uuid
@@ -84,9 +85,16 @@ def run_jobs(
     # several per worker keep the queue cheap.
     if chunk is None:
         chunk = max(1, min(16, len(items) // (workers * 8)))
-    with process_pool(workers) as pool:
-        for packed in pool.map(partial(_call, function), items, chunksize=chunk):
-            yield _thaw(packed)
+    # What this process holds now (imports, the warm Project, fonts, templates) lives as long
+    # as the workers: frozen, their collections never walk it (and its pages stay shared).
+    # Unfrozen after, so a host process calling this keeps its own collector as it was.
+    gc.freeze()
+    try:
+        with process_pool(workers) as pool:
+            for packed in pool.map(partial(_call, function), items, chunksize=chunk):
+                yield _thaw(packed)
+    finally:
+        gc.unfreeze()
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:

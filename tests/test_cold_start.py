@@ -145,3 +145,23 @@ def test_a_command_not_on_a_terminal_never_loads_the_servers_control(tmp_path: P
     result = fresh_python(probe, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == "none"
+
+
+def test_the_command_raises_the_collectors_first_threshold(tmp_path: Path) -> None:
+    # Its own process only: a command's million short-lived objects; a host importing
+    # briefgen keeps its collector as it set it.
+    probe = (
+        "import gc, sys\n"
+        "import briefgen, briefgen.pipeline\n"
+        "before = gc.get_threshold()\n"
+        "sys.argv = ['briefgen', '--version']\n"
+        "from briefgen.launcher import GC_THRESHOLDS, main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(before == (700, 10, 10), gc.get_threshold() == GC_THRESHOLDS)\n"
+    )
+    result = fresh_python(probe, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["True", "True"]

@@ -3,6 +3,7 @@ biographies; the people directory; pack files validated like meeting files; many
 
 from __future__ import annotations
 
+import gc
 import re
 import subprocess
 import sys
@@ -239,6 +240,19 @@ def test_parallel_jobs_keep_input_order_and_bring_errors_back_whole() -> None:
     error = outcomes[1].error
     assert isinstance(error, ValidationError)
     assert error.diagnostics[0].hint == "use a positive number"
+
+
+def _frozen(_: int) -> int:
+    return gc.get_freeze_count()
+
+
+def test_workers_start_with_the_parents_objects_frozen_and_the_parent_is_left_as_it_was() -> None:
+    # Frozen, what the warm parent holds is never walked by the workers' collections; the
+    # host process gets its collector back as it had it.
+    assert gc.get_freeze_count() == 0
+    outcomes = list(run_jobs(_frozen, [1, 2, 3], jobs=2))
+    assert all((o.value or 0) > 10_000 for o in outcomes)  # imports, modules, the test run
+    assert gc.get_freeze_count() == 0
 
 
 def cli(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
