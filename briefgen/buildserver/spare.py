@@ -31,10 +31,23 @@ def fork_spare(close: list[int], blocked: Iterable[signal.Signals]) -> Spare:
     `blocked`: the server's own signals, held back across the fork so none reaches the copy
     of the server's handlers in the child."""
     channel, far_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-    report_read, report_write = os.pipe()
+    try:
+        report_read, report_write = os.pipe()
+    except OSError:
+        channel.close()
+        far_end.close()
+        raise
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     server = os.getpid()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # out of processes: the server carries on as it was, stoppable
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for fd in (report_read, report_write):
+            os.close(fd)
+        channel.close()
+        far_end.close()
+        raise
     if pid == 0:  # the spare: never returns
         channel.close()
         os.close(report_read)
