@@ -96,3 +96,28 @@ def test_commands_in_a_row_each_get_a_spare_and_an_answer(cache: Path, tmp_path:
     assert served.count() == 6
     log = (cache / "server" / "server.log").read_text(encoding="utf-8")
     assert "Traceback" not in log
+
+
+def test_a_stopped_spare_never_holds_up_a_request_larger_than_the_socket_buffer(
+    cache: Path, tmp_path: Path
+) -> None:
+    # Handing a stopped spare more than its socket holds would block the server's one thread
+    # for good: every later command, and `server stop`, would wait on it.
+    env = server_env(cache)
+    start(env)
+    served = Served(env, cache)
+    server = served.pid()
+    (waiting,) = settled(lambda: commands(server, spares=True))
+    os.kill(waiting, signal.SIGSTOP)
+    try:
+        # 800 kB of environment (one variable holds at most 128 kB), past a socket's buffer
+        big = {**env, **{f"BRIEFGEN_TEST_FILLER_{n}": "x" * 100_000 for n in range(8)}}
+        done = briefgen(["validate", str(EXAMPLE)], big, tmp_path, timeout=30)
+        assert done.returncode == 0, done.stderr
+        assert served.count() == 1  # served, by a spare that was not stopped
+        assert not alive(waiting)  # the stopped one was ended (and reaped)
+    finally:
+        if alive(waiting):
+            os.kill(waiting, signal.SIGCONT)
+    assert briefgen(["validate", str(EXAMPLE)], env, tmp_path).returncode == 0
+    assert served.count() == 2

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 from briefgen.buildserver.session import wait_and_run
 
+# Seconds for a spare to read its request: a waiting one reads it at once.
+HAND_OVER_TIMEOUT = 2.0
+
 
 @dataclass
 class Spare:
@@ -71,6 +74,9 @@ def fork_spare(close: list[int], blocked: Iterable[signal.Signals]) -> Spare:
 def hand_over(spare: Spare, request: bytes, streams: list[int]) -> None:
     """Give the spare its request (with its 4-byte length) and the client's standard streams;
     OSError when the spare is gone."""
+    # A spare stopped (SIGSTOP) while it waits reads nothing: more than its socket holds would
+    # otherwise block the server's one thread for good. Ended by the caller, another takes it.
+    spare.channel.settimeout(HAND_OVER_TIMEOUT)
     try:
         sent = socket.send_fds(spare.channel, [request], streams)
         if sent < len(request):
