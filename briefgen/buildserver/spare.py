@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 from briefgen.buildserver.session import wait_and_run
 
+# Seconds for a spare to read its request: a waiting one reads it at once.
+HAND_OVER_TIMEOUT = 2.0
+
 
 @dataclass
 class Spare:
@@ -31,10 +34,23 @@ def fork_spare(close: list[int], blocked: Iterable[signal.Signals]) -> Spare:
     `blocked`: the server's own signals, held back across the fork so none reaches the copy
     of the server's handlers in the child."""
     channel, far_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-    report_read, report_write = os.pipe()
+    try:
+        report_read, report_write = os.pipe()
+    except OSError:
+        channel.close()
+        far_end.close()
+        raise
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     server = os.getpid()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # out of processes: the server carries on as it was, stoppable
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for fd in (report_read, report_write):
+            os.close(fd)
+        channel.close()
+        far_end.close()
+        raise
     if pid == 0:  # the spare: never returns
         channel.close()
         os.close(report_read)
@@ -58,6 +74,9 @@ def fork_spare(close: list[int], blocked: Iterable[signal.Signals]) -> Spare:
 def hand_over(spare: Spare, request: bytes, streams: list[int]) -> None:
     """Give the spare its request (with its 4-byte length) and the client's standard streams;
     OSError when the spare is gone."""
+    # A spare stopped (SIGSTOP) while it waits reads nothing: more than its socket holds would
+    # otherwise block the server's one thread for good. Ended by the caller, another takes it.
+    spare.channel.settimeout(HAND_OVER_TIMEOUT)
     try:
         sent = socket.send_fds(spare.channel, [request], streams)
         if sent < len(request):
