@@ -210,3 +210,13 @@ def test_pages_only_counts_the_pages_of_the_file_without_writing_it(case: str) -
     counted = write_pdf(document, theme, WriterOptions(pull_back_runts=pull_back, pages_only=True))
     assert counted.data == b""
     assert (counted.layout.pages, counted.layout.spacing) == (pages, spacing)
+
+
+def test_a_document_of_one_page_break_is_written_as_an_empty_one() -> None:
+    # reportlab drops a page break that opens a document and then fails inside its build when
+    # nothing follows it (an IndexError): a traceback for markup a template can make.
+    theme = default_theme()
+    info = d.DocumentInfo(title="Nothing yet")
+    alone = write_pdf(d.Document(info=info, blocks=(d.PageBreak(),)), theme)
+    empty = write_pdf(d.Document(info=info, blocks=()), theme)
+    assert alone == empty

@@ -215,6 +215,10 @@ def _lay_out(
     story = keep_short_ends(
         [*logo, *writer.blocks(document.blocks, root)], body_height * END_SHARE, _is_heading
     )
+    # A page break before anything breaks nothing: reportlab drops it, then fails (IndexError
+    # inside its build) when nothing follows it. Alone, it is an empty document.
+    if len(story) == 1 and type(story[0]) is rl.PageBreakIfNotEmpty:
+        story = []
     try:
         doc.build(
             story,
