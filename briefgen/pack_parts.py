@@ -15,11 +15,12 @@ from briefgen.document import Document
 from briefgen.errors import Diagnostic, Location
 from briefgen.people import PeopleDirectory
 from briefgen.pipeline import BuildOptions, Project, portion_mark, prepare, read_rendered
-from briefgen.writers import Written, write_format
+from briefgen.writers import lay_out_format
 
 if TYPE_CHECKING:
     from briefgen.audience import Audience
     from briefgen.model import Meeting
+    from briefgen.writers.pdf import LaidOut
 
 
 @dataclasses.dataclass(frozen=True)
@@ -120,12 +121,12 @@ def _render_part(
     return read_rendered(markup, prepared.info, audience.template, project)
 
 
-def _lay_out(document: Document, audience: Audience, project: Project) -> Written:
+def _lay_out(document: Document, audience: Audience, project: Project) -> LaidOut:
     # A meeting starts the pack on a new page with the same page set-up: its pages there are
     # the pages it takes alone, at its budget's spacing (Project.writer_options). Only that
-    # count is wanted: the layout is neither drawn nor written out.
-    options = dataclasses.replace(project.writer_options(audience=audience), pages_only=True)
-    return write_format(document, project.theme(audience), "pdf", options=options)
+    # count is wanted: the layout is never finished (drawn or written out).
+    options = project.writer_options(audience=audience)
+    return lay_out_format(document, project.theme(audience), options=options)
 
 
 def _as_in_directory(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -324,12 +324,13 @@ def build(
 
         pdfa, standard = options.pdfa or audience.pdfa, pdf_standard(options, audience, project)
 
-        # The budget's PDF is written only if kept; with no PDF asked for, only its pages count.
-        counted = replace(
-            project.writer_options(None, audience), pages_only="pdf" not in options.formats
-        )
+        # The budget's PDF is written only if kept and asked for; else only its pages count.
         lay_out = partial(
-            lay_out_format, theme=theme, pdfa=pdfa, standard=standard, options=counted
+            lay_out_format,
+            theme=theme,
+            pdfa=pdfa,
+            standard=standard,
+            options=project.writer_options(None, audience),
         )
         fitted = fit_brief(meeting, audience, project, created, lay_out, str(input_path))
         warnings.extend(fitted.warnings)

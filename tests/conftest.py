@@ -97,3 +97,19 @@ def fresh_python(probe: str, cwd: Path, timeout: float = 120) -> subprocess.Comp
         check=False,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
+
+
+@pytest.fixture
+def replays(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Grows by one each time a laid-out PDF is drawn (its LaidOut finished), in this test."""
+    from briefgen.writers.pdf.replay import ReplayCanvas
+
+    drawn: list[int] = []
+    replay = ReplayCanvas.replay
+
+    def counted(self: ReplayCanvas, doc: object) -> None:
+        drawn.append(1)
+        replay(self, doc)
+
+    monkeypatch.setattr(ReplayCanvas, "replay", counted)
+    return drawn

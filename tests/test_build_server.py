@@ -62,6 +62,13 @@ def commands(server: int, spares: bool = False) -> list[int]:
     return found
 
 
+def started(cache: Path) -> Served:
+    """A server of its own for one test, in `cache`."""
+    env = server_env(cache)
+    start(env)
+    return Served(env, cache)
+
+
 def briefgen(
     args: list[str], env: dict[str, str], cwd: Path = REPO, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
@@ -400,9 +407,8 @@ def test_a_request_reads_back_as_written_and_garbage_is_refused() -> None:
 def test_a_server_killed_mid_command_fails_the_command_and_ends_it(
     cache: Path, tmp_path: Path
 ) -> None:
-    env = server_env(cache)
-    start(env)
-    served = Served(env, cache)
+    served = started(cache)
+    env = served.env
     server = served.pid()
     process = running_preview(env, tmp_path)
     (child,) = commands(server)

@@ -20,7 +20,7 @@ import pytest
 
 from tests import test_build_server
 from tests.conftest import EXAMPLE, REPO
-from tests.test_build_server import Served, briefgen, commands, server_env, start
+from tests.test_build_server import Served, briefgen, commands, server_env, started
 
 # The fixtures of test_build_server.py: a cache folder of one's own, one server for the module.
 cache = test_build_server.cache
@@ -282,9 +282,8 @@ with open({str(tmp_path / "state")!r}, "w") as out:
 def test_a_start_while_the_server_stops_gives_a_server_that_stays(
     cache: Path, tmp_path: Path
 ) -> None:
-    env = server_env(cache)
-    start(env)
-    served = Served(env, cache)
+    served = started(cache)
+    env = served.env
     first = served.pid()
     process = preview(env, tmp_path)  # keeps the server from stopping until it ends
     stopping = subprocess.Popen(
@@ -314,10 +313,9 @@ def test_a_start_while_the_server_stops_gives_a_server_that_stays(
 def test_a_command_whose_client_and_server_are_both_killed_ends(
     cache: Path, tmp_path: Path
 ) -> None:
-    env = server_env(cache)
-    start(env)
-    server = Served(env, cache).pid()
-    process = preview(env, tmp_path)
+    served = started(cache)
+    server = served.pid()
+    process = preview(served.env, tmp_path)
     (child,) = commands(server)
     assert len(group(int(child))) > 1  # the preview and its render workers
     os.kill(server, signal.SIGSTOP)  # so that it cannot end the command when its client goes

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tests import test_build_server
 from tests.conftest import EXAMPLE
-from tests.test_build_server import Served, alive, briefgen, commands, server_env, start
+from tests.test_build_server import alive, briefgen, commands, started
 
 cache = test_build_server.cache
 
@@ -31,9 +31,8 @@ def settled(read: Callable[[], list[int]], timeout: float = 20) -> list[int]:
 def test_one_spare_waits_and_a_new_one_replaces_each_that_is_used_or_killed(
     cache: Path, tmp_path: Path
 ) -> None:
-    env = server_env(cache)
-    start(env)
-    served = Served(env, cache)
+    served = started(cache)
+    env = served.env
     server = served.pid()
     (first,) = settled(lambda: commands(server, spares=True))
     assert os.getpgid(first) == first  # its own process group, as every command's child
@@ -62,9 +61,7 @@ def test_one_spare_waits_and_a_new_one_replaces_each_that_is_used_or_killed(
 
 
 def test_the_spare_ends_with_a_killed_server(cache: Path) -> None:
-    env = server_env(cache)
-    start(env)
-    server = Served(env, cache).pid()
+    server = started(cache).pid()
     (spare,) = settled(lambda: commands(server, spares=True))
     os.kill(server, signal.SIGKILL)
     deadline = time.monotonic() + 10
@@ -74,9 +71,7 @@ def test_the_spare_ends_with_a_killed_server(cache: Path) -> None:
 
 
 def test_the_spare_holds_none_of_the_servers_descriptors(cache: Path) -> None:
-    env = server_env(cache)
-    start(env)
-    server = Served(env, cache).pid()
+    server = started(cache).pid()
     (spare,) = settled(lambda: commands(server, spares=True))
     held = {os.readlink(fd) for fd in Path(f"/proc/{spare}/fd").iterdir()}
     # Its standard streams are the server's /dev/null and log until a command's arrive; beyond
@@ -90,9 +85,8 @@ def test_the_spare_holds_none_of_the_servers_descriptors(cache: Path) -> None:
 def test_commands_in_a_row_each_get_a_spare_and_an_answer(cache: Path, tmp_path: Path) -> None:
     # A closed status pipe's descriptor number is soon a new spare's: the server must never
     # take one for the other (it once closed the new spare's pidfd and lost track of it).
-    env = server_env(cache)
-    start(env)
-    served = Served(env, cache)
+    served = started(cache)
+    env = served.env
     server = served.pid()
     for _ in range(6):
         done = briefgen(["build", str(EXAMPLE), "-o", "out"], env, tmp_path, timeout=60)
@@ -108,9 +102,8 @@ def test_a_stopped_spare_never_holds_up_a_request_larger_than_the_socket_buffer(
 ) -> None:
     # Handing a stopped spare more than its socket holds would block the server's one thread
     # for good: every later command, and `server stop`, would wait on it.
-    env = server_env(cache)
-    start(env)
-    served = Served(env, cache)
+    served = started(cache)
+    env = served.env
     server = served.pid()
     (waiting,) = settled(lambda: commands(server, spares=True))
     os.kill(waiting, signal.SIGSTOP)

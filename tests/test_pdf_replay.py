@@ -17,7 +17,7 @@ from reportlab import platypus as rl
 from briefgen import document as d
 from briefgen.theme import default_theme
 from briefgen.writers import WriterOptions
-from briefgen.writers.pdf import write_pdf
+from briefgen.writers.pdf import lay_out_pdf, write_pdf
 from briefgen.writers.pdf.replay import RecordingFrame
 
 T = d.Text
@@ -202,14 +202,20 @@ def test_a_frame_copied_for_a_wrap_is_a_copy_of_its_cursor_and_lists() -> None:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_pages_only_counts_the_pages_of_the_file_without_writing_it(case: str) -> None:
-    # A page budget measured (a pack's meeting): the same count and spacing as the file's,
-    # and no file, drawn or not.
+def test_a_layout_counts_the_pages_of_its_file_and_draws_only_when_finished(
+    case: str, replays: list[int]
+) -> None:
+    # A page budget measured (a pack's meeting): the file's count and spacing, and nothing
+    # drawn or written until it is finished, which gives write_pdf's bytes.
     filler, page_break, pull_back, pages, spacing = CASES[case]
     document, theme = brief(filler, page_break), default_theme()
-    counted = write_pdf(document, theme, WriterOptions(pull_back_runts=pull_back, pages_only=True))
-    assert counted.data == b""
-    assert (counted.layout.pages, counted.layout.spacing) == (pages, spacing)
+    options = WriterOptions(pull_back_runts=pull_back)
+    laid = lay_out_pdf(document, theme, options)
+    assert (laid.layout.pages, laid.layout.spacing) == (pages, spacing)
+    assert replays == []
+    finished = laid.finish()
+    assert replays == [1]
+    assert finished.data == write_pdf(document, theme, options).data
 
 
 def test_a_document_of_one_page_break_is_written_as_an_empty_one() -> None:

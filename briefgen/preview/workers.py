@@ -15,7 +15,7 @@ import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -123,17 +123,15 @@ def render(job: Job, audience_name: str, fmt: str) -> Rendered:
         audience = project.audience(audience_name)
         theme = project.theme(audience)
 
-        # The PDF whose pages the budget counts: written only if kept, and for a DOCX only
-        # counted (neither drawn nor written).
-        counted = replace(project.writer_options(audience=audience), pages_only=fmt != "pdf")
-        lay_out = partial(lay_out_format, theme=theme, pdfa=audience.pdfa, options=counted)
+        # The PDF whose pages the budget counts: written only if kept, and for a DOCX never.
+        options = project.writer_options(audience=audience)
+        lay_out = partial(lay_out_format, theme=theme, pdfa=audience.pdfa, options=options)
         # The brief within its page budget, as `build` writes it, in either format.
         fitted = fit_brief(meeting, audience, project, source_date_epoch(), lay_out)
         document = fitted.document
         if fmt == "pdf" and fitted.pdf is not None:
             data = fitted.pdf.finish().data
         else:
-            options = project.writer_options(audience=audience)
             data = write_format(document, theme, fmt, pdfa=audience.pdfa, options=options).data
     except BriefgenError as exc:
         raise _failed(exc) from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.audience import Audience, select
 from briefgen.dates import source_date_epoch
@@ -45,7 +46,10 @@ from briefgen.redline.sources import (
 )
 from briefgen.redline.summary import Change, summarise, words
 from briefgen.resources import load_labels
-from briefgen.writers import FORMATS, Written, write_format
+from briefgen.writers import FORMATS, lay_out_format, write_format
+
+if TYPE_CHECKING:
+    from briefgen.writers.pdf import LaidOut
 
 DEFAULT_AUTHOR = "briefgen"
 
@@ -77,9 +81,8 @@ def _as_built(
         return render_document(meeting, audience, project, created)
     theme = project.theme(audience)
 
-    def lay_out(document: Document) -> Written:  # only its pages count: never drawn or written
-        options = replace(project.writer_options(audience=audience), pages_only=True)
-        return write_format(document, theme, "pdf", options=options)
+    def lay_out(document: Document) -> LaidOut:  # only its pages count: never finished
+        return lay_out_format(document, theme, options=project.writer_options(audience=audience))
 
     return fit_brief(meeting, audience, project, created, lay_out).document
 

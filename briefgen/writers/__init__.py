@@ -48,9 +48,6 @@ class WriterOptions:
     # process): called, and waited for, only when the writer comes to need it. A writer never
     # has both this and `layout`.
     pending_layout: Callable[[], Layout | None] | None = None
-    # Only how many pages the layout takes is wanted (a page budget measured): the PDF is laid
-    # out but neither drawn nor written; `data` is empty and the contents' pages are unknown.
-    pages_only: bool = False
 
 
 class Written(NamedTuple):
@@ -89,7 +86,7 @@ def write_format(
     A DOCX is unaffected."""
     options = options or WriterOptions()
     written = get_writer(fmt)(document, theme, options)
-    if fmt != "pdf" or options.pages_only:
+    if fmt != "pdf":
         return written
     return _standardised(written, pdfa, standard)
 
@@ -103,13 +100,11 @@ def lay_out_format(
     options: WriterOptions | None = None,
 ) -> LaidOut:
     """The PDF `write_format` would write, laid out and its pages counted; drawn and written
-    (and made archival) only when `finish`ed: a page budget's attempts that give way never are.
-    """
+    (and made archival) only when `finish`ed: a page budget's attempts that give way, and a
+    budget counted for another format, never are."""
     options = options or WriterOptions()
     # By name, as get_writer: the writer's package imports this registry.
     laid: LaidOut = import_module(_WRITER_MODULES["pdf"][0]).lay_out_pdf(document, theme, options)
-    if options.pages_only:
-        return laid
     return replace(laid, write=lambda: _standardised(laid.finish(), pdfa, standard))
 
 

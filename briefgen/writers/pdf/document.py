@@ -80,13 +80,13 @@ def lay_out_pdf(
     relay, fonts = Relay(), register_fonts(theme)
     first = _lay_out(document, theme, options, relay, fonts, replay)
     if first.pages < 2 or first.filled >= RUNT or not options.pull_back_runts:
-        return first.laid_out(1.0, options.pages_only)
+        return first.laid_out(1.0)
     relay.hand_on()  # the same text at the same widths: the first layout's lines serve
     tighter = _lay_out(document, theme.tightened(TIGHT), options, relay, fonts, replay)
     if tighter.pages < first.pages:
-        return tighter.laid_out(TIGHT, options.pages_only)
-    if not replay or options.pages_only:
-        return first.laid_out(1.0, options.pages_only)
+        return tighter.laid_out(TIGHT)
+    if not replay:
+        return first.laid_out(1.0)
 
     def again() -> Written:
         # Undrawn still, and the second layout may have split paragraphs whose lines it shares
@@ -122,11 +122,8 @@ class _Draft:
     pages: int
     filled: float  # how full the last page's frame is (0 to 1)
 
-    def laid_out(self, spacing: float, pages_only: bool) -> LaidOut:
-        layout = Layout(pages=self.pages, spacing=spacing)
-        if pages_only:  # WriterOptions.pages_only: no drawing, no file
-            return LaidOut(layout, lambda: Written(b"", layout))
-        return LaidOut(layout, partial(self.written, spacing))
+    def laid_out(self, spacing: float) -> LaidOut:
+        return LaidOut(Layout(pages=self.pages, spacing=spacing), partial(self.written, spacing))
 
     def written(self, spacing: float = 1.0) -> Written:
         self.canvas.replay(self.doc)
