@@ -57,8 +57,22 @@ def _markup(runs: list[list[Any]]) -> str:
     return "".join(f"<b>{escape(text)}</b>" if bold else escape(text) for text, bold in runs)
 
 
+def _one_after_another(briefs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The briefs' blocks in order, a page break ({"page": True}) before each but the first."""
+    blocks: list[dict[str, Any]] = []
+    for index, brief in enumerate(briefs):
+        blocks += [{"page": True}] if index else []
+        blocks += brief["blocks"]
+    return blocks
+
+
 def write_pdf(brief: dict[str, Any]) -> bytes:
     """The brief as an (untagged) PDF: A4, title, headings, paragraphs, bullets, tables."""
+    return write_pdf_pack([brief])
+
+
+def write_pdf_pack(briefs: list[dict[str, Any]]) -> bytes:
+    """Briefs one after another in one PDF, each from a new page (a pack's floor)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -66,6 +80,7 @@ def write_pdf(brief: dict[str, Any]) -> bytes:
     from reportlab.platypus import (
         ListFlowable,
         ListItem,
+        PageBreak,
         Paragraph,
         SimpleDocTemplate,
         Spacer,
@@ -83,8 +98,10 @@ def write_pdf(brief: dict[str, Any]) -> bytes:
     head_cell = ParagraphStyle("th", cell, fontName="Sans-Bold")
     width = A4[0] - 40 * mm
     story: list[Any] = []
-    for block in brief["blocks"]:
-        if "title" in block:
+    for block in _one_after_another(briefs):
+        if "page" in block:
+            story.append(PageBreak())
+        elif "title" in block:
             story.append(Paragraph(_markup([[block["title"], False]]), title))
             story.append(Paragraph(_markup([[block["subtitle"], False]]), body))
             for label, value in block["fields"]:
@@ -124,8 +141,8 @@ def write_pdf(brief: dict[str, Any]) -> bytes:
         rightMargin=20 * mm,
         topMargin=20 * mm,
         bottomMargin=20 * mm,
-        title=brief["title"],
-        author=brief["author"],
+        title=briefs[0]["title"],
+        author=briefs[0]["author"],
         initialFontName="Sans",
     )
     doc.build(story)
@@ -134,12 +151,18 @@ def write_pdf(brief: dict[str, Any]) -> bytes:
 
 def write_docx(brief: dict[str, Any]) -> bytes:
     """The brief as a DOCX from python-docx's default template, styles set by id."""
+    return write_docx_pack([brief])
+
+
+def write_docx_pack(briefs: list[dict[str, Any]]) -> bytes:
+    """Briefs one after another in one DOCX, each from a new page (a pack's floor)."""
     from docx import Document
+    from docx.enum.text import WD_BREAK
     from docx.oxml.ns import qn
 
     document = Document()
-    document.core_properties.title = brief["title"]
-    document.core_properties.author = brief["author"]
+    document.core_properties.title = briefs[0]["title"]
+    document.core_properties.author = briefs[0]["author"]
     normal = document.styles["Normal"]
     normal.font.name = "Liberation Sans"
     body = document.element.body
@@ -152,8 +175,10 @@ def write_docx(brief: dict[str, Any]) -> bytes:
             p.add_run(text).bold = bold or None
         return p
 
-    for block in brief["blocks"]:
-        if "title" in block:
+    for block in _one_after_another(briefs):
+        if "page" in block:
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        elif "title" in block:
             paragraph([[block["title"], False]], "Title")
             paragraph([[block["subtitle"], False]], "Subtitle")
             for label, value in block["fields"]:
