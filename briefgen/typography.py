@@ -52,6 +52,7 @@ _SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")
 _OPENS_AFTER = set(" \t\n\u00a0([{\u2013\u2014/-") | {""}
 _OPENING_QUOTES = set("\u201c\u201e\u201a\u2018\u00ab")
 _QUOTE_CHARS = re.compile("[\"']")
+_SPACE_AND_YEAR = re.compile(r" \d{4}")
 
 
 def language_base(language: str) -> str:
@@ -65,6 +66,8 @@ def quotes_for(language: str) -> tuple[str, str, str, str]:
 def smarten(text: str, language: str = "en", before: str = "") -> str:
     """Plain typing made typographic; `before` is the character preceding the text (the end of
     the previous piece of the same paragraph), so a quote after bold text closes correctly."""
+    if not _may_hold_code(text):  # most text: no scan for addresses at every letter
+        return _smarten_prose(text, language, before)
     pieces: list[str] = []
     last = 0
     for match in _CODE_LIKE.finditer(text):
@@ -87,7 +90,14 @@ def _smarten_prose(text: str, language: str, before: str) -> str:
     return _quotes(text, language, before)
 
 
+def _may_hold_code(text: str) -> bool:
+    """False where _CODE_LIKE cannot match: each of its forms holds one of these."""
+    return ":" in text or "@" in text or "`" in text or "www." in text
+
+
 def _dashes(text: str) -> str:
+    if "-" not in text:  # every replacement below but the ellipsis needs a hyphen
+        return text.replace("...", "\u2026")
     text = text.replace("---", "\u2014").replace("--", "\u2013")
     text = _SPACED_HYPHEN.sub(" \u2013 ", text)
     text = _TIME_RANGE.sub("\\1\u2013\\2", text)
@@ -153,6 +163,8 @@ def _month_pattern(language: str) -> re.Pattern[str]:
 
 def unbreakable_dates(text: str, language: str = "en") -> str:
     """Replace the spaces inside dates by no-break spaces, so a date never breaks a line."""
+    if not _SPACE_AND_YEAR.search(text):  # each date the pattern finds ends so
+        return text
     return _month_pattern(language_base(language)).sub(
         lambda m: m.group(0).replace(" ", NBSP), text
     )

@@ -154,6 +154,19 @@ def test_dates_are_bound_and_months_abbreviated_alike(
         ),
         ("mail a.b@x.org - now", "en", "mail a.b@x.org \u2013 now"),
         ("12 March 2025", "en", "12\u00a0March\u00a02025"),
+        # No hyphen, no address: the ellipsis and dates are still found.
+        (
+            "wait... from Sept 2025 to Q3 2026",
+            "en",
+            "wait\u2026 from Sept\u00a02025 to Q3\u00a02026",
+        ),
+        # An address with neither a colon nor an @ keeps its characters.
+        (
+            "see www.nato.int/'x'... and 'this'",
+            "en",
+            "see www.nato.int/'x'... and \u2018this\u2019",
+        ),
+        ("write `a--b` 'here'", "en", "write `a--b` \u2018here\u2019"),
     ],
 )
 def test_plain_typing_becomes_typographic(typed: str, language: str, printed: str) -> None:
