@@ -7,7 +7,7 @@ One writer for every PDF: the PDF writer puts a packet with `pdfuaid:part 1` in 
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
+from html import escape
 
 from briefgen.errors import WriterError
 
@@ -116,7 +116,7 @@ def packet(
 
 
 def _xml(text: str) -> str:
-    return escape(_C0.sub("", text))
+    return escape(_C0.sub("", text), quote=False)
 
 
 def xmp_date(pdf_date: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape
 
 from lxml import etree
 
@@ -269,8 +269,8 @@ def _prune(root: etree._Element, used: set[str]) -> None:
 
 def _add_custom_properties(parts: dict[str, bytes], properties: dict[str, str]) -> None:
     body = "".join(
-        f'<property fmtid="{_USER_PROPERTIES}" pid="{pid}" name="{escape(name)}">'
-        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        f'<property fmtid="{_USER_PROPERTIES}" pid="{pid}" name="{escape(name, quote=False)}">'
+        f"<vt:lpwstr>{escape(value, quote=False)}</vt:lpwstr></property>"
         for pid, (name, value) in enumerate(sorted(properties.items()), start=2)
     )
     parts[CUSTOM_PART] = (

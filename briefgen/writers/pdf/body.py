@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab import platypus as rl
 from reportlab.lib.colors import HexColor
@@ -39,7 +39,6 @@ from briefgen.writers.pdf.timeline import timeline_flowables
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _BULLETS = ("\u2022", "\u2013", "\u25e6")  # by nesting depth, like a word processor's defaults
 # Paragraph markup is XML: quotes matter inside attribute values such as href.
-_QUOTES = {'"': "&quot;", "'": "&#39;"}
 
 
 def _marked_as(value: tuple[d.Inline, ...], label: tuple[d.Inline, ...]) -> tuple[d.Inline, ...]:
@@ -127,13 +126,13 @@ class FlowableWriter:
             match node:
                 case d.Text(text=text):
                     # Joiners and direction marks serve a shaper reportlab lacks: not drawn.
-                    out.append(escape(drop_invisible(text), _QUOTES))
+                    out.append(escape(drop_invisible(text)))
                 case d.Strong(children=children):
                     out.append(f"<b>{self.markup(children, links)}</b>")
                 case d.Emphasis(children=children):
                     out.append(f"<i>{self.markup(children, links)}</i>")
                 case d.Link(url=url, children=children):
-                    href = escape(url, _QUOTES)
+                    href = escape(url)
                     if links is not None:  # the link's words, for its annotation's /Contents
                         links[url] = d.plain_text(children) or url
                     label = self.markup(children, links) or href

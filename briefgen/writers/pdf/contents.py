@@ -8,8 +8,8 @@ link to the same destinations as the outline.
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any, Protocol
-from xml.sax.saxutils import escape
 
 from reportlab import platypus as rl
 from reportlab.lib.colors import HexColor
@@ -118,7 +118,9 @@ class _Line(Tagged, rl.Flowable):  # type: ignore[misc]
         self.target, self.name, self.pages, self.toc = target, name, pages, toc
         text, level = target.text, target.level
         self.level = level
-        markup = escape(text) if level else f"<b>{escape(text)}</b>"  # titles bold, as in DOCX
+        markup = (
+            escape(text, quote=False) if level else f"<b>{escape(text, quote=False)}</b>"
+        )  # titles bold, as in DOCX
         self.para = rl.Paragraph(
             markup,
             ParagraphStyle(

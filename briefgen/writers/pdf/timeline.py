@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from typing import Any, NamedTuple, Protocol
-from xml.sax.saxutils import escape
 
 from reportlab import platypus as rl
 from reportlab.lib.colors import HexColor
@@ -66,7 +66,7 @@ def timeline_flowables(
         out.append(
             _tagged_para(
                 parent.add(f"H{level}"),
-                escape(block.title),
+                escape(block.title, quote=False),
                 ParagraphStyle(
                     "timeline-title",
                     fontName=fonts.face(caption.bold, caption.italic),
@@ -98,16 +98,17 @@ def timeline_flowables(
         out.append(whole)
         legend = [
             f'<font color="{look.colours["milestone"]}">\u2666</font> '
-            f"{escape(block.milestone_label)}"
+            f"{escape(block.milestone_label, quote=False)}"
         ]
         if block.marker and block.marker_label:
             legend.append(
-                f'<font color="{look.colours["marker"]}">\u2502</font> {escape(block.marker_label)}'
+                f'<font color="{look.colours["marker"]}">\u2502</font> '
+                f"{escape(block.marker_label, quote=False)}"
             )
         if block.previous_label and any(r.previous is not None for r in dated):
             legend.append(
                 f'<font color="{look.colours["previous"]}">\u25a1</font> '
-                f"{escape(block.previous_label)}"
+                f"{escape(block.previous_label, quote=False)}"
             )
         out.append(
             _tagged_para(parent.add("P"), "\u2003\u2003".join(legend), look.style(space_before=4))
@@ -115,12 +116,14 @@ def timeline_flowables(
     undated = tl.undated(block)
     if undated:
         items = "; ".join(
-            escape(r.label) + (f" ({escape(r.cadence)})" if r.cadence else "") for r in undated
+            escape(r.label, quote=False)
+            + (f" ({escape(r.cadence, quote=False)})" if r.cadence else "")
+            for r in undated
         )
         out.append(
             _tagged_para(
                 parent.add("P"),
-                f"<b>{escape(block.undated_label)}:</b> {items}",
+                f"<b>{escape(block.undated_label, quote=False)}:</b> {items}",
                 look.style(space_before=3),
             )
         )
@@ -206,7 +209,7 @@ class _Chart(Tagged, rl.Flowable):  # type: ignore[misc]
     # Layout ------------------------------------------------------------------------------
     def layout(self, row: d.TimelineRow) -> _Row:
         look, plan = self.look, self.plan
-        name = rl.Paragraph(escape(row.label), look.style())
+        name = rl.Paragraph(escape(row.label, quote=False), look.style())
         _, name_height = name.wrap(plan.name_width - 2 * _NAME_PAD, 10_000)
         size = look.size
         labels: list[_PlacedLabel] = []
