@@ -38,7 +38,6 @@ from briefgen.writers.pdf.timeline import timeline_flowables
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _BULLETS = ("\u2022", "\u2013", "\u25e6")  # by nesting depth, like a word processor's defaults
-# Paragraph markup is XML: quotes matter inside attribute values such as href.
 
 
 def _marked_as(value: tuple[d.Inline, ...], label: tuple[d.Inline, ...]) -> tuple[d.Inline, ...]:
@@ -132,7 +131,7 @@ class FlowableWriter:
                 case d.Emphasis(children=children):
                     out.append(f"<i>{self.markup(children, links)}</i>")
                 case d.Link(url=url, children=children):
-                    href = escape(url)
+                    href = escape(url)  # quotes too: it is an attribute's value
                     if links is not None:  # the link's words, for its annotation's /Contents
                         links[url] = d.plain_text(children) or url
                     label = self.markup(children, links) or href
