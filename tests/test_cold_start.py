@@ -168,3 +168,29 @@ def test_the_command_raises_the_collectors_first_threshold(tmp_path: Path) -> No
     result = fresh_python(probe, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["True", "True"]
+
+
+def test_the_article_check_never_loads_typeguard_and_leaves_it_importable(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from briefgen.lint.words import indefinite_article\n"
+        "print(*(indefinite_article(w) for w in ('hour', 'university', 'MP', 'apple')))\n"
+        "print('typeguard' in sys.modules)\n"
+        "import typeguard\n"  # the real one: the stand-in inflect imported is gone
+        "print(hasattr(typeguard, 'TypeCheckError'))\n"
+    )
+    result = fresh_python(probe, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["an a an an", "False", "True"]
+
+
+def test_a_loaded_typeguard_gets_its_decorator_back(tmp_path: Path) -> None:
+    probe = (
+        "import typeguard\n"
+        "decorator = typeguard.typechecked\n"
+        "from briefgen.lint.words import indefinite_article\n"
+        "print(indefinite_article('hour'), typeguard.typechecked is decorator)\n"
+    )
+    result = fresh_python(probe, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["an", "True"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
+import types
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,20 +60,27 @@ _PHRASE_SPLIT = re.compile(r"\s*(?:[,;()/]|\s[-\u2013\u2014]\s|\bof\b)\s*")
 @functools.cache
 def _inflect_engine():  # type: ignore[no-untyped-def]
     # inflect wraps its methods in typeguard's @typechecked, which recompiles them at import:
-    # 2.4 s measured, more than all of lint. We pass it plain strings only, so import it with
-    # the decorator as the no-op it is under `python -O`, and put the decorator back at once.
-    try:
-        import typeguard
-    except ImportError:  # an inflect that does not use typeguard
-        import inflect
-
+    # 2.4 s measured, more than all of lint. We pass it plain strings only, so inflect gets the
+    # decorator as the no-op it is under `python -O`. Importing typeguard itself costs ~90 ms
+    # (unittest.mock, asyncio, ssl): where it is not loaded yet, inflect imports a stand-in
+    # holding the no-op alone, removed at once, so a later `import typeguard` gets the real one.
+    loaded: Any = sys.modules.get("typeguard")
+    if loaded is None:
+        stand_in = types.ModuleType("typeguard", "no-op typechecked, for inflect's import")
+        stand_in.typechecked = _no_op_decorator  # type: ignore[attr-defined]
+        sys.modules["typeguard"] = stand_in
+        try:
+            import inflect
+        finally:
+            if sys.modules.get("typeguard") is stand_in:
+                del sys.modules["typeguard"]
         return inflect.engine()
-    original = typeguard.typechecked
-    typeguard.typechecked = _no_op_decorator
+    original = loaded.typechecked
+    loaded.typechecked = _no_op_decorator
     try:
         import inflect
     finally:
-        typeguard.typechecked = original
+        loaded.typechecked = original
     return inflect.engine()
 
 
