@@ -5,6 +5,8 @@ guarantees (no validation, no audiences, no tagging, no determinism work): the s
 the example staff brief (benchmarks/seed_brief.json), the same bundled Liberation fonts, DOCX
 paragraph styles set by id on the element (python-docx's lookup by name costs ~40 %).
 It imports nothing from briefgen, so its cold start is the libraries' own.
+`write_pdf_pack` / `write_docx_pack` write several briefs as one file each, every brief from
+a new page: a pack's floor (benchmarks/bench_pack_floor.py).
 
 Run: python benchmarks/floor.py [SEED.json] [OUT_DIR]   (writes floor.pdf and floor.docx)
 """
