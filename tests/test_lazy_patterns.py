@@ -3,6 +3,8 @@ by a build that does not hyphenate a URL, and when used, the same lines as compi
 
 from __future__ import annotations
 
+import copy
+import pickle
 import re
 import sys
 from pathlib import Path
@@ -83,3 +85,22 @@ def test_the_import_leaves_re_compile_as_it_was(monkeypatch: pytest.MonkeyPatch)
 def _failing_import(name: str) -> None:
     assert re.compile("x").pattern == "x"  # others still compiled, inside the window
     raise ImportError(name)
+
+
+def test_a_deferred_pattern_copies_and_pickles_as_the_pattern_it_stands_for() -> None:
+    lazy = LazyPattern("ab+c", re.IGNORECASE)
+    for made in (copy.copy(lazy), copy.deepcopy(lazy), pickle.loads(pickle.dumps(lazy))):
+        assert isinstance(made, re.Pattern)
+        assert (made.pattern, made.flags) == ("ab+c", re.IGNORECASE | re.UNICODE)
+        assert made.match("ABBC") is not None
+
+
+def test_a_deferred_pattern_first_used_inside_the_window_is_compiled_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lazy = LazyPattern("ab+c", 0)
+    # Inside the window re.compile defers the URL pattern: compiling that one there again
+    # would hand back another stand-in, and so on without end.
+    monkeypatch.setattr(re, "compile", LazyPattern)
+    assert lazy.match("abbc") is not None
+    assert isinstance(lazy.compiled, re.Pattern)

@@ -17,6 +17,9 @@ from typing import Any
 # How reportlab 5's URL pattern (derived from Django's validator) begins, and its flags.
 URL_PATTERN_START = "(^(?:[a-z0-9\\.\\-\\+]*)://)"
 _PARAGRAPH = "reportlab.platypus.paragraph"
+# re's own compile, taken before any window replaces it: a pattern first used while re.compile
+# is still the window's stand-in would otherwise be made lazy again, and again, without end.
+_COMPILE = re.compile
 
 
 class LazyPattern:
@@ -30,8 +33,14 @@ class LazyPattern:
     def __getattr__(self, name: str) -> Any:  # only names the instance lacks: match, search...
         with self._lock:
             if self.compiled is None:
-                self.compiled = re.compile(*self.source)
+                self.compiled = _COMPILE(*self.source)
         return getattr(self.compiled, name)
+
+    def __reduce__(self) -> tuple[Any, tuple[str, int]]:
+        # Copied or pickled as the compiled pattern it stands for, as re.Pattern is: without
+        # this, copy.copy recursed (__getattr__ on an instance not yet given its lock) and
+        # pickle failed on the lock.
+        return (_COMPILE, self.source)
 
 
 def import_paragraph_module() -> None:
