@@ -194,3 +194,32 @@ def test_a_loaded_typeguard_gets_its_decorator_back(tmp_path: Path) -> None:
     result = fresh_python(probe, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["an", "True"]
+
+
+def test_an_inflect_needing_more_of_typeguard_gets_the_real_one(tmp_path: Path) -> None:
+    # A later inflect might import more than the decorator: the stand-in cannot serve it, so
+    # inflect is imported again with the real typeguard (its decorator still the no-op).
+    fake = tmp_path / "site" / "inflect"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text(
+        "from typeguard import TypeCheckError, typechecked\n"
+        "DECORATOR = typechecked\n"
+        "class engine:\n"
+        "    @typechecked\n"
+        "    def a(self, word):\n"
+        "        return 'an ' + word\n",
+        encoding="utf-8",
+    )
+    probe = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(fake.parent)!r})\n"
+        "from briefgen.lint.words import indefinite_article\n"
+        "print(indefinite_article('hour'))\n"
+        "import typeguard, inflect\n"
+        "print(hasattr(typeguard, 'TypeCheckError'), inflect.DECORATOR.__module__)\n"
+        "from typeguard import _decorators\n"
+        "print(typeguard.typechecked is _decorators.typechecked)\n"
+    )
+    result = fresh_python(probe, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["an", "True briefgen.lint.words", "True"]

@@ -14,6 +14,7 @@ import sys
 import types
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,23 +65,36 @@ def _inflect_engine():  # type: ignore[no-untyped-def]
     # decorator as the no-op it is under `python -O`. Importing typeguard itself costs ~90 ms
     # (unittest.mock, asyncio, ssl): where it is not loaded yet, inflect imports a stand-in
     # holding the no-op alone, removed at once, so a later `import typeguard` gets the real one.
-    loaded: Any = sys.modules.get("typeguard")
-    if loaded is None:
-        stand_in = types.ModuleType("typeguard", "no-op typechecked, for inflect's import")
-        stand_in.typechecked = _no_op_decorator  # type: ignore[attr-defined]
-        sys.modules["typeguard"] = stand_in
-        try:
-            import inflect
-        finally:
-            if sys.modules.get("typeguard") is stand_in:
-                del sys.modules["typeguard"]
-        return inflect.engine()
-    original = loaded.typechecked
-    loaded.typechecked = _no_op_decorator
+    if "typeguard" not in sys.modules:
+        engine = _inflect_with_stand_in()
+        if engine is not None:
+            return engine
+    import typeguard
+
+    original = typeguard.typechecked
+    typeguard.typechecked = _no_op_decorator
     try:
         import inflect
     finally:
-        loaded.typechecked = original
+        typeguard.typechecked = original
+    return inflect.engine()
+
+
+def _inflect_with_stand_in() -> Any:
+    """inflect's engine, inflect imported with the stand-in typeguard; None for an inflect that
+    needs more of typeguard than its decorator (its partial import is then forgotten)."""
+    stand_in = types.ModuleType("typeguard", "no-op typechecked, for inflect's import")
+    stand_in.typechecked = _no_op_decorator  # type: ignore[attr-defined]
+    sys.modules["typeguard"] = stand_in
+    try:
+        inflect = import_module("inflect")
+    except ImportError:
+        for name in [n for n in sys.modules if n == "inflect" or n.startswith("inflect.")]:
+            del sys.modules[name]
+        return None
+    finally:
+        if sys.modules.get("typeguard") is stand_in:
+            del sys.modules["typeguard"]
     return inflect.engine()
 
 
