@@ -87,13 +87,7 @@ def main() -> None:
             f"{result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB per process"
         )
         for size in (25, 50, 100):
-            pack = folder / f"pack-{size}.yaml"
-            entries = "\n".join(f"  - meetings/{p.name}" for p in files[:size])
-            pack.write_text(
-                f"pack:\n  title: Pack of {size}\n  id: pack-{size}\n"
-                f"audience: staff\nmeetings:\n{entries}\n",
-                encoding="utf-8",
-            )
+            pack = write_pack(folder, files[:size])
             result = measure(
                 [*cli, "pack", str(pack), "-j", str(options.jobs), "-o", str(folder / "packs")]
             )
@@ -102,6 +96,19 @@ def main() -> None:
                 f"pack: {size:3d} meetings ({pages} pages, PDF + DOCX): "
                 f"{result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB"
             )
+
+
+def write_pack(folder: Path, files: list[Path]) -> Path:
+    """`folder/pack-N.yaml`: the N meeting files (inside `folder`) as one staff pack."""
+    size = len(files)
+    pack = folder / f"pack-{size}.yaml"
+    entries = "\n".join(f"  - {path.relative_to(folder).as_posix()}" for path in files)
+    pack.write_text(
+        f"pack:\n  title: Pack of {size}\n  id: pack-{size}\n"
+        f"audience: staff\nmeetings:\n{entries}\n",
+        encoding="utf-8",
+    )
+    return pack
 
 
 def _day(files: list[Path]) -> str:

@@ -55,17 +55,26 @@ def timed(args: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def checkout_env() -> dict[str, str]:
+    """This checkout's briefgen, no build server: every run a whole cold process."""
+    return {**os.environ, "PYTHONPATH": str(HERE.parent), "BRIEFGEN_SERVER": "off"}
+
+
+def machine(jobs: int) -> str:
+    return (
+        f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, -j {jobs}, "
+        f"load {os.getloadavg()[0]:.2f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--briefs", type=int, default=500)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--rounds", type=int, default=2)
     options = parser.parse_args()
-    env = {**os.environ, "PYTHONPATH": str(HERE.parent), "BRIEFGEN_SERVER": "off"}
-    print(
-        f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, -j {options.jobs}, "
-        f"load {os.getloadavg()[0]:.2f}"
-    )
+    env = checkout_env()
+    print(machine(options.jobs))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         inputs = copies(folder / "inputs", options.briefs)

@@ -25,7 +25,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_many_floor import timed  # noqa: E402  (a whole process, timed from the shell)
+from bench_many import write_pack  # noqa: E402  (the staff pack bench_many.py builds)
+from bench_many_floor import checkout_env, machine, timed  # noqa: E402  (whole processes)
 from compare import copies  # noqa: E402  (the example's distinct copies, as compare.py makes)
 
 FLOOR_PACK = """
@@ -56,11 +57,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--rounds", type=int, default=2)
     options = parser.parse_args()
-    env = {**os.environ, "PYTHONPATH": str(HERE.parent), "BRIEFGEN_SERVER": "off"}
-    print(
-        f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, -j {options.jobs}, "
-        f"load {os.getloadavg()[0]:.2f}"
-    )
+    env = checkout_env()
+    print(machine(options.jobs))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         inputs = copies(folder / "meetings", max(options.meetings))
@@ -73,13 +71,7 @@ def main() -> None:
                 ),
                 encoding="utf-8",
             )
-            pack = folder / f"pack-{size}.yaml"
-            entries = "\n".join(f"  - meetings/{path.name}" for path in inputs[:size])
-            pack.write_text(
-                f"pack:\n  title: Pack of {size}\n  id: pack-{size}\n"
-                f"audience: staff\nmeetings:\n{entries}\n",
-                encoding="utf-8",
-            )
+            pack = write_pack(folder, inputs[:size])
             command = [sys.executable, "-m", "briefgen", "pack", str(pack)]
             command += ["-j", str(options.jobs), "-o", str(folder / "packs")]
             times: dict[str, list[float]] = {"floor": [], "briefgen": []}
